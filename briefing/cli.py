@@ -1,0 +1,254 @@
+"""The command line: thin typed commands, the only place that prints or exits.
+
+Exit codes: 0 done; 1 the input or document has problems the user must fix;
+2 command-line usage (typer/click's own). No traceback reaches a user: set
+BRIEFING_DEBUG=1 to see one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from briefing.errors import BriefingError
+from briefing.results import Message
+
+app = typer.Typer(
+    name="briefing",
+    help="Build the Chairman's briefing from YAML and clear it by tracked changes in Word.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+Authors = Annotated[
+    Optional[list[str]],
+    typer.Option("--author", help="Only revisions by this author (repeatable)."),
+]
+Items = Annotated[
+    Optional[list[str]],
+    typer.Option("--item", help="Only revisions inside this briefing item id (repeatable)."),
+]
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _print_messages(messages: list[Message]) -> None:
+    for m in messages:
+        _err(str(m))
+
+
+def user_errors(func):
+    """Turn BriefingError into its message and exit 1; hide tracebacks from users."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BriefingError as exc:
+            _err(str(exc))
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted; nothing was written")
+            raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            _err(f"error: {type(exc).__name__}: {exc} (set BRIEFING_DEBUG=1 for details); "
+                 "nothing was written")
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def new(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter YAML.")],
+    force: Force = False,
+) -> None:
+    """Write a commented starter briefing that validates and builds as it is."""
+    from briefing.starter import write_starter
+
+    write_starter(path, force=force)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+@user_errors
+def validate(
+    path: Annotated[Path, typer.Argument(help="The briefing YAML to check.")],
+) -> None:
+    """Report every problem as FILE:LINE:COL: field.path: message."""
+    from briefing.load import load_briefing
+
+    result = load_briefing(path)
+    _print_messages(result.messages)
+    typer.echo(f"{path}: valid")
+
+
+@app.command()
+@user_errors
+def build(
+    path: Annotated[Path, typer.Argument(help="The briefing YAML.")],
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="The .docx to write.")] = None,
+    template: Annotated[
+        Optional[str], typer.Option("--template", help="Template name or folder.")
+    ] = None,
+    since: Annotated[
+        Optional[Path], typer.Option("--since", help="Redline against this earlier draft.")
+    ] = None,
+    author: Annotated[
+        Optional[str], typer.Option("--author", help="Author of the tracked changes (--since).")
+    ] = None,
+    force: Force = False,
+) -> None:
+    """Build the briefing .docx (beside the YAML unless -o is given)."""
+    from briefing.build import build_file
+
+    result = build_file(path, out=out, template=template, since=since, author=author,
+                        force=force)
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+
+
+@app.command()
+@user_errors
+def schema() -> None:
+    """Print the briefing's JSON Schema."""
+    from briefing.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+@user_errors
+def review(
+    docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List tracked changes and comments, by author and by briefing item."""
+    from briefing.review import format_report, read_review
+
+    report = read_review(docx)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report))
+
+
+def _resolve(docx, out, authors, items, drop_comments, force, *, accept: bool) -> None:
+    from briefing.review import resolve_file
+
+    result = resolve_file(docx, out=out, accept=accept, authors=authors or [],
+                          items=items or [], drop_comments=drop_comments, force=force)
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+
+
+Out = Annotated[Optional[Path], typer.Option("-o", "--out", help="The .docx to write.")]
+DropComments = Annotated[
+    bool, typer.Option("--drop-comments", help="Also remove comments.")
+]
+
+
+@app.command()
+@user_errors
+def accept(docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")], out: Out = None,
+           author: Authors = None, item: Items = None, drop_comments: DropComments = False,
+           force: Force = False) -> None:
+    """Accept tracked changes (all, or by author / item) into a new file."""
+    _resolve(docx, out, author, item, drop_comments, force, accept=True)
+
+
+@app.command()
+@user_errors
+def reject(docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")], out: Out = None,
+           author: Authors = None, item: Items = None, drop_comments: DropComments = False,
+           force: Force = False) -> None:
+    """Reject tracked changes (all, or by author / item) into a new file."""
+    _resolve(docx, out, author, item, drop_comments, force, accept=False)
+
+
+@app.command()
+@user_errors
+def redline(
+    old: Annotated[Path, typer.Argument(help="The version members last saw.")],
+    new_: Annotated[Path, typer.Argument(metavar="NEW", help="The new version.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The redlined .docx to write.")],
+    author: Annotated[
+        Optional[str], typer.Option("--author", help="Author of the tracked changes.")
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="ISO 8601 date of the changes (default now).")
+    ] = None,
+    force: Force = False,
+) -> None:
+    """Write NEW with tracked changes against OLD."""
+    from briefing.redline import redline_files
+
+    result = redline_files(old, new_, out, author=author, date=date, force=force)
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+
+
+@app.command()
+@user_errors
+def absorb(
+    docx: Annotated[Path, typer.Argument(help="The reviewed, cleared .docx.")],
+    into: Annotated[Path, typer.Option("--into", help="The briefing YAML to update in place.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes; write nothing.")
+    ] = False,
+    no_record: Annotated[
+        bool, typer.Option("--no-record", help="Do not append clearance entries.")
+    ] = False,
+    role: Annotated[
+        str, typer.Option("--role", help="Role recorded for each reviewer.")
+    ] = "Lead member",
+) -> None:
+    """Carry cleared wording back into the briefing's YAML."""
+    from briefing.absorb import absorb_file
+
+    result = absorb_file(docx, into, dry_run=dry_run, record=not no_record, role=role)
+    _print_messages(result.messages)
+    typer.echo(result.value)
+
+
+@app.command()
+@user_errors
+def check(
+    docx: Annotated[Path, typer.Argument(help="Any .docx.")],
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Report accessibility and house-style findings."""
+    from briefing.check import check_file, findings_fail, format_findings
+
+    findings = check_file(docx)
+    if as_json:
+        typer.echo(json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_findings(findings))
+    if findings_fail(findings, strict=strict):
+        raise typer.Exit(code=1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        sys.exit(130)

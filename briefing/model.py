@@ -1,0 +1,276 @@
+"""The briefing schema (the contract in DESIGN.md) as pydantic v2 models.
+
+Field names are the contract: samples, tests and users rely on them. Every
+model forbids unknown fields and is frozen; cross-field rules are
+`model_validator(mode="after")` checks that raise with the field path in the
+message's `loc` so the loader can point at the right line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+# Characters XML 1.0 cannot hold: C0 controls other than tab, LF, CR; U+FFFE/U+FFFF; surrogates.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_UK_PHONE = re.compile(r"^(?:\+44\s?|0)(?:\d\s?){9,10}$")
+MAX_TEXT = 20_000
+
+
+def _xml_safe(value: str) -> str:
+    m = _XML_BAD.search(value)
+    if m:
+        raise PydanticCustomError(
+            "xml_char",
+            "contains a character Word documents cannot hold (U+{code:04X} at position {pos})",
+            {"code": ord(m.group()), "pos": m.start() + 1},
+        )
+    return value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise PydanticCustomError(
+            "slug", "must be a slug: lower-case letters, digits and single hyphens, "
+            "e.g. 'local-commissioning'")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise PydanticCustomError("email", "is not a valid email address")
+    return value
+
+
+def _uk_phone(value: str) -> str:
+    if not _UK_PHONE.match(value.strip()):
+        raise PydanticCustomError(
+            "phone", "is not a UK phone number (e.g. 020 7664 3000 or +44 20 7664 3000)")
+    return value.strip()
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_xml_safe),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_xml_safe),
+]
+Slug = Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_slug)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
+                  AfterValidator(_email)]
+UKPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_uk_phone)]
+
+
+class Classification(str, Enum):
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+    NONE = "NONE"
+
+
+class Status(str, Enum):
+    DRAFT = "draft"
+    FOR_CLEARANCE = "for-clearance"
+    CLEARED = "cleared"
+    FINAL = "final"
+
+
+class Outcome(str, Enum):
+    CLEARED = "cleared"
+    CLEARED_WITH_CHANGES = "cleared-with-changes"
+    NOT_CLEARED = "not-cleared"
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class BriefingInfo(Strict):
+    title: ShortText
+    reference: ShortText | None = None
+    classification: Classification = Classification.OFFICIAL
+    status: Status = Status.DRAFT
+    version: int = Field(ge=1, le=10_000)
+    prepared: dt.date
+
+
+class Person(Strict):
+    name: ShortText
+    role: ShortText
+    organisation: ShortText | None = None
+
+
+class Meeting(Strict):
+    principal: Person
+    counterparts: list[Person] = Field(min_length=1)
+    date: dt.date | None = None
+    when: ShortText | None = None
+    venue: ShortText | None = None
+    requested_by: ShortText | None = None
+    purpose: Text
+
+    @model_validator(mode="after")
+    def _date_or_when(self) -> Meeting:
+        if self.date is None and self.when is None:
+            raise PydanticCustomError(
+                "date_or_when", "give the meeting's date or, if not yet fixed, when (e.g. 'Autumn 2010')")
+        return self
+
+
+class KeyMessage(Strict):
+    id: Slug
+    headline: Text
+    points: list[Text] = Field(default_factory=list)
+    suggested_by: list[ShortText] = Field(min_length=1)
+    priority: int | None = Field(default=None, ge=1, le=1000)
+
+
+class MemberComment(Strict):
+    id: Slug
+    text: Text
+    board: ShortText
+    meeting_date: dt.date
+    item: ShortText | None = None
+    member: ShortText | None = None
+    relates_to: list[Slug] = Field(default_factory=list)
+
+
+class Source(Strict):
+    title: ShortText
+    year: int = Field(ge=1900, le=2100)
+    url: ShortText | None = None
+
+
+class CaseStudy(Strict):
+    id: Slug
+    council: ShortText
+    title: ShortText
+    excerpt: Text
+    outcomes: list[Text] = Field(default_factory=list)
+    source: Source
+    agreed_with_council: bool
+    relates_to: list[Slug] = Field(default_factory=list)
+
+
+class LineToTake(Strict):
+    id: Slug
+    question: Text
+    answer: Text
+
+
+class BackgroundSection(Strict):
+    id: Slug
+    heading: ShortText
+    paragraphs: list[Text] = Field(min_length=1)
+
+
+class Contact(Strict):
+    name: ShortText
+    position: ShortText
+    phone: UKPhone
+    email: Email
+
+
+class ClearanceEntry(Strict):
+    reviewer: ShortText
+    role: ShortText
+    version: int = Field(ge=1)
+    date: dt.date
+    outcome: Outcome
+
+
+class Briefing(Strict):
+    """The whole briefing. Cross-field rules raise with a `loc`-style path in their context."""
+
+    briefing: BriefingInfo
+    meeting: Meeting
+    objectives: list[Text] = Field(min_length=1, max_length=3)
+    key_messages: list[KeyMessage] = Field(min_length=1)
+    member_comments: list[MemberComment] = Field(default_factory=list)
+    case_studies: list[CaseStudy] = Field(default_factory=list)
+    lines_to_take: list[LineToTake] = Field(default_factory=list)
+    background: list[BackgroundSection] = Field(default_factory=list)
+    contact: Contact
+    clearance: list[ClearanceEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Briefing:
+        problems = list(cross_field_problems(self))
+        if problems:
+            # Reported one at a time by pydantic; the loader calls cross_field_problems
+            # directly to report every one at its own line.
+            loc, message = problems[0]
+            raise PydanticCustomError("cross_field", "{loc}: {message}",
+                                      {"loc": ".".join(map(str, loc)), "message": message})
+        return self
+
+
+def cross_field_problems(b: Briefing):
+    """Yield (loc, message) for every rule beyond types: unique ids, references, status gates."""
+    for section in ("key_messages", "member_comments", "case_studies", "lines_to_take",
+                    "background"):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(b, section)):
+            if item.id in seen:
+                yield ((section, i, "id"),
+                       f"duplicate id '{item.id}' (first used at {section}[{seen[item.id]}])")
+            else:
+                seen[item.id] = i
+    known = {km.id for km in b.key_messages}
+    for section in ("member_comments", "case_studies"):
+        for i, item in enumerate(getattr(b, section)):
+            for j, ref in enumerate(item.relates_to):
+                if ref not in known:
+                    yield ((section, i, "relates_to", j),
+                           f"'{ref}' is not the id of any key message"
+                           + _suggest(ref, known))
+    yield from status_problems(b)
+
+
+def status_problems(b: Briefing):
+    """Yield (loc, message) for the status gates: agreed case studies, clearance record."""
+    if b.briefing.status in (Status.CLEARED, Status.FINAL):
+        for i, cs in enumerate(b.case_studies):
+            if not cs.agreed_with_council:
+                yield (("case_studies", i, "agreed_with_council"),
+                       f"case study '{cs.id}' is not agreed with {cs.council}; "
+                       f"status '{b.briefing.status.value}' needs every case study agreed")
+    if b.briefing.status == Status.CLEARED:
+        if not any(c.version == b.briefing.version for c in b.clearance):
+            yield (("briefing", "status"),
+                   f"status 'cleared' needs a clearance entry for version {b.briefing.version}")
+
+
+def _suggest(word: str, options) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a briefing file."""
+    schema = Briefing.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Chairman's briefing"
+    return schema

@@ -1,0 +1,237 @@
+"""Open a .docx safely and give its parts as bytes or parsed XML.
+
+Hostile input is refused before anything is inflated or parsed: files that are
+not zips, encrypted (OLE) files, zip bombs (declared sizes, ratios and entry
+counts checked first, actual sizes enforced while reading), and XML with a
+DOCTYPE or entity declarations. Nothing is ever fetched or executed; macros in
+a .docm are carried as opaque bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from briefing.errors import DocumentError
+from briefing.fsutil import atomic_write_bytes
+from briefing.ooxml.ns import CT, PR
+
+MAX_ENTRIES = 5_000
+MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+}
+MACRO_TYPES = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+}
+RT_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+    huge_tree=False, remove_blank_text=False,
+)
+
+
+def parse_xml(data: bytes, where: str) -> etree._Element:
+    """Return the root of `data`, refusing DOCTYPE/entity declarations; `where` names it."""
+    head = data[:4096].lstrip()
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in head:
+        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; refused for safety")
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError(f"{where}: damaged XML ({exc.msg})") from None
+
+
+@dataclass
+class Package:
+    """The parts of an OPC package (a .docx), read with safety limits."""
+
+    path: Path
+    parts: dict[str, bytes]
+    _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Package:
+        """Return the package at `path` or raise DocumentError saying why it cannot be read."""
+        path = Path(path)
+        if not path.is_file():
+            raise DocumentError(f"{path}: no such file")
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        if head == OLE_MAGIC:
+            raise DocumentError(
+                f"{path}: password-protected (encrypted) or old binary Word file; "
+                "remove the password in Word (File > Info > Protect Document) or save as .docx"
+            )
+        if not zipfile.is_zipfile(path):
+            raise DocumentError(f"{path}: not a Word document (.docx files are zip packages)")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                parts = _read_members(zf, path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            raise DocumentError(f"{path}: damaged zip package ({exc})") from None
+        except NotImplementedError as exc:
+            raise DocumentError(f"{path}: unsupported zip compression ({exc})") from None
+        pkg = cls(path, parts)
+        pkg._check_is_word()
+        return pkg
+
+    def _check_is_word(self) -> None:
+        if "[Content_Types].xml" not in self.parts:
+            raise DocumentError(f"{self.path}: not a Word document (no [Content_Types].xml)")
+        main = self.main_part
+        if main is None or main not in self.parts:
+            raise DocumentError(f"{self.path}: not a Word document (no main document part)")
+        if self.content_type(main) not in MAIN_TYPES:
+            raise DocumentError(
+                f"{self.path}: not a Word document (main part is {self.content_type(main)})"
+            )
+
+    @property
+    def main_part(self) -> str | None:
+        """Return the name of the main document part (usually word/document.xml)."""
+        for rel in self.rels(""):
+            if rel.type == RT_OFFICE_DOCUMENT:
+                return rel.target
+        return "word/document.xml" if "word/document.xml" in self.parts else None
+
+    @property
+    def has_macros(self) -> bool:
+        """Return True for macro-enabled packages (.docm); macros are never run."""
+        main = self.main_part
+        return bool(main) and self.content_type(main) in MACRO_TYPES
+
+    def xml(self, name: str) -> etree._Element:
+        """Return the parsed root of part `name` (cached; edits persist until save)."""
+        if name not in self._xml:
+            if name not in self.parts:
+                raise DocumentError(f"{self.path}: missing part {name}")
+            self._xml[name] = parse_xml(self.parts[name], f"{self.path}:{name}")
+        return self._xml[name]
+
+    def set_xml(self, name: str, root: etree._Element) -> None:
+        """Replace part `name` with `root` (serialised on save)."""
+        self._xml[name] = root
+        self.parts.setdefault(name, b"")
+
+    def set_bytes(self, name: str, data: bytes) -> None:
+        """Replace part `name` with raw bytes."""
+        self._xml.pop(name, None)
+        self.parts[name] = data
+
+    def remove(self, name: str) -> None:
+        """Drop part `name` (caller also fixes relationships and content types)."""
+        self._xml.pop(name, None)
+        self.parts.pop(name, None)
+
+    def content_type(self, name: str) -> str | None:
+        """Return the content type of part `name` from [Content_Types].xml."""
+        root = self.xml("[Content_Types].xml")
+        for el in root.iter(f"{{{CT}}}Override"):
+            if el.get("PartName", "").lstrip("/") == name:
+                return el.get("ContentType")
+        ext = name.rsplit(".", 1)[-1].lower()
+        for el in root.iter(f"{{{CT}}}Default"):
+            if el.get("Extension", "").lower() == ext:
+                return el.get("ContentType")
+        return None
+
+    def rels(self, source: str) -> list[Rel]:
+        """Return the relationships of part `source` ('' for the package), targets resolved."""
+        base, fname = posixpath.split(source)
+        rels_name = posixpath.join(base, "_rels", f"{fname}.rels")
+        if rels_name not in self.parts:
+            return []
+        out = []
+        for el in self.xml(rels_name).iter(f"{{{PR}}}Relationship"):
+            target = el.get("Target", "")
+            if el.get("TargetMode") != "External":
+                target = (target.lstrip("/") if target.startswith("/")
+                          else posixpath.normpath(posixpath.join(base, target)))
+            out.append(Rel(el.get("Id", ""), el.get("Type", ""), target,
+                           el.get("TargetMode") == "External"))
+        return out
+
+    def story_parts(self) -> list[str]:
+        """Return the parts that hold text: main document, headers, footers, notes, comments."""
+        main = self.main_part or "word/document.xml"
+        stories = [main]
+        for rel in self.rels(main):
+            kind = rel.type.rsplit("/", 1)[-1]
+            if (not rel.external and rel.target in self.parts and kind in
+                    {"header", "footer", "footnotes", "endnotes", "comments"}):
+                stories.append(rel.target)
+        return stories
+
+    def to_bytes(self) -> bytes:
+        """Return the package as zip bytes, [Content_Types].xml first, edits serialised."""
+        buf = io.BytesIO()
+        names = sorted(self.parts, key=lambda n: n != "[Content_Types].xml")
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in names:
+                data = self.parts[name]
+                if name in self._xml:
+                    data = etree.tostring(self._xml[name], xml_declaration=True,
+                                          encoding="UTF-8", standalone=True)
+                zf.writestr(name, data)
+        return buf.getvalue()
+
+    def save(self, path: str | Path) -> None:
+        """Write the package to `path` atomically."""
+        atomic_write_bytes(Path(path), self.to_bytes())
+
+
+@dataclass(frozen=True)
+class Rel:
+    """One relationship: id, type URI, resolved target part name, external flag."""
+
+    id: str
+    type: str
+    target: str
+    external: bool
+
+
+def _read_members(zf: zipfile.ZipFile, path: Path) -> dict[str, bytes]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise DocumentError(f"{path}: too many parts ({len(infos)}); refused as a zip bomb")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise DocumentError(f"{path}: encrypted zip entries; refused")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+            raise DocumentError(
+                f"{path}: part {info.filename} inflates to {info.file_size:,} bytes "
+                f"(ratio {ratio:.0f}:1); refused as a zip bomb"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise DocumentError(f"{path}: inflates to {total:,} bytes; refused as a zip bomb")
+    parts: dict[str, bytes] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)  # sizes can lie: never read past the declared one
+        if len(data) > info.file_size:
+            raise DocumentError(f"{path}: part {info.filename} is larger than declared; refused")
+        parts[info.filename] = data
+    return parts

@@ -1,0 +1,27 @@
+"""Warnings are values: a result carries its value and the messages the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A finding that does not stop the work: level is 'warning' or 'info'."""
+
+    level: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.text}"
+
+
+@dataclass
+class Result(Generic[T]):
+    """A value plus the messages produced while making it."""
+
+    value: T
+    messages: list[Message] = field(default_factory=list)
