@@ -52,6 +52,8 @@ class SourceMap:
     version: int = 0
     template: str = ""
     source_file: str = ""
+    data_json: str = ""  # canonical JSON of the data built from: absorb's merge base
+
 
     def add(self, source_id: str) -> str:
         """Record `source_id` and return its bookmark name."""
@@ -68,6 +70,8 @@ class SourceMap:
         root.set("sourceFile", self.source_file)
         for name, sid in self.ids.items():
             etree.SubElement(root, f"{{{BR}}}source", bookmark=name, id=sid)
+        if self.data_json:
+            etree.SubElement(root, f"{{{BR}}}data").text = self.data_json
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     @classmethod
@@ -85,6 +89,8 @@ class SourceMap:
         for el in root.iter(f"{{{BR}}}source"):
             if el.get("bookmark") and el.get("id"):
                 smap.ids[el.get("bookmark")] = el.get("id")
+        data = root.find(f"{{{BR}}}data")
+        smap.data_json = data.text or "" if data is not None else ""
         return smap
 
 
