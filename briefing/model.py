@@ -16,9 +16,11 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -28,7 +30,8 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_UK_PHONE = re.compile(r"^(?:\+44\s?|0)(?:\d\s?){9,10}$")
+_UK_PHONE = re.compile(r"^(?:\+44\s?(?:\(0\)\s?)?|0)(?:\d\s?){9,10}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 20_000
 
 
@@ -37,8 +40,9 @@ def _xml_safe(value: str) -> str:
     if m:
         raise PydanticCustomError(
             "xml_char",
-            "contains a character Word documents cannot hold (U+{code:04X} at position {pos})",
-            {"code": ord(m.group()), "pos": m.start() + 1},
+            "contains a control character ({char}, character {pos} of the text) that Word "
+            "documents cannot hold",
+            {"char": f"U+{ord(m.group()):04X}", "pos": m.start() + 1},
         )
     return value
 
@@ -64,6 +68,46 @@ def _uk_phone(value: str) -> str:
     return value.strip()
 
 
+def _date(value: Any) -> Any:
+    """Return `value` as a date: a date, or text in the form 2010-09-15 (nothing else)."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise PydanticCustomError("date", "must be a date like 2010-09-15, without a time")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "date", "'{value}' is not a date in the calendar", {"value": value.strip()}
+            ) from None
+    raise PydanticCustomError("date", "must be a date like 2010-09-15, not {given}",
+                              {"given": describe(value)})
+
+
+def describe(value: Any) -> str:
+    """Return how a user would name `value` in a message: 'three', the number 3, a list."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown) if "'" not in shown else f'"{shown}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
@@ -110,8 +154,8 @@ class BriefingInfo(Strict):
     reference: ShortText | None = None
     classification: Classification = Classification.OFFICIAL
     status: Status = Status.DRAFT
-    version: int = Field(ge=1, le=10_000)
-    prepared: dt.date
+    version: int = Field(strict=True, ge=1, le=10_000)
+    prepared: Date
 
 
 class Person(Strict):
@@ -123,7 +167,7 @@ class Person(Strict):
 class Meeting(Strict):
     principal: Person
     counterparts: list[Person] = Field(min_length=1)
-    date: dt.date | None = None
+    date: Date | None = None
     when: ShortText | None = None
     venue: ShortText | None = None
     requested_by: ShortText | None = None
@@ -142,14 +186,14 @@ class KeyMessage(Strict):
     headline: Text
     points: list[Text] = Field(default_factory=list)
     suggested_by: list[ShortText] = Field(min_length=1)
-    priority: int | None = Field(default=None, ge=1, le=1000)
+    priority: int | None = Field(default=None, strict=True, ge=1, le=1000)
 
 
 class MemberComment(Strict):
     id: Slug
     text: Text
     board: ShortText
-    meeting_date: dt.date
+    meeting_date: Date
     item: ShortText | None = None
     member: ShortText | None = None
     relates_to: list[Slug] = Field(default_factory=list)
@@ -157,7 +201,7 @@ class MemberComment(Strict):
 
 class Source(Strict):
     title: ShortText
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(strict=True, ge=1900, le=2100)
     url: ShortText | None = None
 
 
@@ -194,8 +238,8 @@ class Contact(Strict):
 class ClearanceEntry(Strict):
     reviewer: ShortText
     role: ShortText
-    version: int = Field(ge=1)
-    date: dt.date
+    version: int = Field(strict=True, ge=1, le=10_000)
+    date: Date
     outcome: Outcome
 
 
@@ -214,7 +258,9 @@ class Briefing(Strict):
     clearance: list[ClearanceEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _cross_field(self) -> Briefing:
+    def _cross_field(self, info: ValidationInfo) -> Briefing:
+        if info.context and info.context.get("skip_cross_field"):
+            return self
         problems = list(cross_field_problems(self))
         if problems:
             # Reported one at a time by pydantic; the loader calls cross_field_problems
@@ -244,6 +290,11 @@ def cross_field_problems(b: Briefing):
                     yield ((section, i, "relates_to", j),
                            f"'{ref}' is not the id of any key message"
                            + _suggest(ref, known))
+    for i, entry in enumerate(b.clearance):
+        if entry.version > b.briefing.version:
+            yield (("clearance", i, "version"),
+                   f"clears version {entry.version}, but the briefing is at version "
+                   f"{b.briefing.version}")
     yield from status_problems(b)
 
 
