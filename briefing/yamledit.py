@@ -1,0 +1,528 @@
+"""Edit a briefing's YAML in place by field path, changing only the bytes of the edited values.
+
+A round-trip dump (even ruamel's) re-indents sequences, re-wraps long lines and
+moves some comments. Officers arrange their files by hand, so this module does
+not dump at all: it composes the text once to learn where every node starts and
+ends, and splices new text into exactly those spans. Everything else in the file
+(comments, key order, blank lines, indentation, quoting of untouched values) is
+left byte for byte. Each new value is written in the style of the value it
+replaces (plain, single- or double-quoted, literal or folded block) whenever
+that style can hold it, and every rendering is checked by parsing it back.
+
+Field paths are tuples of steps: a mapping key (str), a list index (int) or
+`ById(id)` for an item of a list of mappings picked by its own `id` field, so
+`("key_messages", ById("local-commissioning"), "headline")` prints as
+`key_messages[local-commissioning].headline`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+FOLD_WIDTH = 80
+
+
+@dataclass(frozen=True)
+class ById:
+    """A path step selecting the item of a list of mappings whose `id` is `id`."""
+
+    id: str
+
+    def __str__(self) -> str:
+        return self.id
+
+
+Step = str | int | ById
+FieldPath = tuple[Step, ...]
+
+
+class EditError(Exception):
+    """A path that does not lead to an editable node, or text that cannot be edited safely."""
+
+
+def format_path(path: FieldPath) -> str:
+    """Return `path` as users read it: `key_messages[local-commissioning].points[2]`."""
+    out = ""
+    for step in path:
+        if isinstance(step, (int, ById)):
+            out += f"[{step}]"
+        else:
+            out += f".{step}" if out else step
+    return out
+
+
+def path_from_source_id(source_id: str, data: Any) -> FieldPath | None:
+    """Return the field path a source id names in `data`, or None when it names no field.
+
+    Segments after a list pick an item by its `id` when the list holds mappings
+    and by position when it holds plain values (`objectives/1`).
+    """
+    node, path = data, []
+    for seg in source_id.split("/"):
+        if isinstance(node, dict):
+            if seg not in node:
+                return None
+            path.append(seg)
+            node = node[seg]
+        elif isinstance(node, list):
+            step, node = _list_step(node, seg)
+            if step is None:
+                return None
+            path.append(step)
+        else:
+            return None
+    return tuple(path)
+
+
+def _list_step(items: list, seg: str) -> tuple[Step | None, Any]:
+    if items and all(isinstance(x, dict) for x in items):
+        for item in items:
+            if item.get("id") == seg:
+                return ById(seg), item
+        return None, None
+    if seg.isdigit() and int(seg) < len(items):
+        return int(seg), items[int(seg)]
+    return None, None
+
+
+def get_value(data: Any, path: FieldPath) -> Any:
+    """Return the value at `path` in plain data; raise LookupError when it is not there."""
+    node = data
+    for step in path:
+        if isinstance(step, ById):
+            node = _item_by_id(node, step.id)
+        elif isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                raise LookupError(format_path(path))
+            node = node[step]
+        else:
+            if not isinstance(node, dict) or step not in node:
+                raise LookupError(format_path(path))
+            node = node[step]
+    return node
+
+
+def _item_by_id(items: Any, item_id: str) -> Any:
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and item.get("id") == item_id:
+                return item
+    raise LookupError(item_id)
+
+
+# --- rendering scalars ------------------------------------------------------------------
+
+_SAFE = YAML(typ="safe", pure=True)
+
+
+def _parses_to(snippet: str, expected: Any) -> bool:
+    try:
+        return _SAFE.load(snippet) == expected
+    except YAMLError:
+        return False
+
+
+def double_quoted(value: str) -> str:
+    """Return `value` as a YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def single_quoted(value: str) -> str | None:
+    """Return `value` single-quoted, or None when that style cannot hold it on one line."""
+    if "\n" in value or not value.isprintable():
+        return None
+    return "'" + value.replace("'", "''") + "'"
+
+
+def plain(value: str, flow: bool) -> str | None:
+    """Return `value` as a plain scalar, or None when it would not read back as this string."""
+    if not value or "\n" in value or value != value.strip() or not value.isprintable():
+        return None
+    snippet, expected = (f"[{value}]", [value]) if flow else (f"k: {value}", {"k": value})
+    return value if _parses_to(snippet, expected) else None
+
+
+def fold_lines(value: str, width: int) -> list[str] | None:
+    """Return the lines of a folded block holding `value`, or None when folding cannot."""
+    if "\n" in value or value != value.strip() or "  " in value or not value:
+        return None
+    lines, line = [], ""
+    for word in value.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
+
+
+def literal_lines(value: str) -> list[str] | None:
+    """Return the lines of a literal block holding `value`, or None when it cannot."""
+    if not value or value[0] in " \n" or value != value.rstrip() or not _printable_lines(value):
+        return None
+    return value.split("\n")
+
+
+def _printable_lines(value: str) -> bool:
+    return all(line.isprintable() for line in value.split("\n"))
+
+
+# --- the editor -------------------------------------------------------------------------
+
+
+@dataclass
+class _Splice:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class YamlText:
+    """A YAML file's text plus the node tree that says where each value sits in it."""
+
+    text: str
+    root: Node
+    _splices: list[_Splice] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> YamlText:
+        """Return an editor for `text` (raise EditError when it is not a YAML mapping)."""
+        try:
+            root = YAML(typ="rt", pure=True).compose(io.StringIO(text))
+        except YAMLError as exc:
+            raise EditError(f"cannot parse the YAML: {exc}") from None
+        if not isinstance(root, MappingNode):
+            raise EditError("the YAML's top level is not a mapping")
+        return cls(text, root)
+
+    # -- finding nodes --
+
+    def node(self, path: FieldPath) -> Node:
+        """Return the node at `path`; raise EditError when the path leads nowhere."""
+        node = self.root
+        for step in path:
+            node = self._child(node, step, path)
+        return node
+
+    def _child(self, node: Node, step: Step, path: FieldPath) -> Node:
+        if isinstance(step, str) and isinstance(node, MappingNode):
+            for key, value in node.value:
+                if key.value == step:
+                    return value
+        elif isinstance(step, int) and isinstance(node, SequenceNode):
+            if step < len(node.value):
+                return node.value[step]
+        elif isinstance(step, ById) and isinstance(node, SequenceNode):
+            for item in node.value:
+                if isinstance(item, MappingNode) and _mapping_get(item, "id") == step.id:
+                    return item
+        raise EditError(f"{format_path(path)}: not found in the YAML")
+
+    def key_node(self, mapping: MappingNode, key: str) -> ScalarNode | None:
+        """Return the key node of `key` in `mapping`, or None."""
+        for k, _ in mapping.value:
+            if k.value == key:
+                return k
+        return None
+
+    # -- edits --
+
+    def set_scalar(self, path: FieldPath, value: str) -> None:
+        """Replace the string at `path` with `value`, in the old value's style where it fits."""
+        node = self.node(path)
+        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            raise EditError(f"{format_path(path)}: is not a text value in the YAML")
+        self._splice(node.start_mark.index, node.end_mark.index,
+                     self.render_like(node, value, flow=self._in_flow(node)))
+
+    def set_list(self, path: FieldPath, values: list[str]) -> None:
+        """Make the list of strings at `path` equal `values`, touching only the items that change."""
+        node = self.node(path)
+        if not isinstance(node, SequenceNode):
+            raise EditError(f"{format_path(path)}: is not a list in the YAML")
+        old = [item.value if isinstance(item, ScalarNode) else None for item in node.value]
+        if old == values:
+            return
+        if node.flow_style or not node.value:
+            self._rewrite_flow_list(path, node, values)
+        else:
+            self._edit_block_list(node, old, values)
+
+    def append_to_list(self, key: str, entries: list[dict[str, Any]]) -> None:
+        """Append mappings to the top-level list `key`, laid out like the list's last entry."""
+        if not entries:
+            return
+        key_node = self.key_node(self.root, key)
+        value = self.node((key,)) if key_node is not None else None
+        if isinstance(value, SequenceNode) and value.value and not value.flow_style:
+            last = value.value[-1]
+            if isinstance(last, MappingNode):
+                at = _line_end(self.text, _node_end(last))
+                self._splice(at, at, "".join(self._entry_like(last, e) for e in entries))
+                return
+        self._write_new_block_list(key, key_node, value, entries)
+
+    def result(self) -> str:
+        """Return the edited text."""
+        out, pos = [], 0
+        for s in sorted(self._splices, key=lambda s: (s.start, s.end)):
+            if s.start < pos:
+                raise EditError("overlapping edits to the YAML")
+            out.append(self.text[pos:s.start])
+            out.append(s.text)
+            pos = s.end
+        out.append(self.text[pos:])
+        return "".join(out)
+
+    @property
+    def changed(self) -> bool:
+        """Return True when any edit was made."""
+        return bool(self._splices)
+
+    # -- internals --
+
+    def _splice(self, start: int, end: int, text: str) -> None:
+        self._splices.append(_Splice(start, end, text))
+
+    def _in_flow(self, node: Node) -> bool:
+        parent = self._parent(node)
+        return bool(getattr(parent, "flow_style", False))
+
+    def _parent(self, target: Node) -> Node | None:
+        stack: list[tuple[Node, Node | None]] = [(self.root, None)]
+        while stack:
+            node, parent = stack.pop()
+            if node is target:
+                return parent
+            if isinstance(node, MappingNode):
+                stack.extend((v, node) for _, v in node.value)
+            elif isinstance(node, SequenceNode):
+                stack.extend((v, node) for v in node.value)
+        return None
+
+    def render_like(self, node: ScalarNode, value: str, *, flow: bool) -> str:
+        """Return `value` rendered in `node`'s style, or the nearest style that can hold it."""
+        style = node.style
+        if style in ("|", ">") and not flow:
+            block = self._render_block(node, value)
+            if block is not None:
+                return block
+        if style == "'":
+            return single_quoted(value) or double_quoted(value)
+        if style is None:
+            return plain(value, flow) or double_quoted(value)
+        return double_quoted(value)
+
+    def _render_block(self, node: ScalarNode, value: str) -> str | None:
+        span = self.text[node.start_mark.index:node.end_mark.index]
+        header, _, body = span.partition("\n")
+        indent = _block_indent(body, node.start_mark.column)
+        lines = None
+        if node.style == ">":
+            lines = fold_lines(value, max(FOLD_WIDTH - indent, 20))
+        if lines is None:
+            lines = literal_lines(value)
+            if lines is None:
+                return None
+            header = "|" + header.lstrip()[1:] if node.style == ">" else header
+        pad = " " * indent
+        text = header + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
+        # Content sits deeper than its key, so under a key at column 0 it parses the same.
+        return text if _block_ok("k: " + text, value) else None
+
+    def _edit_block_list(self, node: SequenceNode, old: list, values: list[str]) -> None:
+        items = node.value
+        dash_col = _dash_column(self.text, items[0])
+        matcher = difflib.SequenceMatcher(None, old, values, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+            for k in range(pairs):
+                item = items[i1 + k]
+                if not isinstance(item, ScalarNode):
+                    raise EditError("a list item is not a text value")
+                self._splice(item.start_mark.index, item.end_mark.index,
+                             self.render_like(item, values[j1 + k], flow=False))
+            for k in range(i1 + pairs, i2):
+                self._splice(*self._item_span(items[k]), "")
+            new = values[j1 + pairs:j2]
+            if new:
+                at = self._insert_point(items, i2 if i1 + pairs < i2 else i1 + pairs)
+                like = items[min(i1 + pairs, len(items) - 1)]
+                text = "".join(self._block_item(dash_col, like, v) for v in new)
+                self._splice(at, at, text)
+
+    def _insert_point(self, items: list[Node], before: int) -> int:
+        if before < len(items):
+            return _line_start(self.text, items[before].start_mark.index)
+        return _line_end(self.text, _node_end(items[-1]))
+
+    def _item_span(self, item: Node) -> tuple[int, int]:
+        return _line_start(self.text, item.start_mark.index), _line_end(self.text, _node_end(item))
+
+    def _block_item(self, dash_col: int, like: Node, value: str) -> str:
+        rendered = (self.render_like(like, value, flow=False) if isinstance(like, ScalarNode)
+                    else plain(value, False) or double_quoted(value))
+        if rendered.endswith("\n"):  # a block scalar: re-indent under the new dash
+            return " " * dash_col + "- " + rendered
+        return " " * dash_col + "- " + rendered + "\n"
+
+    def _rewrite_flow_list(self, path: FieldPath, node: SequenceNode, values: list[str]) -> None:
+        if node.value or not values:
+            like = {it.value: self.text[it.start_mark.index:it.end_mark.index]
+                    for it in node.value if isinstance(it, ScalarNode)}
+            parts = [like.get(v) or plain(v, True) or double_quoted(v) for v in values]
+            self._splice(node.start_mark.index, node.end_mark.index, "[" + ", ".join(parts) + "]")
+            return
+        # An empty flow list `[]` that gains items becomes a block list laid out like the file's.
+        parent = self.node(path[:-1])
+        key = self.key_node(parent, path[-1]) if isinstance(parent, MappingNode) else None
+        if key is None:
+            raise EditError(f"{format_path(path)}: cannot add items to this list")
+        dash_col = key.start_mark.column + self.sequence_offset()
+        items = "".join(" " * dash_col + "- " + (plain(v, False) or double_quoted(v)) + "\n"
+                        for v in values)
+        self._splice(key.end_mark.index, _line_end(self.text, node.end_mark.index),
+                     ":\n" + items)
+
+    def sequence_offset(self) -> int:
+        """Return how far this file indents a block list's dash under its key (0 or more)."""
+        for key, value in _walk_pairs(self.root):
+            if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+                return max(0, _dash_column(self.text, value.value[0]) - key.start_mark.column)
+        return 2
+
+    def _entry_like(self, template: MappingNode, entry: dict[str, Any]) -> str:
+        start = _line_start(self.text, template.start_mark.index)
+        end = _line_end(self.text, _node_end(template))
+        text, shift = self.text[start:end], -start
+        splices = []
+        for key, value in template.value:
+            if key.value in entry and isinstance(value, ScalarNode):
+                new = entry[key.value]
+                rendered = (self.render_like(value, new, flow=False)
+                            if isinstance(new, str) and value.tag == "tag:yaml.org,2002:str"
+                            else render_value(new))
+                splices.append((value.start_mark.index + shift, value.end_mark.index + shift,
+                                rendered))
+        for s, e, r in sorted(splices, reverse=True):
+            text = text[:s] + r + text[e:]
+        return _strip_comments(text)
+
+    def _write_new_block_list(self, key: str, key_node: ScalarNode | None, value: Node | None,
+                              entries: list[dict[str, Any]]) -> None:
+        dash = " " * self.sequence_offset()
+        lines = []
+        for entry in entries:
+            for n, (k, v) in enumerate(entry.items()):
+                lead = dash + ("- " if n == 0 else "  ")
+                lines.append(f"{lead}{k}: {render_value(v)}\n")
+        block = "".join(lines)
+        if key_node is None:
+            sep = "" if self.text.endswith("\n") or not self.text else "\n"
+            gap = "\n" if "\n\n" in self.text else ""
+            self._splice(len(self.text), len(self.text), f"{sep}{gap}{key}:\n{block}")
+            return
+        end = max(value.end_mark.index, key_node.end_mark.index + 1) if value is not None else \
+            key_node.end_mark.index + 1
+        self._splice(key_node.end_mark.index, _line_end(self.text, end), ":\n" + block)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _mapping_get(node: MappingNode, key: str) -> Any:
+    for k, v in node.value:
+        if k.value == key and isinstance(v, ScalarNode):
+            return v.value
+    return None
+
+
+def _walk_pairs(node: Node):
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            yield k, v
+            yield from _walk_pairs(v)
+    elif isinstance(node, SequenceNode):
+        for v in node.value:
+            yield from _walk_pairs(v)
+
+
+def _node_end(node: Node) -> int:
+    """Return where `node`'s own text ends (a mapping or list: its last value's end)."""
+    if isinstance(node, MappingNode) and node.value and not node.flow_style:
+        return _node_end(node.value[-1][1])
+    if isinstance(node, SequenceNode) and node.value and not node.flow_style:
+        return _node_end(node.value[-1])
+    return node.end_mark.index
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Return the index after the newline ending the line that holds `index - 1`."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    nl = text.find("\n", index)
+    return len(text) if nl < 0 else nl + 1
+
+
+def _dash_column(text: str, item: Node) -> int:
+    start = item.start_mark.index
+    dash = text.rfind("-", _line_start(text, start), start)
+    if dash < 0:
+        raise EditError("cannot find the list item's dash")
+    return dash - _line_start(text, start)
+
+
+def _block_indent(body: str, column: int) -> int:
+    for line in body.split("\n"):
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return column + 2
+
+
+def _block_ok(snippet: str, value: str) -> bool:
+    try:
+        got = _SAFE.load(snippet)
+    except YAMLError:
+        return False
+    return isinstance(got, dict) and isinstance(got.get("k"), str) and \
+        got["k"].strip() == value.strip()
+
+
+def render_value(value: Any) -> str:
+    """Return a plain YAML rendering of a string, whole number, date or bool that reads back."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, dt.date)):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if _parses_to(f"k: {text}", {"k": value}):
+            return text
+        raise EditError(f"cannot write {value!r} as YAML")
+    return plain(str(value), False) or double_quoted(str(value))
+
+
+_COMMENT_LINE = re.compile(r"^\s*#.*\n?", re.M)
+_TRAILING_COMMENT = re.compile(r"[ \t]+#[^\n'\"]*$", re.M)
+
+
+def _strip_comments(text: str) -> str:
+    """Return an entry's text without its comment lines and end-of-line comments."""
+    return _TRAILING_COMMENT.sub("", _COMMENT_LINE.sub("", text))
