@@ -391,6 +391,8 @@ class LibreOffice:
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
+        if self._home is not None:
+            _kill_strays(str(self._home))
         for stream in (proc.stdin, proc.stdout):
             try:
                 stream.close()
@@ -409,6 +411,30 @@ class LibreOffice:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def _kill_strays(marker: str) -> None:
+    """Kill processes whose command line contains `marker` (our private soffice only).
+
+    A worker killed at a time-out cannot stop its soffice, which runs in a
+    process group of its own; its command line names our private profile.
+    """
+    proc_root = Path("/proc")
+    if not proc_root.is_dir():
+        return
+    needle = marker.encode()
+    for entry in proc_root.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in cmdline:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
 def _pump(stream, replies: queue.Queue) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -93,6 +94,9 @@ class Office:
                     f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
                 ],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                # Its own group: soffice is a wrapper whose child soffice.bin
+                # does the work, and a restart must end both.
+                start_new_session=True,
             )
         finally:
             log.close()
@@ -142,16 +146,26 @@ class Office:
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                pass
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill soffice and everything it started (its own process group)."""
+        if self.proc is None:
+            return
+        try:
+            # The group outlives the wrapper while soffice.bin runs; the wrapper
+            # is reaped only after this, so the group id cannot be reused.
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
         self.proc = None
+        self.ctx = self.desktop = None
 
     def restart(self) -> None:
         """Kill the current soffice (if any) and start a fresh one."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+        self.kill()
         self.start()
 
     # -- documents -----------------------------------------------------
@@ -291,6 +305,16 @@ class Worker:
         self.office.desktop.getComponents()
         return "pong"
 
+    def op_sleep(self, seconds: float) -> float:
+        """Return `seconds` after sleeping that long (tests the caller's time-out)."""
+        time.sleep(seconds)
+        return seconds
+
+    def op_kill_soffice(self) -> bool:
+        """Return True after killing soffice, as a crash would (tests recovery)."""
+        self.office.kill()
+        return True
+
     def op_paragraphs(self, docx: str) -> list[str]:
         """Return the body paragraphs of `docx` as LibreOffice reads them."""
         return self._read(docx, None)
@@ -385,6 +409,9 @@ def handle(worker: Worker, request: dict) -> dict:
     if op is None:
         return {"ok": False, "error": f"unknown operation {request.get('op')!r}"}
     args = request.get("args") or {}
+    if not worker.office.alive():
+        print("soffice is gone; restarting", file=sys.stderr, flush=True)
+        worker.office.restart()
     for attempt in (1, 2):
         try:
             return {"ok": True, "result": op(**args), "restarts": worker.office.starts - 1}
