@@ -188,8 +188,8 @@ def test_recovers_when_soffice_dies(lo, five_paragraphs):
 
 @pytest.mark.libreoffice
 def test_a_request_that_hangs_times_out_and_the_next_one_works(five_paragraphs):
-    with LibreOffice(timeout=3) as office:
-        with pytest.raises(LibreOfficeError, match=r"did not answer 'sleep' within 3 s"):
+    with LibreOffice(timeout=2) as office:
+        with pytest.raises(LibreOfficeError, match=r"did not answer 'sleep' within 2 s"):
             office._call("sleep", seconds=30)
         assert office.paragraphs(five_paragraphs)[0] == "Title line"
 
