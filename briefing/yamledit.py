@@ -245,8 +245,7 @@ class YamlText:
         node = self.node(path)
         if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
             raise EditError(f"{format_path(path)}: is not a text value in the YAML")
-        self._splice(node.start_mark.index, node.end_mark.index,
-                     self.render_like(node, value, flow=self._in_flow(node)))
+        self._replace_scalar(node, self.render_like(node, value, flow=self._in_flow(node)))
 
     def set_list(self, path: FieldPath, values: list[str]) -> None:
         """Make the list of strings at `path` equal `values`, touching only the items that change."""
@@ -296,6 +295,14 @@ class YamlText:
 
     def _splice(self, start: int, end: int, text: str) -> None:
         self._splices.append(_Splice(start, end, text))
+
+    def _replace_scalar(self, node: ScalarNode, rendered: str) -> None:
+        """Splice `rendered` over `node`, keeping the line breaks a block scalar's span ends with."""
+        span = self.text[node.start_mark.index:node.end_mark.index]
+        tail = span[len(span.rstrip("\n")):] if node.style in ("|", ">") else ""
+        if rendered.endswith("\n"):
+            tail = tail[1:]
+        self._splice(node.start_mark.index, node.end_mark.index, rendered + tail)
 
     def _in_flow(self, node: Node) -> bool:
         parent = self._parent(node)
@@ -355,14 +362,14 @@ class YamlText:
                 item = items[i1 + k]
                 if not isinstance(item, ScalarNode):
                     raise EditError("a list item is not a text value")
-                self._splice(item.start_mark.index, item.end_mark.index,
-                             self.render_like(item, values[j1 + k], flow=False))
+                self._replace_scalar(item, self.render_like(item, values[j1 + k], flow=False))
             for k in range(i1 + pairs, i2):
                 self._splice(*self._item_span(items[k]), "")
             new = values[j1 + pairs:j2]
             if new:
-                at = self._insert_point(items, i2 if i1 + pairs < i2 else i1 + pairs)
-                like = items[min(i1 + pairs, len(items) - 1)]
+                before = i2 if i1 + pairs < i2 else i1 + pairs
+                at = self._insert_point(items, before)
+                like = items[before - 1] if before > 0 else items[0]  # the item it follows
                 text = "".join(self._block_item(dash_col, like, v) for v in new)
                 self._splice(at, at, text)
 
