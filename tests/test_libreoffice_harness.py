@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -10,7 +13,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from lxml import etree
 
-from conftest import corpus_file
+from conftest import CORPUS, ROOT, corpus_file, corpus_files, validate_ooxml
 from libreoffice import LibreOffice, LibreOfficeError, pdf_page_count, strip_comments
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -231,3 +234,53 @@ def test_page_count_refuses_a_file_that_is_not_a_pdf(tmp_path):
     path.write_bytes(b"not a pdf")
     with pytest.raises(LibreOfficeError, match="is not a PDF"):
         pdf_page_count(path)
+
+
+# -- the shared fixtures -------------------------------------------------
+
+
+def run_inner_pytest(test_id: str, **env: str) -> subprocess.CompletedProcess:
+    """Return the finished run of one harness test in a fresh pytest with extra `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
+         f"tests/test_libreoffice_harness.py::{test_id}"],
+        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+def test_libreoffice_tests_skip_when_it_is_missing():
+    done = run_inner_pytest("test_to_pdf_renders_every_page",
+                            CI="false", BRIEFING_SOFFICE="/nonexistent/soffice")
+    assert done.returncode == 0, done.stdout
+    assert "1 skipped" in done.stdout
+    assert "LibreOffice (soffice) is not installed" in done.stdout
+
+
+def test_libreoffice_tests_fail_under_ci_when_it_is_missing():
+    done = run_inner_pytest("test_to_pdf_renders_every_page",
+                            CI="true", BRIEFING_SOFFICE="/nonexistent/soffice")
+    assert done.returncode == 1, done.stdout
+    assert "LibreOffice is required under CI=true: LibreOffice (soffice) is not installed" in (
+        done.stdout)
+
+
+def test_corpus_files_lists_the_corpus():
+    files = corpus_files()
+    if not CORPUS.is_dir():
+        assert files == []
+        return
+    assert files, "the corpus folder is there but holds no .docx"
+    assert all(path.suffix == ".docx" and path.is_file() for path in files)
+    assert CORPUS / RECORDED in files
+
+
+def test_validate_ooxml_tells_valid_from_invalid(tmp_path):
+    # python-docx's own template writes w:zoom without w:percent: not valid.
+    path = tmp_path / "blank.docx"
+    Document().save(path)
+
+    ok, output = validate_ooxml(path)
+
+    assert not ok
+    assert "word/settings.xml" in output and "zoom" in output
