@@ -53,6 +53,10 @@ class SourceMap:
     template: str = ""
     source_file: str = ""
     data_json: str = ""  # canonical JSON of the data built from: absorb's merge base
+    # Authors of the tracked changes accepted or rejected so far -> how many: `briefing
+    # accept/reject` record them (the cleared document no longer holds the revisions) so
+    # that absorb can write one clearance entry per reviewer.
+    reviewers: dict[str, int] = field(default_factory=dict)
 
 
     def add(self, source_id: str) -> str:
@@ -70,6 +74,8 @@ class SourceMap:
         root.set("sourceFile", self.source_file)
         for name, sid in self.ids.items():
             etree.SubElement(root, f"{{{BR}}}source", bookmark=name, id=sid)
+        for name, count in self.reviewers.items():
+            etree.SubElement(root, f"{{{BR}}}reviewer", name=name, changes=str(count))
         if self.data_json:
             etree.SubElement(root, f"{{{BR}}}data").text = self.data_json
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -89,6 +95,12 @@ class SourceMap:
         for el in root.iter(f"{{{BR}}}source"):
             if el.get("bookmark") and el.get("id"):
                 smap.ids[el.get("bookmark")] = el.get("id")
+        for el in root.iter(f"{{{BR}}}reviewer"):
+            name = (el.get("name") or "").strip()
+            if name:
+                count = el.get("changes", "0")
+                smap.reviewers[name] = smap.reviewers.get(name, 0) + (
+                    int(count) if count.isdigit() else 0)
         data = root.find(f"{{{BR}}}data")
         smap.data_json = data.text or "" if data is not None else ""
         return smap
@@ -111,6 +123,25 @@ def read_source_map(pkg: Package) -> SourceMap | None:
             if BR.encode() in head:
                 return SourceMap.from_xml(pkg.parts[name], f"{pkg.path}:{name}")
     return None
+
+
+def record_reviewers(pkg: Package, counts: dict[str, int]) -> bool:
+    """Add revision authors and counts to the package's source map; return False if it has none.
+
+    `briefing accept` and `briefing reject` call this with the authors of the
+    changes they resolve, so the cleared document still says who reviewed it.
+    """
+    for name in sorted(pkg.parts):
+        if re.fullmatch(r"customXml/item\d+\.xml", name) and BR.encode() in pkg.parts[name][:512]:
+            smap = SourceMap.from_xml(pkg.parts[name], f"{pkg.path}:{name}")
+            if smap is None:
+                return False
+            for author, count in counts.items():
+                author = (author or "").strip() or "unknown"
+                smap.reviewers[author] = smap.reviewers.get(author, 0) + count
+            pkg.set_bytes(name, smap.to_xml())
+            return True
+    return False
 
 
 def embed_in_docx(document, smap: SourceMap) -> None:
