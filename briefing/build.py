@@ -1,0 +1,104 @@
+"""Build: briefing YAML -> validated data -> blocks -> .docx, saved atomically.
+
+`build_file` is what `briefing build` runs. `build_bytes` is the same
+pipeline in memory, for callers (benchmarks, tests, redline) that do not
+want a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from briefing.errors import BriefingError
+from briefing.model import Briefing, Status
+from briefing.results import Result
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def build_file(path: str | Path, out: str | Path | None = None, template: str | None = None,
+               since: str | Path | None = None, author: str | None = None,
+               force: bool = False) -> Result[Path]:
+    """Build the .docx for the briefing at `path`; return the path written and any warnings."""
+    from briefing.compose import find_template
+    from briefing.fsutil import atomic_write_bytes, check_writable
+    from briefing.load import load_briefing
+
+    path = Path(path)
+    loaded = load_briefing(path)
+    briefing = loaded.value.briefing
+    target = Path(out) if out is not None else default_output(path, briefing)
+    _check_target(target, path, force=force)
+    chosen = find_template(template)
+    data = build_bytes(briefing, chosen, data_hash=loaded.value.data_hash,
+                       data_json=loaded.value.canonical_json, source_file=path.name)
+    if since is not None:
+        data = _redline_since(Path(since), data, author)
+    atomic_write_bytes(target, data)
+    return Result(target, list(loaded.messages))
+
+
+def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json: str = "",
+                source_file: str = "") -> bytes:
+    """Return the .docx bytes of `briefing` laid out by `template` (a compose.Template)."""
+    from briefing.compose import compose
+    from briefing.write import write_docx
+
+    blocks = compose(briefing, template)
+    return write_docx(blocks, template, document_info(
+        briefing, blocks, data_hash=data_hash, data_json=data_json, source_file=source_file))
+
+
+def document_info(briefing: Briefing, blocks, *, data_hash: str, data_json: str,
+                  source_file: str):
+    """Return the DocumentInfo (properties, marking, tracking) for `briefing`."""
+    from briefing.write import DocumentInfo
+
+    info = briefing.briefing
+    classification = info.classification.value
+    heading = next((b.text for b in blocks if getattr(b, "kind", "") == "h1"), info.title)
+    counterparts = ", ".join(p.name for p in briefing.meeting.counterparts)
+    return DocumentInfo(
+        title=heading,
+        subject=f"Briefing for {briefing.meeting.principal.name}: meeting with {counterparts}",
+        author=briefing.contact.name,
+        keywords=info.reference or "",
+        status=info.status.value,
+        marking="" if classification == "NONE" else classification.upper(),
+        version=info.version,
+        created=dt.datetime.combine(info.prepared, dt.time(9, 0), tzinfo=dt.timezone.utc),
+        track_revisions=info.status == Status.FOR_CLEARANCE,
+        data_hash=data_hash,
+        data_json=data_json,
+        source_file=source_file,
+    )
+
+
+def default_output(path: Path, briefing: Briefing) -> Path:
+    """Return the default output beside the YAML: '<reference or stem>-v<version>.docx'."""
+    stem = _UNSAFE.sub("-", briefing.briefing.reference or path.stem).strip("-._") or "briefing"
+    return path.with_name(f"{stem}-v{briefing.briefing.version}.docx")
+
+
+def _check_target(target: Path, source: Path, *, force: bool) -> None:
+    """Raise BriefingError when `target` may not be written (exists, is the input, no folder)."""
+    from briefing.fsutil import check_writable
+
+    if target.suffix.lower() != ".docx":
+        raise BriefingError(f"{target}: the output must be a .docx file")
+    if target.resolve() == source.resolve():
+        raise BriefingError(f"{target}: the output would replace the input file")
+    if not target.parent.is_dir():
+        raise BriefingError(f"{target}: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise BriefingError(f"{target}: is a folder, not a file")
+    check_writable(target, force=force)
+
+
+def _redline_since(previous: Path, data: bytes, author: str | None) -> bytes:
+    """Return `data` redlined against the earlier draft `previous` (tracked changes)."""
+    from briefing.redline import redline_bytes
+
+    return redline_bytes(previous, data, author=author, date=None)

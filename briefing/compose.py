@@ -1,0 +1,485 @@
+"""Compose: a Briefing and a template -> the document as a list of blocks with source ids.
+
+A template is a folder holding `reference.docx` (the look) and `layout.j2`
+(section order and fixed wording). The Jinja2 file renders a small line-based
+layout language, one paragraph per line::
+
+    h1: {{ briefing.title }}
+    numbered: {{ point }}
+    table: Meeting details
+    header: Meeting | Details
+    row: Purpose | {{ meeting.purpose }}
+
+User text never passes through Jinja2 or the layout parser: every string the
+template reads from the data is an opaque `Ref` that renders as a private-use
+token, and the tokens are swapped for the real text after the lines are
+parsed. So `&`, `<`, `{{ x }}`, `{% if %}`, newlines and any script come out
+exactly as typed, and no data can add a paragraph or a table cell.
+
+A line holding exactly one field is a *data paragraph*: its source id is the
+field's path (`key_messages/<id>/headline`) and its data run holds the field's
+value verbatim (fixed wording around it, e.g. "If asked: ", stays outside the
+data run). A line built from several fields is *derived*: the template names
+it with `composite(item, "name")` (else the fields' common path is used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import traceback
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from briefing.errors import BriefingError
+from briefing.model import Briefing
+
+LAYOUT_FILE = "layout.j2"
+REFERENCE_FILE = "reference.docx"
+PARAGRAPH_KINDS = frozenset({
+    "h1", "h2", "h3", "marking", "numbered", "body", "bullet", "quote", "label",
+    "attribution", "note",
+})
+TABLE_KINDS = frozenset({"table", "header", "row"})
+CELL_SEPARATOR = " | "
+_TOKEN = re.compile("\ue000(\\d+)\ue001|\ue002(\\d+)\ue003")
+_LINE = re.compile(r"^([a-z][a-z0-9]*)\s*(?::\s?(.*))?$", re.S)
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+class TemplateError(BriefingError):
+    """A template that cannot be used: missing files, Jinja2 errors, bad layout lines."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of a paragraph's text; `source_id` is set when the text is a data field's."""
+
+    text: str
+    source_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph: kind (h1-h3, numbered, body, bullet, ...), runs and source id.
+
+    `derived` marks a paragraph made from several fields (an attribution, a
+    source line): its text is not any one field's value.
+    """
+
+    kind: str
+    runs: tuple[Run, ...]
+    source_id: str | None = None
+    derived: bool = False
+
+    @property
+    def text(self) -> str:
+        """Return the paragraph's whole text."""
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def level(self) -> int:
+        """Return the heading level (1-3), or 0 for other paragraphs."""
+        return int(self.kind[1]) if self.kind in ("h1", "h2", "h3") else 0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: rows of cells (one paragraph each); the first `header_rows` repeat on each page."""
+
+    caption: str
+    rows: tuple[tuple[Paragraph, ...], ...]
+    header_rows: int = 1
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template folder: its name, reference.docx and compiled layout."""
+
+    name: str
+    folder: Path
+    layout: Any  # jinja2.Template
+
+    @property
+    def reference(self) -> Path:
+        """Return the path of the template's reference.docx."""
+        return self.folder / REFERENCE_FILE
+
+
+# --- data seen by templates ---------------------------------------------------------------
+
+
+class _Render:
+    """The refs handed out while one layout renders, so tokens can be swapped back."""
+
+    def __init__(self) -> None:
+        self.refs: list[Ref] = []
+        self.composites: list[str] = []
+
+    def token(self, ref: Ref) -> str:
+        self.refs.append(ref)
+        return f"\ue000{len(self.refs) - 1}\ue001"
+
+    def composite(self, source_id: str) -> str:
+        self.composites.append(source_id)
+        return f"\ue002{len(self.composites) - 1}\ue003"
+
+
+class Ref:
+    """A data value as a template sees it: renders as an opaque token, never as its text."""
+
+    __slots__ = ("sid", "text", "value", "verbatim", "_render")
+
+    def __init__(self, render: _Render, sid: str, value: Any, text: str | None = None,
+                 verbatim: bool = True) -> None:
+        self._render = render
+        self.sid = sid
+        self.value = value
+        self.text = value if text is None else text
+        self.verbatim = verbatim
+
+    def __str__(self) -> str:
+        return self._render.token(self)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+class Item:
+    """A model as a template sees it: string fields become Refs at their source-id path."""
+
+    __slots__ = ("_model", "_sid", "_render")
+
+    def __init__(self, render: _Render, model: BaseModel, sid: str) -> None:
+        self._render = render
+        self._model = model
+        self._sid = sid
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in type(self._model).model_fields:
+            raise AttributeError(name)
+        value = getattr(self._model, name)
+        if name == "id":
+            return value
+        return _wrap(self._render, value, f"{self._sid}/{name}" if self._sid else name)
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self.__getattr__(name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
+def _wrap(render: _Render, value: Any, sid: str) -> Any:
+    """Return `value` as templates see it: Ref, Item, list of those, or a plain safe value."""
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return Ref(render, sid, value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return Ref(render, sid, value, text=value.isoformat(), verbatim=False)
+    if isinstance(value, BaseModel):
+        return Item(render, value, sid)
+    if isinstance(value, (list, tuple)):
+        return [_wrap(render, v, _item_sid(sid, i, v)) for i, v in enumerate(value)]
+    return value
+
+
+def _item_sid(list_sid: str, index: int, value: Any) -> str:
+    """Return a list member's source id: its own `id` when it has one, else its index."""
+    ident = getattr(value, "id", None) if isinstance(value, BaseModel) else None
+    return f"{list_sid}/{ident}" if ident else f"{list_sid}/{index}"
+
+
+def long_date(value: Any) -> Any:
+    """Return a date as '12 May 2016' (a derived Ref when given a Ref)."""
+    if isinstance(value, Ref):
+        if not isinstance(value.value, dt.date):
+            return value
+        return Ref(value._render, value.sid, value.value, text=_long_date(value.value),
+                   verbatim=False)
+    return _long_date(value) if isinstance(value, dt.date) else value
+
+
+def _long_date(d: dt.date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _priority_order(items: list[Item]) -> list[Item]:
+    """Return key messages ordered by priority (1 first), unprioritised last, else as given."""
+    return sorted(items, key=lambda km: (km._model.priority is None, km._model.priority or 0))
+
+
+def _group(items: list[Item], km_ids: list[str]) -> tuple[dict[str, list[Item]], list[Item]]:
+    """Return items under the first key message they relate to, and those relating to none."""
+    grouped: dict[str, list[Item]] = {k: [] for k in km_ids}
+    other = []
+    for item in items:
+        related = [r for r in item._model.relates_to if r in grouped]
+        (grouped[related[0]] if related else other).append(item)
+    return grouped, other
+
+
+def template_context(briefing: Briefing, render: _Render) -> dict[str, Any]:
+    """Return the variables a layout sees: the briefing's sections plus groupings."""
+    ctx = {name: _wrap(render, getattr(briefing, name), name)
+           for name in type(briefing).model_fields}
+    ctx["key_messages"] = _priority_order(ctx["key_messages"])
+    km_ids = [km.id for km in ctx["key_messages"]]
+    ctx["comments_for"], ctx["other_comments"] = _group(ctx["member_comments"], km_ids)
+    ctx["case_studies_for"], ctx["other_case_studies"] = _group(ctx["case_studies"], km_ids)
+    classification = briefing.briefing.classification.value
+    ctx["marking"] = "" if classification == "NONE" else classification.upper()
+    ctx["composite"] = lambda item, name: render.composite(f"{item._sid}/{name}")
+    return ctx
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _environment(folder: str):
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
+                               autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=False, auto_reload=False)
+    env.filters["long_date"] = long_date
+    return env
+
+
+@functools.lru_cache(maxsize=64)
+def _load_template(folder: str, stamp: float) -> Template:
+    import jinja2
+
+    path = Path(folder)
+    if not (path / REFERENCE_FILE).is_file():
+        raise TemplateError(f"{path / REFERENCE_FILE}: template has no reference.docx")
+    if not (path / LAYOUT_FILE).is_file():
+        raise TemplateError(f"{path / LAYOUT_FILE}: template has no {LAYOUT_FILE}")
+    try:
+        layout = _environment(folder).get_template(LAYOUT_FILE)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or str(path / LAYOUT_FILE)
+        raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
+    return Template(name=path.name, folder=path, layout=layout)
+
+
+def load_template(folder: str | Path) -> Template:
+    """Return the template in `folder`, compiled once per process (until its files change)."""
+    path = Path(folder).resolve()
+    if not path.is_dir():
+        raise TemplateError(f"{folder}: no such template folder")
+    stamp = max((f.stat().st_mtime for f in path.iterdir() if f.is_file()), default=0.0)
+    return _load_template(os.fspath(path), stamp)
+
+
+def shipped_templates() -> list[str]:
+    """Return the names of the templates shipped with briefing."""
+    root = _shipped_root()
+    return sorted(p.name for p in root.iterdir() if (p / LAYOUT_FILE).is_file())
+
+
+def _shipped_root() -> Path:
+    from importlib.resources import files
+
+    return Path(os.fspath(files("briefing_templates")))
+
+
+def find_template(spec: str | Path | None) -> Template:
+    """Return the template named `spec` (shipped name or folder); None means chairman-briefing."""
+    spec = "chairman-briefing" if spec is None else str(spec)
+    looks_like_path = os.sep in spec or "/" in spec or spec.startswith(".")
+    if looks_like_path or Path(spec).is_dir():
+        return load_template(spec)
+    folder = _shipped_root() / spec
+    if not (folder / LAYOUT_FILE).is_file():
+        names = ", ".join(shipped_templates())
+        raise TemplateError(f"--template {spec}: no such template (shipped: {names}; "
+                            "or give a folder holding reference.docx and layout.j2)")
+    return load_template(folder)
+
+
+# --- compose ---------------------------------------------------------------------------------
+
+
+def compose(briefing: Briefing, template: Template) -> list[Block]:
+    """Return the blocks of `briefing` laid out by `template`."""
+    render = _Render()
+    text = _render_layout(template, template_context(briefing, render))
+    return _LayoutParser(template, render).parse(text)
+
+
+def _render_layout(template: Template, ctx: dict[str, Any]) -> str:
+    """Return the rendered layout text, turning Jinja2 errors into TemplateError at their line."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    try:
+        return template.layout.render(ctx)
+    except (jinja2.TemplateError, SecurityError, TypeError, KeyError, AttributeError,
+            ValueError) as exc:
+        where = _template_frame(exc, template)
+        message = getattr(exc, "message", None) or str(exc)
+        raise TemplateError(f"{where}: template error: {message}") from None
+
+
+def _template_frame(exc: BaseException, template: Template) -> str:
+    """Return 'FILE:LINE' of the innermost template line in `exc`'s traceback."""
+    folder = os.fspath(template.folder)
+    where = os.fspath(template.folder / LAYOUT_FILE)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(folder):
+            where = f"{frame.filename}:{frame.lineno}"
+    return where
+
+
+class _LayoutParser:
+    """Turns rendered layout lines into blocks, swapping tokens back for the data's text."""
+
+    def __init__(self, template: Template, render: _Render) -> None:
+        self.template = template
+        self.render = render
+        self.blocks: list[Block] = []
+        self.table: tuple[str, list[tuple[Paragraph, ...]], int] | None = None
+
+    def parse(self, text: str) -> list[Block]:
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip()
+            if line:
+                self._line(line, number)
+        self._close_table()
+        return self.blocks
+
+    def _line(self, line: str, number: int) -> None:
+        match = _LINE.match(line)
+        kind = match.group(1) if match else ""
+        rest = (match.group(2) or "") if match else ""
+        if kind in PARAGRAPH_KINDS:
+            self._close_table()
+            para = self._paragraph(kind, rest)
+            if para.runs:
+                self.blocks.append(para)
+        elif kind == "table":
+            self._close_table()
+            self.table = (self._plain(rest), [], 0)
+        elif kind in ("header", "row"):
+            self._row(kind, rest, number)
+        else:
+            raise TemplateError(
+                f"{self.template.folder / LAYOUT_FILE}: rendered line {number} "
+                f"'{self._plain(line)[:60]}' does not start with a known kind "
+                f"({', '.join(sorted(PARAGRAPH_KINDS | TABLE_KINDS))}) and a colon")
+
+    def _row(self, kind: str, rest: str, number: int) -> None:
+        if self.table is None:
+            self.table = ("", [], 0)
+        caption, rows, header_rows = self.table
+        if kind == "header" and len(rows) > header_rows:
+            raise TemplateError(f"{self.template.folder / LAYOUT_FILE}: rendered line {number}: "
+                                "a header row must come before the table's other rows")
+        cell_kind = "th" if kind == "header" else "td"
+        rows.append(tuple(self._paragraph(cell_kind, cell.strip())
+                          for cell in rest.split(CELL_SEPARATOR)))
+        self.table = (caption, rows, header_rows + (kind == "header"))
+
+    def _close_table(self) -> None:
+        if self.table is not None and self.table[1]:
+            caption, rows, header_rows = self.table
+            width = max(len(r) for r in rows)
+            padded = tuple(r + (Paragraph(r[0].kind, ()),) * (width - len(r)) for r in rows)
+            self.blocks.append(Table(caption, padded, header_rows))
+        self.table = None
+
+    def _paragraph(self, kind: str, rest: str) -> Paragraph:
+        """Return the paragraph for one line's text, its tokens swapped for runs."""
+        runs: list[Run] = []
+        refs: list[Ref] = []
+        composite = None
+        pos = 0
+        for m in _TOKEN.finditer(rest):
+            if m.start() > pos:
+                runs.append(Run(rest[pos:m.start()]))
+            if m.group(1) is not None:
+                ref = self.render.refs[int(m.group(1))]
+                refs.append(ref)
+                if ref.text:
+                    runs.append(Run(ref.text, ref.sid))
+            else:
+                composite = self.render.composites[int(m.group(2))]
+            pos = m.end()
+        if pos < len(rest):
+            runs.append(Run(rest[pos:]))
+        runs = _merge_fixed(runs)
+        if composite is not None:
+            return Paragraph(kind, _joined(_retag(runs, composite)), composite, derived=True)
+        if len(refs) == 1:
+            return Paragraph(kind, tuple(runs), refs[0].sid, derived=not refs[0].verbatim)
+        if refs:
+            sid = _common_path([r.sid for r in refs])
+            return Paragraph(kind, _joined(_retag(runs, sid)), sid, derived=True)
+        return Paragraph(kind, tuple(runs))
+
+    def _plain(self, text: str) -> str:
+        """Return `text` with tokens replaced by their values (for captions and messages)."""
+        def swap(m: re.Match) -> str:
+            return self.render.refs[int(m.group(1))].text if m.group(1) is not None else ""
+        return _TOKEN.sub(swap, text)
+
+
+def _merge_fixed(runs: list[Run]) -> list[Run]:
+    """Return `runs` with adjacent fixed-wording runs joined and empty ones dropped."""
+    out: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if out and run.source_id is None and out[-1].source_id is None:
+            out[-1] = Run(out[-1].text + run.text)
+        else:
+            out.append(run)
+    return out
+
+
+def _retag(runs: list[Run], sid: str) -> list[Run]:
+    """Return `runs` with everything from the first to the last data run tagged `sid`."""
+    data = [i for i, r in enumerate(runs) if r.source_id is not None]
+    if not data:
+        return runs
+    first, last = data[0], data[-1]
+    return [Run(r.text, sid) if first <= i <= last else r for i, r in enumerate(runs)]
+
+
+def _joined(runs: list[Run]) -> tuple[Run, ...]:
+    """Return `runs` with neighbours of the same source id joined into one run."""
+    out: list[Run] = []
+    for run in runs:
+        if out and out[-1].source_id == run.source_id:
+            out[-1] = Run(out[-1].text + run.text, run.source_id)
+        else:
+            out.append(run)
+    return tuple(out)
+
+
+def _common_path(sids: list[str]) -> str:
+    """Return the longest common '/'-path of `sids`."""
+    parts = [s.split("/") for s in sids]
+    common = []
+    for segs in zip(*parts):
+        if len(set(segs)) != 1:
+            break
+        common.append(segs[0])
+    return "/".join(common) or sids[0]

@@ -1,0 +1,414 @@
+"""WordprocessingML for a built briefing: paragraphs, tables, bookmarks, properties, parts.
+
+Everything here writes elements in the order ECMA-376 requires (pPr before
+runs; pStyle, numPr inside pPr; tblPr, tblGrid, tr; settings in sequence), so
+the output validates the way Word's own files do. Callers hand in plain
+values; no caller outside `briefing/ooxml/` touches lxml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from briefing.ooxml.ns import CP, CT, DC, PR, W, qn
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import (
+    CT_CUSTOM_XML_PROPS,
+    RT_CUSTOM_XML,
+    RT_CUSTOM_XML_PROPS,
+    SourceMap,
+    item_props_xml,
+)
+
+MARKING_PLACEHOLDER = "[MARKING]"
+NUMBERED_NUM_ID = "1"
+BULLET_NUM_ID = "2"
+DCTERMS = "http://purl.org/dc/terms/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+RT_CUSTOM_PROPS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+_P, _PPR, _PSTYLE, _R, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:t")
+_VAL, _ID, _NAME = qn("w:val"), qn("w:id"), qn("w:name")
+_NUMPR, _ILVL, _NUMID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
+_BR, _TAB = qn("w:br"), qn("w:tab")
+_BMS, _BME = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+
+# Paragraph kind -> (style id, numbering id). Style ids are those of the reference.docx.
+STYLES = {
+    "h1": ("Heading1", None), "h2": ("Heading2", None), "h3": ("Heading3", None),
+    "marking": ("Marking", None), "numbered": ("NumberedPara", NUMBERED_NUM_ID),
+    "body": (None, None), "bullet": ("ListBullet", BULLET_NUM_ID), "quote": ("Quote", None),
+    "label": ("Label", None), "attribution": ("Attribution", None), "note": ("Note", None),
+    "th": ("TableHeading", None), "td": ("TableText", None),
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of paragraph text; `bookmark` is the source bookmark it falls inside, if any."""
+
+    text: str
+    bookmark: str | None = None
+
+
+class BodyWriter:
+    """Builds body elements, handing out bookmark ids unique in the document."""
+
+    def __init__(self, text_width: int) -> None:
+        self.text_width = text_width
+        self.next_bookmark_id = 0
+        self.used_names: set[str] = set()
+
+    def paragraph(self, kind: str, spans: Iterable[Span]) -> etree._Element:
+        """Return a w:p in the style of `kind` whose bookmarked spans are wrapped."""
+        p = etree.Element(_P)
+        style, num_id = STYLES[kind]
+        if style or num_id:
+            ppr = etree.SubElement(p, _PPR)
+            if style:
+                etree.SubElement(ppr, _PSTYLE).set(_VAL, style)
+            if num_id:
+                numpr = etree.SubElement(ppr, _NUMPR)
+                etree.SubElement(numpr, _ILVL).set(_VAL, "0")
+                etree.SubElement(numpr, _NUMID).set(_VAL, num_id)
+        open_name = None
+        for span in spans:
+            if span.bookmark != open_name:
+                self._close(p, open_name)
+                open_name = self._open(p, span.bookmark)
+            _add_run(p, span.text)
+        self._close(p, open_name)
+        return p
+
+    def _open(self, p: etree._Element, name: str | None) -> str | None:
+        if name is None or name in self.used_names:
+            return None
+        self.used_names.add(name)
+        start = etree.SubElement(p, _BMS)
+        start.set(_ID, str(self.next_bookmark_id))
+        start.set(_NAME, name)
+        return name
+
+    def _close(self, p: etree._Element, name: str | None) -> None:
+        if name is not None:
+            etree.SubElement(p, _BME).set(_ID, str(self.next_bookmark_id))
+            self.next_bookmark_id += 1
+
+    def table(self, caption: str, rows: list[list[tuple[str, list[Span]]]],
+              header_rows: int) -> etree._Element:
+        """Return a w:tbl: full width, header rows repeating on each page, no merged cells."""
+        tbl = etree.Element(qn("w:tbl"))
+        tblpr = etree.SubElement(tbl, qn("w:tblPr"))
+        etree.SubElement(tblpr, qn("w:tblStyle")).set(_VAL, "BriefingTable")
+        width = etree.SubElement(tblpr, qn("w:tblW"))
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        if caption:
+            etree.SubElement(tblpr, qn("w:tblCaption")).set(_VAL, caption)
+        widths = column_widths(len(rows[0]), self.text_width)
+        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+        for w in widths:
+            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(w))
+        for index, row in enumerate(rows):
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            trpr = etree.SubElement(tr, qn("w:trPr"))
+            etree.SubElement(trpr, qn("w:cantSplit"))
+            if index < header_rows:
+                etree.SubElement(trpr, qn("w:tblHeader"))
+            for (kind, spans), w in zip(row, widths):
+                tc = etree.SubElement(tr, qn("w:tc"))
+                tcw = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
+                tcw.set(qn("w:w"), str(w))
+                tcw.set(qn("w:type"), "dxa")
+                tc.append(self.paragraph(kind, spans))
+        return tbl
+
+
+def _add_run(p: etree._Element, text: str) -> None:
+    """Append runs for `text`: line breaks become w:br and tabs w:tab, as Word stores them."""
+    r = etree.SubElement(p, _R)
+    piece = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if ch in "\n\t":
+            _add_text(r, "".join(piece))
+            piece = []
+            etree.SubElement(r, _BR if ch == "\n" else _TAB)
+        else:
+            piece.append(ch)
+    _add_text(r, "".join(piece))
+
+
+def _add_text(r: etree._Element, text: str) -> None:
+    if text:
+        t = etree.SubElement(r, _T)
+        t.text = text
+        if text[0].isspace() or text[-1].isspace() or "  " in text:
+            t.set(XML_SPACE, "preserve")
+
+
+def column_widths(count: int, total: int) -> list[int]:
+    """Return grid column widths (twips): label + value for two columns, even otherwise."""
+    if count == 2:
+        first = total * 3 // 10
+        return [first, total - first]
+    each = total // count
+    return [each] * (count - 1) + [total - each * (count - 1)]
+
+
+def text_width(document: etree._Element) -> int:
+    """Return the body text width (twips) of the document's last section; A4, 2 cm if unset."""
+    sect = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+    width, left, right = 11906, 1134, 1134
+    if sect is not None:
+        size, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        if size is not None:
+            width = int(size.get(qn("w:w"), width))
+        if mar is not None:
+            left = int(mar.get(qn("w:left"), left))
+            right = int(mar.get(qn("w:right"), right))
+    return max(width - left - right, 1440)
+
+
+def replace_body(document: etree._Element, elements: list[etree._Element]) -> None:
+    """Replace the body's content with `elements`, keeping its final section properties."""
+    body = document.find(qn("w:body"))
+    sect = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not sect:
+            body.remove(child)
+    for i, el in enumerate(elements):
+        body.insert(i, el)
+
+
+def fill_marking(part: etree._Element, marking: str) -> int:
+    """Replace the marking placeholder in a header/footer with `marking`; return how many."""
+    count = 0
+    for t in part.iter(_T):
+        if t.text and MARKING_PLACEHOLDER in t.text:
+            t.text = t.text.replace(MARKING_PLACEHOLDER, marking)
+            count += 1
+    return count
+
+
+# settings.xml children that come before w:trackRevisions (ECMA-376 17.15.1.78 CT_Settings).
+_BEFORE_TRACK = {qn(f"w:{n}") for n in (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
+    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
+    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView").split()}
+
+
+def set_track_revisions(settings: etree._Element, on: bool) -> None:
+    """Turn tracked changes on or off in settings.xml, keeping the schema's element order."""
+    existing = settings.find(qn("w:trackRevisions"))
+    if not on:
+        if existing is not None:
+            settings.remove(existing)
+        return
+    if existing is not None:
+        return
+    index = 0
+    for i, child in enumerate(settings):
+        if child.tag in _BEFORE_TRACK:
+            index = i + 1
+    settings.insert(index, etree.Element(qn("w:trackRevisions")))
+
+
+def set_en_gb(styles: etree._Element) -> None:
+    """Make en-GB the language of the style defaults (w:docDefaults/w:rPrDefault/w:rPr/w:lang)."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(qn("w:docDefaults"))
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = etree.Element(qn("w:rPrDefault"))
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = etree.SubElement(rpr_default, qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = etree.Element(qn("w:lang"))
+        after = [c for c in rpr if c.tag in _RPR_AFTER_LANG]
+        (after[0].addprevious(lang) if after else rpr.append(lang))
+    lang.set(_VAL, "en-GB")
+
+
+_RPR_AFTER_LANG = {qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath")}
+
+
+@dataclass(frozen=True)
+class CoreProperties:
+    """The core document properties a briefing sets."""
+
+    title: str
+    subject: str
+    creator: str
+    keywords: str
+    description: str
+    category: str
+    version: str
+    created: dt.datetime
+    modified: dt.datetime
+
+
+def core_properties_xml(props: CoreProperties) -> bytes:
+    """Return docProps/core.xml for `props` (language en-GB)."""
+    root = etree.Element(qn("cp:coreProperties"),
+                         nsmap={"cp": CP, "dc": DC, "dcterms": DCTERMS, "xsi": XSI})
+    simple = [("dc:title", props.title), ("dc:subject", props.subject),
+              ("dc:creator", props.creator), ("cp:keywords", props.keywords),
+              ("dc:description", props.description), ("cp:lastModifiedBy", props.creator),
+              ("cp:category", props.category), ("cp:version", props.version),
+              ("dc:language", "en-GB")]
+    for tag, value in simple:
+        if value:
+            etree.SubElement(root, qn(tag)).text = value
+    for tag, when in (("created", props.created), ("modified", props.modified)):
+        el = etree.SubElement(root, f"{{{DCTERMS}}}{tag}")
+        el.set(f"{{{XSI}}}type", "dcterms:W3CDTF")
+        el.text = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def custom_properties_xml(props: dict[str, str]) -> bytes:
+    """Return docProps/custom.xml holding `props` as text properties."""
+    root = etree.Element(f"{{{CUSTOM_PROPS}}}Properties", nsmap={None: CUSTOM_PROPS, "vt": VT})
+    for pid, (name, value) in enumerate(props.items(), start=2):
+        prop = etree.SubElement(root, f"{{{CUSTOM_PROPS}}}property", fmtid=FMTID, pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{VT}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_part(pkg: Package, source: str, name: str, data: bytes, rel_type: str,
+             content_type: str | None = None) -> None:
+    """Add part `name` related from `source` ('' = package), replacing any of the same type."""
+    _drop_rels_of_type(pkg, source, rel_type)
+    pkg.set_bytes(name, data)
+    base = posixpath.dirname(source)
+    target = "/" + name if not source else posixpath.relpath(name, base or ".")
+    rels = _rels_root(pkg, source)
+    taken = {el.get("Id") for el in rels}
+    n = 1
+    while f"rIdB{n}" in taken:
+        n += 1
+    etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"rIdB{n}", Type=rel_type, Target=target)
+    if content_type:
+        set_override(pkg, name, content_type)
+
+
+def _rels_name(source: str) -> str:
+    base, fname = posixpath.split(source)
+    return posixpath.join(base, "_rels", f"{fname}.rels")
+
+
+def _rels_root(pkg: Package, source: str) -> etree._Element:
+    name = _rels_name(source)
+    if name not in pkg.parts:
+        pkg.set_xml(name, etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR}))
+    return pkg.xml(name)
+
+
+def _drop_rels_of_type(pkg: Package, source: str, rel_type: str) -> None:
+    """Remove `source`'s relationships of `rel_type` and the parts they point to."""
+    if _rels_name(source) not in pkg.parts:
+        return
+    rels = pkg.xml(_rels_name(source))
+    for rel in pkg.rels(source):
+        if rel.type == rel_type and not rel.external:
+            pkg.remove(rel.target)
+            pkg.remove(_rels_name(rel.target))
+    for el in list(rels):
+        if el.get("Type") == rel_type:
+            rels.remove(el)
+
+
+def set_override(pkg: Package, name: str, content_type: str) -> None:
+    """Declare the content type of part `name` in [Content_Types].xml."""
+    types = pkg.xml("[Content_Types].xml")
+    for el in types.findall(f"{{{CT}}}Override"):
+        if el.get("PartName", "").lstrip("/") == name:
+            el.set("ContentType", content_type)
+            return
+    etree.SubElement(types, f"{{{CT}}}Override", PartName="/" + name, ContentType=content_type)
+
+
+def embed_source_map(pkg: Package, main: str, smap: SourceMap) -> None:
+    """Store `smap` as customXml/item1.xml (with its itemProps) related from the main part."""
+    for rel in pkg.rels(main):
+        if rel.type == RT_CUSTOM_XML and b"urn:lga:briefing" in pkg.parts.get(rel.target, b""):
+            pkg.remove(rel.target)
+    n = 1
+    while f"customXml/item{n}.xml" in pkg.parts:
+        n += 1
+    item = f"customXml/item{n}.xml"
+    pkg.set_bytes(item, smap.to_xml())
+    add_part(pkg, item, f"customXml/itemProps{n}.xml", item_props_xml(), RT_CUSTOM_XML_PROPS,
+             CT_CUSTOM_XML_PROPS)
+    rels = _rels_root(pkg, main)
+    taken = {el.get("Id") for el in rels}
+    rid = next(f"rIdS{k}" for k in range(1, 10_000) if f"rIdS{k}" not in taken)
+    target = posixpath.relpath(item, posixpath.dirname(main) or ".")
+    etree.SubElement(rels, f"{{{PR}}}Relationship", Id=rid, Type=RT_CUSTOM_XML, Target=target)
+
+
+def header_footer_parts(pkg: Package, main: str) -> list[str]:
+    """Return the header and footer parts related from the main document."""
+    return [rel.target for rel in pkg.rels(main)
+            if rel.type.rsplit("/", 1)[-1] in ("header", "footer") and rel.target in pkg.parts]
+
+
+def numbering_ids(pkg: Package, main: str) -> set[str]:
+    """Return the w:num ids defined in the document's numbering part."""
+    for rel in pkg.rels(main):
+        if rel.type.endswith("/numbering") and rel.target in pkg.parts:
+            return {el.get(_NUMID) for el in pkg.xml(rel.target).iter(qn("w:num"))}
+    return set()
+
+
+def style_ids(pkg: Package, main: str) -> set[str]:
+    """Return the style ids defined in the document's styles part."""
+    part = styles_part(pkg, main)
+    return {el.get(qn("w:styleId")) for el in pkg.xml(part).iter(qn("w:style"))} if part else set()
+
+
+def styles_part(pkg: Package, main: str) -> str | None:
+    """Return the name of the styles part, or None."""
+    for rel in pkg.rels(main):
+        if rel.type.endswith("/styles") and rel.target in pkg.parts:
+            return rel.target
+    return None
+
+
+def settings_part(pkg: Package, main: str) -> str | None:
+    """Return the name of the settings part, or None."""
+    for rel in pkg.rels(main):
+        if rel.type.endswith("/settings") and rel.target in pkg.parts:
+            return rel.target
+    return None
+
+
+def core_part(pkg: Package) -> str:
+    """Return the name of the core properties part (docProps/core.xml unless related elsewhere)."""
+    for rel in pkg.rels(""):
+        if rel.type.endswith("/core-properties"):
+            return rel.target
+    return "docProps/core.xml"

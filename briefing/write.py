@@ -1,0 +1,121 @@
+"""Write: blocks -> .docx bytes on the template's reference.docx.
+
+The reference carries the look (styles, page setup, header, footer,
+numbering definitions); this module replaces its body with the composed
+blocks, puts the classification marking in every header and footer, sets the
+core and custom properties, en-GB, tracked changes for drafts going out for
+clearance, and embeds the source map that ties each data paragraph to its
+field. The XML work itself lives in `briefing.ooxml.build_xml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.compose import Block, Paragraph, Table, Template, TemplateError
+from briefing.ooxml import build_xml as bx
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import SourceMap
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document says about itself: properties, marking, tracking, provenance."""
+
+    title: str
+    subject: str = ""
+    author: str = ""
+    keywords: str = ""
+    status: str = "draft"
+    marking: str = ""
+    version: int = 1
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    track_revisions: bool = False
+    data_hash: str = ""
+    data_json: str = ""
+    source_file: str = ""
+
+
+def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> bytes:
+    """Return the .docx bytes of `blocks` on `template`'s reference.docx."""
+    pkg = _reference_package(template)
+    main = pkg.main_part
+    _check_reference(pkg, main, template)
+    document = pkg.xml(main)
+    smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,
+                     source_file=info.source_file, data_json=info.data_json)
+    writer = bx.BodyWriter(bx.text_width(document))
+    bx.replace_body(document, [_element(writer, block, smap) for block in blocks])
+    _finish_package(pkg, main, info, smap)
+    return pkg.to_bytes()
+
+
+def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap):
+    """Return the XML element for one block, recording its source ids in `smap`."""
+    if isinstance(block, Table):
+        rows = [[(cell.kind, _spans(cell, smap)) for cell in row] for row in block.rows]
+        return writer.table(block.caption, rows, block.header_rows)
+    return writer.paragraph(block.kind, _spans(block, smap))
+
+
+def _spans(para: Paragraph, smap: SourceMap) -> list[bx.Span]:
+    """Return the paragraph's runs as spans, data runs inside the paragraph's bookmark."""
+    if para.source_id is None:
+        return [bx.Span(r.text) for r in para.runs]
+    name = smap.add(para.source_id)
+    return [bx.Span(r.text, name if r.source_id == para.source_id else None)
+            for r in para.runs]
+
+
+def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap) -> None:
+    """Set marking, language, tracking, properties and the source map on `pkg`."""
+    for part in bx.header_footer_parts(pkg, main):
+        bx.fill_marking(pkg.xml(part), info.marking)
+    styles = bx.styles_part(pkg, main)
+    if styles:
+        bx.set_en_gb(pkg.xml(styles))
+    settings = bx.settings_part(pkg, main)
+    if settings:
+        bx.set_track_revisions(pkg.xml(settings), info.track_revisions)
+    now = dt.datetime.now(dt.timezone.utc)
+    core = bx.CoreProperties(
+        title=info.title, subject=info.subject, creator=info.author, keywords=info.keywords,
+        description=f"{info.status}, version {info.version}", category="Chairman's briefing",
+        version=str(info.version), created=info.created, modified=now)
+    pkg.set_bytes(bx.core_part(pkg), bx.core_properties_xml(core))
+    bx.add_part(pkg, "", "docProps/custom.xml", bx.custom_properties_xml({
+        "BriefingDataHash": info.data_hash or "-", "BriefingVersion": str(info.version),
+        "BriefingStatus": info.status}), bx.RT_CUSTOM_PROPS, bx.CT_CUSTOM_PROPS)
+    bx.embed_source_map(pkg, main, smap)
+
+
+@functools.lru_cache(maxsize=16)
+def _reference_parts(path: str, stamp: float) -> dict[str, bytes]:
+    return dict(Package.open(path).parts)
+
+
+def _reference_package(template: Template) -> Package:
+    """Return a fresh Package of the template's reference.docx (read from disk once)."""
+    path = os.fspath(template.reference)
+    try:
+        stamp = Path(path).stat().st_mtime
+    except OSError:
+        raise TemplateError(f"{path}: template has no reference.docx") from None
+    return Package(Path(path), dict(_reference_parts(path, stamp)))
+
+
+def _check_reference(pkg: Package, main: str, template: Template) -> None:
+    """Raise TemplateError when the reference lacks the styles or numbering blocks need."""
+    missing = sorted({s for s, _ in bx.STYLES.values() if s} - bx.style_ids(pkg, main))
+    if missing:
+        raise TemplateError(f"{template.reference}: reference.docx lacks the styles "
+                            f"{', '.join(missing)} (see templates/make_reference.py)")
+    nums = bx.numbering_ids(pkg, main)
+    if not {bx.NUMBERED_NUM_ID, bx.BULLET_NUM_ID} <= nums:
+        raise TemplateError(f"{template.reference}: reference.docx lacks numbering "
+                            f"definitions {bx.NUMBERED_NUM_ID} (numbered paragraphs) and "
+                            f"{bx.BULLET_NUM_ID} (bullets)")
