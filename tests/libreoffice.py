@@ -287,6 +287,8 @@ class LibreOffice:
         copy = self._private_copy(docx, keep_comments)
         try:
             return self._call(op, docx=str(copy))
+        except LibreOfficeError as exc:
+            raise LibreOfficeError(str(exc).replace(str(copy), str(docx))) from None
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
 
@@ -297,7 +299,10 @@ class LibreOffice:
         produced = copy.parent / f"out.{ext}"
         try:
             key = "pdf" if op == "to_pdf" else "out"
-            self._call(op, docx=str(copy), **{key: str(produced)}, **args)
+            try:
+                self._call(op, docx=str(copy), **{key: str(produced)}, **args)
+            except LibreOfficeError as exc:
+                raise LibreOfficeError(str(exc).replace(str(copy), str(docx))) from None
             if not produced.is_file():
                 raise LibreOfficeError(f"LibreOffice reported success for {op} but wrote nothing")
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -172,8 +172,11 @@ class Office:
 
     def load(self, path: str):
         """Return the document at `path` loaded hidden; raise if LibreOffice refuses it."""
-        doc = self.desktop.loadComponentFromURL(
-            file_url(path), "_blank", 0, props(Hidden=True, UpdateDocMode=0))
+        options = {"Hidden": True, "UpdateDocMode": 0}
+        if path.lower().endswith(".docx"):
+            # Read it as Word or not at all: never fall back to plain text.
+            options["FilterName"] = DOCX_FILTER
+        doc = self.desktop.loadComponentFromURL(file_url(path), "_blank", 0, props(**options))
         if doc is None:
             raise RuntimeError(f"LibreOffice could not load {path}")
         return doc
