@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +86,8 @@ class Package:
         try:
             with zipfile.ZipFile(path) as zf:
                 parts = _read_members(zf, path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+                zlib.error) as exc:
             raise DocumentError(f"{path}: damaged zip package ({exc})") from None
         except NotImplementedError as exc:
             raise DocumentError(f"{path}: unsupported zip compression ({exc})") from None
