@@ -1,0 +1,185 @@
+"""Redline: NEW with tracked changes against OLD, the version members last saw.
+
+`redline_bytes` is the engine behind `briefing redline` and `briefing build
+--since`. The output is NEW's package (styles, numbering, headers, footers,
+bookmarks and the source map untouched) whose body shows, as Word tracked
+changes by one author on one date, every word, paragraph, table row and run
+format that differs from OLD. Paragraphs are matched by source id where both
+documents were built by briefing, otherwise by content.
+"""
+
+from __future__ import annotations
+
+import getpass
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from briefing.errors import BriefingError, DocumentError, PendingRevisions
+from briefing.fsutil import atomic_write_bytes, check_writable
+from briefing.ooxml.diff import BodyDiffer
+from briefing.ooxml.inline import Builder
+from briefing.ooxml.ns import qn
+from briefing.ooxml.package import Package, _read_members
+from briefing.ooxml.revids import Stamper, census, max_used_id
+from briefing.ooxml.sourcemap import read_source_map
+from briefing.results import Message, Result
+
+DEFAULT_AUTHOR = "briefing"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def default_author() -> str:
+    """Return the login name of the person running the command, or 'briefing'."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return DEFAULT_AUTHOR
+    return name if name and name != "root" else DEFAULT_AUTHOR
+
+
+def revision_date(text: str | None = None) -> str:
+    """Return `text` (ISO 8601, any offset; naive means UTC) or now as YYYY-MM-DDTHH:MM:SSZ."""
+    if text is None:
+        moment = datetime.now(UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise BriefingError(
+                f"--date: {text!r} is not an ISO 8601 date "
+                "(for example 2026-03-01 or 2026-03-01T09:30:00Z)"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def redline_bytes(old_path: str | Path, new_docx: bytes | str | Path, *,
+                  author: str | None = None, date: str | None = None) -> bytes:
+    """Return NEW's package bytes with tracked changes against the document at `old_path`."""
+    return redline_result(old_path, new_docx, author=author, date=date).value
+
+
+def redline_result(old_path: str | Path, new_docx: bytes | str | Path, *,
+                   author: str | None = None, date: str | None = None,
+                   new_label: str = "the new draft") -> Result[bytes]:
+    """Return the redlined package bytes plus a summary and any warnings."""
+    old = Package.open(old_path)
+    new = _open_new(new_docx, new_label)
+    refuse_pending(old)
+    refuse_pending(new)
+    stamper = Stamper(author or default_author(), revision_date(date), max_used_id(new) + 1)
+    messages = _redline_packages(old, new, stamper)
+    return Result(new.to_bytes(), messages)
+
+
+def redline_files(old: Path, new: Path, out: Path, author: str | None = None,
+                  date: str | None = None, force: bool = False) -> Result[Path]:
+    """Write OUT: NEW with tracked changes against OLD; return OUT and the summary."""
+    old, new, out = Path(old), Path(new), Path(out)
+    for given in (old, new):
+        if given.exists() and out.exists() and out.resolve() == given.resolve():
+            raise BriefingError(f"{out}: is an input; redline never changes its inputs, "
+                                "choose another -o")
+    check_writable(out, force=force)
+    result = redline_result(old, new, author=author, date=date)
+    atomic_write_bytes(out, result.value)
+    return Result(out, result.messages)
+
+
+def refuse_pending(pkg: Package) -> None:
+    """Raise PendingRevisions when `pkg` already holds tracked changes or comments."""
+    found = census(pkg)
+    if found.clean:
+        return
+    drop = " --drop-comments" if found.comments else ""
+    raise PendingRevisions(
+        f"{pkg.path}: holds {found.describe()}; a redline would flatten them. "
+        f"Accept or reject them first (briefing accept {pkg.path} -o CLEAN.docx{drop}) "
+        "and redline the clean copy"
+    )
+
+
+def _open_new(new_docx: bytes | str | Path, label: str) -> Package:
+    if not isinstance(new_docx, bytes):
+        return Package.open(new_docx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(new_docx)) as zf:
+            parts = _read_members(zf, Path(label))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise DocumentError(f"{label}: damaged zip package ({exc})") from None
+    pkg = Package(Path(label), parts)
+    pkg._check_is_word()
+    return pkg
+
+
+def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Message]:
+    """Rewrite NEW's body in place with tracked changes; return the messages to show."""
+    old_body = _body(old)
+    new_body = _body(new)
+    use_ids = read_source_map(old) is not None and read_source_map(new) is not None
+    builder = Builder(stamper, keep_pstyles=_style_ids(new), keep_num_ids=_num_ids(new))
+    differ = BodyDiffer(builder, use_ids)
+    blocks = differ.container(old_body, new_body)
+    sect = new_body.find(qn("w:sectPr"))
+    for child in list(new_body):
+        new_body.remove(child)
+    new_body.extend(blocks)
+    if sect is not None:
+        new_body.append(sect)
+    return _messages(stamper, builder, differ, use_ids)
+
+
+def _body(pkg: Package):
+    body = pkg.xml(pkg.main_part).find(qn("w:body"))
+    if body is None:
+        raise DocumentError(f"{pkg.path}: the document has no body")
+    return body
+
+
+def _related_root(pkg: Package, kind: str):
+    for rel in pkg.rels(pkg.main_part):
+        if rel.type == _RT + kind and not rel.external and rel.target in pkg.parts:
+            return pkg.xml(rel.target)
+    return None
+
+
+def _style_ids(pkg: Package) -> set[str] | None:
+    root = _related_root(pkg, "styles")
+    if root is None:
+        return None
+    return {el.get(qn("w:styleId")) for el in root.iter(qn("w:style"))}
+
+
+def _num_ids(pkg: Package) -> set[str]:
+    root = _related_root(pkg, "numbering")
+    if root is None:
+        return set()
+    return {el.get(qn("w:numId")) for el in root.iter(qn("w:num"))}
+
+
+def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
+              use_ids: bool) -> list[Message]:
+    c = stamper.counts
+    inserted = c["insert"] + c["paragraph-insert"] + c["row-insert"]
+    deleted = c["delete"] + c["paragraph-delete"] + c["row-delete"]
+    formats = c["format"] + c["paragraph-format"]
+    how = "matched by source id" if use_ids else "matched by content"
+    if not (inserted or deleted or formats):
+        summary = f"no differences found ({how})"
+    else:
+        summary = (f"{inserted} insertions, {deleted} deletions, {formats} formatting changes "
+                   f"by {stamper.author} ({how})")
+    out = [Message("info", summary)]
+    if builder.dropped_objects:
+        out.append(Message("warning", f"{builder.dropped_objects} deleted picture(s), object(s) "
+                           "or note reference(s) are shown without their content"))
+    if differ.dropped_blocks:
+        out.append(Message("warning", f"{differ.dropped_blocks} deleted block(s) such as content "
+                           "controls could not be shown as deletions and were left out"))
+    if differ.untracked_blocks:
+        out.append(Message("warning", f"{differ.untracked_blocks} new block(s) such as content "
+                           "controls are included without tracking"))
+    return out
