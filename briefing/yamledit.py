@@ -84,7 +84,7 @@ def path_from_source_id(source_id: str, data: Any) -> FieldPath | None:
 
 
 def _list_step(items: list, seg: str) -> tuple[Step | None, Any]:
-    if items and all(isinstance(x, dict) for x in items):
+    if items and all(isinstance(x, dict) for x in items) and any("id" in x for x in items):
         for item in items:
             if item.get("id") == seg:
                 return ById(seg), item

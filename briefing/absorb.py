@@ -1,0 +1,585 @@
+"""Absorb: carry a cleared document's wording back into the briefing's YAML.
+
+The steps, each its own function:
+
+1. refuse a document that still holds tracked changes (they must be accepted
+   or rejected first);
+2. rebuild the document the members saw from the data it was built from (the
+   canonical JSON its source map carries, else the YAML as it is now) and
+   align that fresh build's paragraphs with the cleared document's, by
+   sequence with fuzzy matching of edited paragraphs. Bookmarks in the cleared
+   document are only a hint, so an edited paragraph maps to its field even
+   when an editor lost the bookmark;
+3. turn the differences into field changes (a changed field, a list item
+   added or deleted) and the rest into "not absorbable" warnings with their
+   location (fixed wording, headings from the template, derived lines);
+4. merge field by field with the YAML as it is now when it moved on since
+   the build (three-way: base = the built data, theirs = the document,
+   ours = the YAML), refusing with every conflicting field listed;
+5. splice the changes, and one clearance entry per reviewer, into the YAML's
+   text (briefing.yamledit keeps everything else byte for byte), validate the
+   result and replace the file atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import BriefingError, Conflict, PendingRevisions, ValidationFailed
+from briefing.fsutil import atomic_write_text
+from briefing.ooxml.doctext import (
+    DocParagraph,
+    Segment,
+    comment_authors,
+    pending_changes,
+    read_paragraphs,
+)
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import SourceMap, bookmark_name, read_source_map
+from briefing.results import Message, Result
+from briefing.yamledit import (
+    EditError,
+    FieldPath,
+    YamlText,
+    format_path,
+    get_value,
+    path_from_source_id,
+)
+
+MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one, edited"
+HINT_BONUS = 0.5  # added when the cleared paragraph still carries the field's bookmark
+MAX_FUZZY_CELLS = 250_000  # above this, a replaced stretch pairs by bookmark only
+SHOW = 70  # characters of a text shown in messages
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreshParagraph:
+    """A paragraph of the fresh build: its parts, each fixed text or a field's verbatim text."""
+
+    number: int
+    parts: tuple[tuple[str, FieldPath | None], ...]  # (text, field path or None for fixed)
+    source_ids: tuple[str, ...]
+    heading: int | None
+    kind: str  # "field", "derived", "heading" or "fixed"
+
+    @property
+    def text(self) -> str:
+        """Return the paragraph's whole text."""
+        return "".join(t for t, _ in self.parts)
+
+    @property
+    def fields(self) -> list[FieldPath]:
+        """Return the field paths whose verbatim text this paragraph holds."""
+        return [p for _, p in self.parts if p is not None]
+
+    @property
+    def list_item(self) -> FieldPath | None:
+        """Return the path of the list item this paragraph is, or None."""
+        fields = self.fields
+        if len(fields) == 1 and isinstance(fields[0][-1], int):
+            return fields[0]
+        return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the alignment: a fresh paragraph, a cleared one, or both when paired."""
+
+    fresh: FreshParagraph | None
+    doc: DocParagraph | None
+
+
+@dataclass
+class ListEdit:
+    """What the document did to one list of text: items replaced, deleted, inserted."""
+
+    replaced: dict[int, str] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    inserted: dict[int, list[str]] = field(default_factory=dict)  # after index (-1: at start)
+
+    def apply(self, items: list[str]) -> list[str]:
+        """Return `items` with this edit applied."""
+        out = list(self.inserted.get(-1, []))
+        for i, value in enumerate(items):
+            if i not in self.deleted:
+                out.append(self.replaced.get(i, value))
+            out.extend(self.inserted.get(i, []))
+        return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field the document changed: its path, the built value and the document's value."""
+
+    path: FieldPath
+    base: Any
+    new: Any
+
+
+@dataclass
+class Absorbed:
+    """What a cleared document says: field changes and warnings about what cannot be absorbed."""
+
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, record: bool = True,
+                role: str = "Lead member", today: dt.date | None = None) -> Result[str]:
+    """Update the YAML `into` with the cleared wording of `docx`; return the summary to print."""
+    from briefing.load import load_briefing
+
+    docx, into = Path(docx), Path(into)
+    pkg = Package.open(docx)
+    refuse_pending(pkg, docx)
+    loaded = load_briefing(into).value
+    smap = read_source_map(pkg)
+    messages: list[Message] = []
+    base = base_data(smap, loaded, docx, into, messages)
+    fresh = fresh_paragraphs(base, smap, messages)
+    found = compare(fresh, read_paragraphs(pkg), base, docx.name)
+    messages.extend(found.warnings)
+    ours = json.loads(loaded.canonical_json)
+    edits = merge(found.changes, base, ours, docx, into, smap)
+    text = into.read_text(encoding="utf-8")
+    editor = YamlText.parse(text)
+    apply_edits(editor, edits, into)
+    entries = clearance_entries(pkg, smap, ours, role, today or dt.date.today(),
+                                messages) if record else []
+    editor.append_to_list("clearance", entries)
+    new_text = editor.result()
+    if new_text != text:
+        check_valid(new_text, into)
+        if not dry_run:
+            atomic_write_text(into, new_text)
+    return Result(summary(edits, entries, docx, into, dry_run, new_text != text), messages)
+
+
+def refuse_pending(pkg: Package, docx: Path) -> None:
+    """Raise PendingRevisions when tracked changes remain in the document."""
+    pending = pending_changes(pkg)
+    if not pending.total:
+        return
+    who = ", ".join(f"{a} ({n})" for a, n in sorted(pending.authors.items()))
+    raise PendingRevisions(
+        f"{docx}: {_plural(pending.total, 'tracked change')} still to accept or reject "
+        f"(by {who}); clear them first with `briefing accept {docx} -o CLEARED.docx` "
+        f"or `briefing reject {docx} -o CLEARED.docx` (--author and --item choose which), "
+        "then absorb the cleared copy")
+
+
+def base_data(smap: SourceMap | None, loaded, docx: Path, into: Path,
+              messages: list[Message]) -> dict:
+    """Return the data the document was built from (the merge base)."""
+    if smap is not None and smap.data_json:
+        try:
+            return json.loads(smap.data_json)
+        except json.JSONDecodeError:
+            pass
+    if smap is not None and smap.data_hash and smap.data_hash != loaded.data_hash:
+        raise Conflict(f"{docx}: was built from another version of {into} and does not carry "
+                       "the data it was built from, so its edits cannot be merged safely; "
+                       "build the document again from the YAML and review that")
+    messages.append(Message("warning", f"{docx}: does not record the data it was built from; "
+                                       f"comparing it with {into} as it is now"))
+    return json.loads(loaded.canonical_json)
+
+
+# --- the fresh build --------------------------------------------------------------------
+
+
+def fresh_paragraphs(base: dict, smap: SourceMap | None,
+                     messages: list[Message]) -> list[FreshParagraph]:
+    """Return the paragraphs of the document built again from `base`, with their field paths."""
+    from briefing.build import build_bytes
+    from briefing.model import Briefing
+
+    briefing = Briefing.model_validate(base)
+    template = _template(smap, messages)
+    data = build_bytes(briefing, template, data_json="")
+    fd, tmp = tempfile.mkstemp(suffix=".docx")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        pkg = Package.open(tmp)
+        ids = read_source_map(pkg).ids
+        return [classify(p, ids, base) for p in read_paragraphs(pkg)]
+    finally:
+        os.unlink(tmp)
+
+
+def _template(smap: SourceMap | None, messages: list[Message]):
+    from briefing.compose import TemplateError, find_template
+
+    name = smap.template if smap is not None and smap.template else None
+    try:
+        return find_template(name)
+    except TemplateError:
+        messages.append(Message("warning", f"template '{name}' the document was built with "
+                                           "is not available; comparing with chairman-briefing"))
+        return find_template(None)
+
+
+def classify(p: DocParagraph, ids: dict[str, str], base: dict) -> FreshParagraph:
+    """Return `p` with each bookmarked segment resolved to the field whose verbatim text it is."""
+    parts: list[tuple[str, FieldPath | None]] = []
+    sids: list[str] = []
+    derived = False
+    for seg in p.segments:
+        sid = ids.get(seg.bookmark) if seg.bookmark else None
+        path = _verbatim_field(seg, sid, base)
+        if sid:
+            sids.append(sid)
+            derived = derived or path is None
+        parts.append((seg.text, path))
+    kind = ("field" if any(pth for _, pth in parts) else "derived" if derived
+            else "heading" if p.heading else "fixed")
+    return FreshParagraph(p.number, tuple(parts), tuple(sids), p.heading, kind)
+
+
+def _verbatim_field(seg: Segment, sid: str | None, base: dict) -> FieldPath | None:
+    if not sid:
+        return None
+    path = path_from_source_id(sid, base)
+    if path is None:
+        return None
+    try:
+        value = get_value(base, path)
+    except LookupError:
+        return None
+    return path if isinstance(value, str) and value.strip() == seg.text.strip() else None
+
+
+# --- alignment --------------------------------------------------------------------------
+
+
+def align(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
+    """Return the fresh and cleared paragraphs paired in document order (None: no partner)."""
+    matcher = difflib.SequenceMatcher(None, [f.text for f in fresh], [d.text for d in doc],
+                                      autojunk=False)
+    steps: list[Step] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            steps.extend(Step(fresh[i1 + k], doc[j1 + k]) for k in range(i2 - i1))
+        else:
+            steps.extend(_pair_block(fresh[i1:i2], doc[j1:j2]))
+    return steps
+
+
+def _score(f: FreshParagraph, d: DocParagraph) -> float:
+    hint = HINT_BONUS if any(bookmark_name(s) in d.bookmarks for s in f.source_ids) else 0.0
+    a, b = f.text, d.text
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if not hint and sm.real_quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    words = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+    return max(sm.ratio(), words) + hint
+
+
+def _pair_block(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
+    """Return the best order-keeping pairing of a replaced stretch (weighted LCS)."""
+    n, m = len(fresh), len(doc)
+    if n * m > MAX_FUZZY_CELLS:
+        score = {(i, j): (HINT_BONUS if any(bookmark_name(s) in d.bookmarks
+                                            for s in f.source_ids) else 0.0)
+                 for i, f in enumerate(fresh) for j, d in enumerate(doc) if d.bookmarks}
+    else:
+        score = {(i, j): _score(f, d) for i, f in enumerate(fresh) for j, d in enumerate(doc)}
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = score.get((i, j), 0.0)
+            pair = best[i + 1][j + 1] + s if s >= MATCH_THRESHOLD else -1.0
+            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
+    steps, i, j = [], 0, 0
+    while i < n or j < m:
+        s = score.get((i, j), 0.0) if i < n and j < m else 0.0
+        if i < n and j < m and s >= MATCH_THRESHOLD and best[i][j] == best[i + 1][j + 1] + s:
+            steps.append(Step(fresh[i], doc[j]))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            steps.append(Step(fresh[i], None))
+            i += 1
+        else:
+            steps.append(Step(None, doc[j]))
+            j += 1
+    return steps
+
+
+# --- from differences to changes --------------------------------------------------------
+
+
+def compare(fresh: list[FreshParagraph], doc: list[DocParagraph], base: dict,
+            docname: str) -> Absorbed:
+    """Return the field changes the cleared document makes, and what cannot be absorbed."""
+    steps = align(fresh, doc)
+    found = Absorbed()
+    scalars: dict[FieldPath, str] = {}
+    lists: dict[FieldPath, ListEdit] = {}
+    where = _Locator(steps, docname)
+    for k, step in enumerate(steps):
+        if step.fresh is not None and step.doc is not None:
+            if step.fresh.text != step.doc.text:
+                _edited(step, k, scalars, lists, found, where)
+        elif step.fresh is not None:
+            _deleted(step.fresh, k, lists, found, where)
+        elif step.doc.text.strip():
+            _inserted(steps, k, lists, found, where)
+    for path, value in scalars.items():
+        found.changes.append(Change(path, get_value(base, path), value))
+    for path, edit in lists.items():
+        old = get_value(base, path)
+        found.changes.append(Change(path, old, edit.apply(old)))
+    return found
+
+
+class _Locator:
+    """Says where a paragraph is in the cleared document: number and nearest heading."""
+
+    def __init__(self, steps: list[Step], docname: str) -> None:
+        self.steps, self.docname = steps, docname
+
+    def __call__(self, k: int) -> str:
+        number, heading = None, None
+        for step in self.steps[:k + 1]:
+            if step.doc is not None:
+                number = step.doc.number
+                if step.doc.heading:
+                    heading = step.doc.text
+        if self.steps[k].doc is None:
+            number = (number or 0) + 1
+        under = f" (under \"{_short(heading, 50)}\")" if heading else ""
+        return f"{self.docname}: paragraph {number}{under}"
+
+
+def _edited(step: Step, k: int, scalars: dict, lists: dict, found: Absorbed,
+            where: _Locator) -> None:
+    f, d = step.fresh, step.doc
+    values = _split_fields(f, d.text)
+    if values is None:
+        what = {"heading": "heading", "derived": "line built from several fields",
+                "fixed": "fixed wording"}.get(f.kind, "fixed wording around a field")
+        advice = {"derived": "edit the fields it is built from in the YAML",
+                  "heading": "headings come from the template",
+                  }.get(f.kind, "it comes from the template, not the YAML")
+        found.warnings.append(Message("warning", (
+            f"{where(k)}: {what} changed from '{_short(f.text)}' to '{_short(d.text)}'; "
+            f"not absorbed: {advice}")))
+        return
+    for path, value in values:
+        old_text = next(t for t, p in f.parts if p == path)
+        if value.strip() == old_text.strip():
+            continue
+        if isinstance(path[-1], int):
+            edit = lists.setdefault(path[:-1], ListEdit())
+            if value.strip():
+                edit.replaced[path[-1]] = value.strip()
+            else:
+                edit.deleted.add(path[-1])
+        elif not value.strip():
+            found.warnings.append(Message("warning", (
+                f"{where(k)}: {format_path(path)} was emptied; not absorbed: a briefing "
+                "needs it (edit the YAML by hand)")))
+        else:
+            scalars[path] = value.strip()
+
+
+def _split_fields(f: FreshParagraph, text: str) -> list[tuple[FieldPath, str]] | None:
+    """Return each field's new text, the fixed parts being found unchanged around them."""
+    if not f.fields:
+        return None
+    pattern = "".join("(.*)" if p is not None else re.escape(t) for t, p in f.parts)
+    m = re.fullmatch(pattern, text, re.S)
+    if m is None:
+        return None
+    return list(zip(f.fields, m.groups()))
+
+
+def _deleted(f: FreshParagraph, k: int, lists: dict, found: Absorbed, where: _Locator) -> None:
+    item = f.list_item
+    if item is not None and not [t for t, p in f.parts if p is None and t.strip()]:
+        lists.setdefault(item[:-1], ListEdit()).deleted.add(item[-1])
+        return
+    what = (f"{format_path(f.fields[0])} deleted" if f.fields
+            else f"{'heading' if f.kind == 'heading' else 'fixed wording'} deleted")
+    advice = ("a briefing needs it: edit the YAML by hand" if f.fields
+              else "edit the YAML or the template by hand")
+    found.warnings.append(Message("warning", f"{where(k)}: {what} ('{_short(f.text)}'); "
+                                             f"not absorbed: {advice}"))
+
+
+def _inserted(steps: list[Step], k: int, lists: dict, found: Absorbed,
+              where: _Locator) -> None:
+    text = steps[k].doc.text.strip()
+    prev = next((s.fresh for s in reversed(steps[:k]) if s.fresh is not None), None)
+    nxt = next((s.fresh for s in steps[k + 1:] if s.fresh is not None), None)
+    if prev is not None and prev.list_item is not None:
+        target, after = prev.list_item[:-1], prev.list_item[-1]
+    elif nxt is not None and nxt.list_item is not None and nxt.list_item[-1] == 0:
+        target, after = nxt.list_item[:-1], -1
+    else:
+        found.warnings.append(Message("warning", (
+            f"{where(k)}: new paragraph '{_short(text)}' is not part of a list the YAML "
+            "holds; not absorbed: add it to the YAML by hand")))
+        return
+    lists.setdefault(target, ListEdit()).inserted.setdefault(after, []).append(text)
+
+
+# --- merging with the YAML as it is now -------------------------------------------------
+
+
+def merge(changes: list[Change], base: dict, ours: dict, docx: Path, into: Path,
+          smap: SourceMap | None) -> list[Change]:
+    """Return the changes to make to `ours`; raise Conflict listing fields changed on both sides."""
+    edits, conflicts = [], []
+    for change in changes:
+        try:
+            mine = get_value(ours, change.path)
+        except LookupError:
+            conflicts.append(f"{format_path(change.path)}: removed from the YAML but edited "
+                             "in the document")
+            continue
+        if mine == change.base:
+            edits.append(Change(change.path, mine, change.new))
+        elif mine != change.new:
+            merged = _merge_items(change, mine)
+            if merged is None:
+                conflicts.append(f"{format_path(change.path)}: changed in both the YAML and "
+                                 "the document")
+            elif merged != mine:
+                edits.append(Change(change.path, mine, merged))
+    if conflicts:
+        version = f" (version {smap.version})" if smap is not None and smap.version else ""
+        raise Conflict(f"{into}: changed since {docx}{version} was built, and the same fields "
+                       "changed in both:\n" + "\n".join(f"  {c}" for c in conflicts) +
+                       f"\nnothing was changed; make these edits in {into} by hand, or "
+                       "rebuild the document and review it again")
+    return edits
+
+
+def _merge_items(change: Change, mine: Any) -> list | None:
+    """Return the item-by-item merge of a list both sides edited in place, or None."""
+    base, new = change.base, change.new
+    if not (isinstance(base, list) and isinstance(mine, list) and isinstance(new, list)):
+        return None
+    if not len(base) == len(mine) == len(new):
+        return None
+    out = []
+    for b, o, t in zip(base, mine, new):
+        if o == b or o == t:
+            out.append(t)
+        elif t == b:
+            out.append(o)
+        else:
+            return None
+    return out
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def apply_edits(editor: YamlText, edits: list[Change], into: Path) -> None:
+    """Splice every change into the YAML text."""
+    for change in edits:
+        try:
+            if isinstance(change.new, list):
+                editor.set_list(change.path, change.new)
+            else:
+                editor.set_scalar(change.path, change.new)
+        except EditError as exc:
+            raise BriefingError(f"{into}: {exc}; nothing was changed") from None
+
+
+def check_valid(text: str, into: Path) -> None:
+    """Raise ValidationFailed (nothing written) when the edited YAML would not be a valid briefing."""
+    from briefing.load import load_text
+
+    try:
+        load_text(text, str(into))
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.problems) from None
+    except BriefingError as exc:
+        raise BriefingError(f"{into}: the document's edits would make the briefing invalid; "
+                            f"nothing was changed:\n{exc}") from None
+
+
+def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: str,
+                      today: dt.date, messages: list[Message]) -> list[dict[str, Any]]:
+    """Return one new clearance entry per reviewer of the document (none already recorded)."""
+    reviewers = dict(smap.reviewers) if smap is not None else {}
+    for name in comment_authors(pkg):
+        reviewers.setdefault(name, 0)
+    if not reviewers:
+        messages.append(Message("info", "no reviewer names found in the document (accept or "
+                                        "reject its changes with `briefing accept`/`reject` to "
+                                        "record them); no clearance entry added"))
+        return []
+    version = smap.version if smap is not None and smap.version else \
+        ours["briefing"]["version"]
+    have = {(c["reviewer"], c["version"], c["outcome"]) for c in ours.get("clearance", [])}
+    out = []
+    for name, changes in reviewers.items():
+        outcome = "cleared-with-changes" if changes else "cleared"
+        if (name, version, outcome) not in have:
+            out.append({"reviewer": name, "role": role, "version": version, "date": today,
+                        "outcome": outcome})
+    return out
+
+
+# --- reporting --------------------------------------------------------------------------
+
+
+def describe(change: Change) -> list[str]:
+    """Return the lines that show one change: `path: 'old' -> 'new'`, list items added/deleted."""
+    path = format_path(change.path)
+    if not isinstance(change.new, list):
+        return [f"{path}: '{_short(change.base)}' -> '{_short(change.new)}'"]
+    lines = []
+    sm = difflib.SequenceMatcher(None, change.base, change.new, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(pairs):
+            lines.append(f"{path}[{i1 + k}]: '{_short(change.base[i1 + k])}' -> "
+                         f"'{_short(change.new[j1 + k])}'")
+        lines += [f"{path}[{i}]: deleted '{_short(change.base[i])}'"
+                  for i in range(i1 + pairs, i2) if op != "equal"]
+        lines += [f"{path}[{j}]: added '{_short(change.new[j])}'"
+                  for j in range(j1 + pairs, j2) if op != "equal"]
+    return lines
+
+
+def summary(edits: list[Change], entries: list[dict], docx: Path, into: Path, dry_run: bool,
+            changed: bool) -> str:
+    """Return what absorb did (or, with --dry-run, would do)."""
+    lines = [line for c in edits for line in describe(c)]
+    lines += [f"clearance: {e['reviewer']} ({e['role']}, version {e['version']}, "
+              f"{e['date'].isoformat()}, {e['outcome']})" for e in entries]
+    if not changed:
+        return f"{into}: nothing to absorb from {docx}; the file is unchanged"
+    n = _plural(len(lines), "change")
+    head = (f"{into}: {n} to absorb from {docx} (dry run: nothing written)" if dry_run
+            else f"{into}: absorbed {n} from {docx}")
+    return "\n".join([head] + [f"  {line}" for line in lines])
+
+
+def _short(text: Any, width: int = SHOW) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
