@@ -1,0 +1,255 @@
+"""Accept or reject tracked changes in a WordprocessingML part (ECMA-376 Part 1, 17.13.5).
+
+`resolve_part(root, accept=..., selected=...)` applies the rules below to every
+revision element (or only those in `selected`), innermost first, and repeats
+until nothing changes:
+
+| markup | accept | reject |
+|---|---|---|
+| `w:ins`, `w:moveTo` around content | keep the content | remove it |
+| `w:del`, `w:moveFrom` around content | remove it | keep it (`w:delText` -> `w:t`, `w:delInstrText` -> `w:instrText`) |
+| paragraph mark `w:pPr/w:rPr/w:del` (`moveFrom`) | merge the paragraph with the next | drop the marker |
+| paragraph mark `w:pPr/w:rPr/w:ins` (`moveTo`) | drop the marker | merge the paragraph with the next |
+| row `w:trPr/w:del` / `w:trPr/w:ins` | remove the row / drop the marker | drop the marker / remove the row |
+| `w:cellDel` / `w:cellIns` | remove the cell / drop the marker | drop the marker / remove the cell |
+| `w:*PrChange`, `w:tblGridChange` | drop it | restore the old properties it holds |
+| `w:numberingChange`, `w:cellMerge` | drop it | drop it (they hold no restorable state) |
+| `w:numPr/w:ins` | drop the marker | remove the numbering |
+| move and custom-XML range markers | removed with their revisions | the same |
+
+Merging keeps the next paragraph's properties: the paragraph mark carries
+them, and the mark that survives is the next paragraph's. A mark that has no
+following paragraph in the same container (the last in a cell, before a
+table) cannot merge; its marker is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from lxml import etree
+
+from briefing.ooxml.ns import qn
+from briefing.ooxml.revisions import (
+    CONTENT_CHANGES, DEL, DEL_TEXT, INS, MOVE_FROM, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO,
+    MOVE_TO_END, MOVE_TO_START, NUMPR, P, PPR, RANGE_MARKERS, REVISION_TAGS, RPR, TBL, TC, TR,
+    TRPR,
+)
+
+MAX_PASSES = 20
+_DEL_INSTR, _INSTR = qn("w:delInstrText"), qn("w:instrText")
+_SECT_PR, _TBL_PR, _TBL_GRID, _TC_PR = (qn(t) for t in (
+    "w:sectPr", "w:tblPr", "w:tblGrid", "w:tcPr"))
+_CELL_MARKS = {qn("w:cellIns"), qn("w:cellDel"), qn("w:cellMerge")}
+_HEADER_FOOTER_REFS = {qn("w:headerReference"), qn("w:footerReference")}
+#: Paragraph-level markup that may stand between two paragraphs and moves with a merge.
+_BETWEEN = {qn(f"w:{t}") for t in (
+    "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
+    "permEnd", "proofErr", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+    "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
+    "customXmlDelRangeStart", "customXmlDelRangeEnd")}
+_RANGE_END_OF = {MOVE_FROM_END: MOVE_FROM_START, MOVE_TO_END: MOVE_TO_START}
+
+
+def resolve_part(root: etree._Element, *, accept: bool,
+                 selected: Collection[etree._Element] | None = None) -> int:
+    """Accept (or reject) the revisions under `root` in place; return how many were resolved.
+
+    `selected` limits the work to those revision elements (None: all of them).
+    Range markers of moves are resolved with their moves: include them in
+    `selected` to have them removed; orphaned range ends are removed too.
+    """
+    done = 0
+    for _ in range(MAX_PASSES):
+        todo = [el for el in root.iter() if el.tag in REVISION_TAGS
+                and (selected is None or el in selected)]
+        if not todo:
+            break
+        for el in reversed(todo):  # descendants follow ancestors: innermost first
+            if _alive(el, root):
+                _resolve_one(el, accept)
+                done += 1
+    _drop_orphan_range_ends(root)
+    return done
+
+
+def _alive(el: etree._Element, root: etree._Element) -> bool:
+    """Return True while `el` is still in the tree under `root`."""
+    node = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _resolve_one(el: etree._Element, accept: bool) -> None:
+    """Apply the accept or reject rule to one revision element."""
+    parent = el.getparent()
+    ptag = parent.tag
+    tag = el.tag
+    if tag in RANGE_MARKERS:
+        _remove(el)
+    elif tag in CONTENT_CHANGES and ptag == RPR:
+        _resolve_mark(el, accept)
+    elif tag in (INS, DEL) and ptag == TRPR:
+        _resolve_row(el, accept)
+    elif tag == INS and ptag == NUMPR:
+        _remove(parent if not accept else el)
+    elif tag in CONTENT_CHANGES:
+        keep = (tag in (INS, MOVE_TO)) == accept
+        if keep:
+            _unwrap(el, deleted=(tag == DEL))
+        else:
+            _remove(el)
+    elif tag in _CELL_MARKS:
+        _resolve_cell(el, accept)
+    elif accept or tag == qn("w:numberingChange"):
+        _remove(el)
+    else:
+        _restore_properties(el)
+
+
+def _resolve_mark(el: etree._Element, accept: bool) -> None:
+    """Resolve a paragraph-mark revision: merge with the next paragraph or drop the marker."""
+    ppr = el.getparent().getparent()
+    p = ppr.getparent() if ppr is not None and ppr.tag == PPR else None
+    removed_mark = (el.tag in (DEL, MOVE_FROM)) == accept
+    _remove(el)
+    if removed_mark and p is not None and p.tag == P:
+        _merge_with_next(p)
+
+
+def _merge_with_next(p: etree._Element) -> None:
+    """Move `p`'s content to the start of the next paragraph and remove `p`, if there is one."""
+    between = []
+    nxt = p.getnext()
+    while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag in _BETWEEN):
+        between.append(nxt)
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag != P:
+        return
+    moving = [c for c in p if c.tag != PPR] + between
+    at = 1 if (len(nxt) and nxt[0].tag == PPR) else 0
+    for offset, child in enumerate(moving):
+        nxt.insert(at + offset, child)
+    p.getparent().remove(p)
+
+
+def _resolve_row(el: etree._Element, accept: bool) -> None:
+    """Resolve a row insertion or deletion: remove the row or just the marker."""
+    row = el.getparent().getparent()
+    if (el.tag == DEL) == accept and row is not None and row.tag == TR:
+        table = row.getparent()
+        table.remove(row)
+        if table.tag == TBL and table.find(TR) is None:
+            _remove_table(table)
+    else:
+        _remove(el)
+
+
+def _remove_table(table: etree._Element) -> None:
+    """Remove a table left without rows, keeping a cell it sat in valid (a cell ends with w:p)."""
+    holder = table.getparent()
+    holder.remove(table)
+    if holder.tag == TC and holder.find(P) is None and holder.find(TBL) is None:
+        etree.SubElement(holder, P)
+
+
+def _resolve_cell(el: etree._Element, accept: bool) -> None:
+    """Resolve a cell insertion or deletion: remove the cell or just the marker."""
+    cell = el.getparent().getparent()
+    goes = (el.tag == qn("w:cellDel") and accept) or (el.tag == qn("w:cellIns") and not accept)
+    if goes and cell is not None and cell.tag == TC:
+        row = cell.getparent()
+        row.remove(cell)
+        if row.find(TC) is None:
+            table = row.getparent()
+            table.remove(row)
+            if table.tag == TBL and table.find(TR) is None:
+                _remove_table(table)
+    else:
+        _remove(el)
+
+
+def _restore_properties(change: etree._Element) -> None:
+    """Reject a property change: put back the old properties it holds (17.13.5.x)."""
+    owner = change.getparent()
+    old = change[0] if len(change) and isinstance(change[0].tag, str) else None
+    keep = _kept_on_restore(owner)
+    replacement = [c for c in old] if old is not None else []
+    current = [c for c in owner if isinstance(c.tag, str)]
+    lead = [c for c in current if c in keep and _leads(c)]
+    trail = [c for c in current if c in keep and not _leads(c)]
+    for child in list(owner):
+        owner.remove(child)
+    for child in lead + replacement + trail:
+        owner.append(child)
+
+
+def _kept_on_restore(owner: etree._Element) -> set[etree._Element]:
+    """Return the children of a properties element that an old-properties restore keeps."""
+    tag = owner.tag
+    if tag == PPR:  # CT_PPrBase excludes the mark's rPr and sectPr
+        return {c for c in owner if c.tag in (RPR, _SECT_PR)}
+    if tag == RPR:  # a paragraph mark's rPr keeps its own revision markers
+        return {c for c in owner if c.tag in (INS, DEL, MOVE_FROM, MOVE_TO)}
+    if tag == _SECT_PR:
+        return {c for c in owner if c.tag in _HEADER_FOOTER_REFS}
+    if tag == TRPR:
+        return {c for c in owner if c.tag in (INS, DEL)}
+    if tag == _TC_PR:
+        return {c for c in owner if c.tag in _CELL_MARKS}
+    return set()
+
+
+def _leads(el: etree._Element) -> bool:
+    """Return True for kept children that come before the restored properties."""
+    if el.tag in _HEADER_FOOTER_REFS:
+        return True
+    parent = el.getparent()
+    return parent is not None and parent.tag == RPR and el.tag in CONTENT_CHANGES
+
+
+def _unwrap(el: etree._Element, *, deleted: bool) -> None:
+    """Replace `el` with its children; deleted text becomes ordinary text again."""
+    if deleted:
+        for node in el.iter(DEL_TEXT, _DEL_INSTR):
+            node.tag = qn("w:t") if node.tag == DEL_TEXT else _INSTR
+    parent = el.getparent()
+    at = parent.index(el)
+    for offset, child in enumerate(list(el)):
+        parent.insert(at + offset, child)
+    parent.remove(el)
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove `el` from its parent."""
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def _drop_orphan_range_ends(root: etree._Element) -> None:
+    """Remove move range ends whose start is gone (ends refer to starts by w:id)."""
+    starts = {tag: {el.get(qn("w:id")) for el in root.iter(tag)}
+              for tag in (MOVE_FROM_START, MOVE_TO_START)}
+    for end_tag, start_tag in _RANGE_END_OF.items():
+        for end in list(root.iter(end_tag)):
+            if end.get(qn("w:id")) not in starts[start_tag]:
+                _remove(end)
+
+
+def resolvable_parts(pkg) -> list[str]:
+    """Return every WordprocessingML part of `pkg` that may hold revision markup."""
+    from briefing.ooxml.revisions import revision_parts
+
+    parts = revision_parts(pkg)
+    for name in sorted(pkg.parts):
+        if name in parts or not name.endswith(".xml"):
+            continue
+        ctype = pkg.content_type(name) or ""
+        if "wordprocessingml" in ctype and not ctype.endswith(
+                ("settings+xml", "fontTable+xml", "webSettings+xml")):
+            parts.append(name)
+    return parts

@@ -1,0 +1,450 @@
+"""Read tracked changes (revisions) and comment anchors out of WordprocessingML parts.
+
+python-docx cannot do this: `Paragraph.text` drops both `w:ins` and `w:del`.
+This module walks each story part in document order (ECMA-376 Part 1, 17.13
+"Revisions") and returns one `RevisionRecord` per revision element:
+
+- run content: `w:ins`, `w:del`, `w:moveFrom`, `w:moveTo` (17.13.5), read
+  through bookmarks, hyperlinks, fields, content controls, smart tags and
+  custom XML, which may sit inside or around them;
+- paragraph marks: the same four elements in `w:pPr/w:rPr` (17.13.5.15 ff.);
+- table rows `w:trPr/w:ins|w:del`, cells `w:cellIns|w:cellDel|w:cellMerge`;
+- property changes `w:rPrChange`, `w:pPrChange`, `w:sectPrChange`,
+  `w:tblPrChange`, `w:trPrChange`, `w:tcPrChange`, `w:tblGridChange`,
+  `w:tblPrExChange` (17.13.5.x) and `w:numberingChange`, `w:numPr/w:ins`.
+
+A revision is never identified by `w:id`: Google Docs and LibreOffice repeat
+ids. Records keep a reference to their element instead, and moves are paired
+by the `w:name` of their `w:moveFromRangeStart` / `w:moveToRangeStart`.
+Content under `mc:Fallback` duplicates `mc:Choice` and is not read twice.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from briefing.ooxml.ns import MC, W, qn
+from briefing.ooxml.sourcemap import is_source_bookmark
+
+_W = f"{{{W}}}"
+P, R, T, DEL_TEXT, TAB, BR, CR = (qn(t) for t in (
+    "w:p", "w:r", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
+PPR, RPR, TRPR, TCPR, NUMPR, TR, TC, TBL = (qn(t) for t in (
+    "w:pPr", "w:rPr", "w:trPr", "w:tcPr", "w:numPr", "w:tr", "w:tc", "w:tbl"))
+INS, DEL, MOVE_FROM, MOVE_TO = (qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
+BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+COMMENT_START, COMMENT_END, COMMENT_REF = (qn(t) for t in (
+    "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"))
+MOVE_FROM_START, MOVE_FROM_END, MOVE_TO_START, MOVE_TO_END = (qn(t) for t in (
+    "w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart", "w:moveToRangeEnd"))
+FALLBACK = f"{{{MC}}}Fallback"
+AUTHOR, DATE, ID, NAME, VAL = (qn(t) for t in ("w:author", "w:date", "w:id", "w:name", "w:val"))
+
+CONTENT_CHANGES = {INS: "insert", DEL: "delete", MOVE_FROM: "move-from", MOVE_TO: "move-to"}
+MARK_CHANGES = {INS: "paragraph-insert", DEL: "paragraph-delete",
+                MOVE_FROM: "paragraph-move-from", MOVE_TO: "paragraph-move-to"}
+ROW_CHANGES = {INS: "row-insert", DEL: "row-delete"}
+PROPERTY_CHANGES = {qn(f"w:{local}"): kind for local, kind in (
+    ("rPrChange", "format"), ("pPrChange", "paragraph-format"),
+    ("sectPrChange", "section-format"), ("tblPrChange", "table-format"),
+    ("trPrChange", "table-format"), ("tcPrChange", "table-format"),
+    ("tblGridChange", "table-format"), ("tblPrExChange", "table-format"),
+    ("cellIns", "cell-insert"), ("cellDel", "cell-delete"), ("cellMerge", "cell-merge"),
+    ("numberingChange", "numbering"),
+)}
+RANGE_MARKERS = {MOVE_FROM_START, MOVE_FROM_END, MOVE_TO_START, MOVE_TO_END} | {
+    qn(f"w:customXml{kind}Range{end}")
+    for kind in ("Ins", "Del", "MoveFrom", "MoveTo") for end in ("Start", "End")}
+#: Every element that is revision markup (what accept/reject-all leaves none of).
+REVISION_TAGS = frozenset(CONTENT_CHANGES) | frozenset(PROPERTY_CHANGES) | RANGE_MARKERS
+_HEADING_NAME = re.compile(r"^(heading\s*[1-9]|title)$", re.IGNORECASE)
+
+
+@dataclass
+class RevisionRecord:
+    """One revision element as read: what kind, who, when, what text, where."""
+
+    kind: str
+    author: str
+    date: str | None
+    text: str
+    part: str
+    story: str
+    heading: str
+    bookmark: str | None  # our source bookmark enclosing (or last opened before) it
+    parent: int | None  # index of the enclosing revision, for nested revisions
+    move: str | None  # w:name pairing a move's from and to sides
+    element: etree._Element = field(repr=False, compare=False)
+
+
+@dataclass
+class AnchorRecord:
+    """Where a comment is anchored: the text it covers, its story and our bookmark."""
+
+    text: str = ""
+    story: str = ""
+    heading: str = ""
+    bookmark: str | None = None
+
+
+@dataclass
+class _Walk:
+    """The state of one walk through a part, in document order."""
+
+    part: str
+    story: str
+    heading_styles: frozenset[str]
+    records: list[RevisionRecord] = field(default_factory=list)
+    anchors: dict[str, AnchorRecord] = field(default_factory=dict)
+    open_comments: dict[str, list[str]] = field(default_factory=dict)
+    open_bookmarks: list[tuple[str, str]] = field(default_factory=list)
+    last_bookmark: str | None = None
+    heading: str = ""
+    enclosing: list[int] = field(default_factory=list)
+    moves: dict[str, str] = field(default_factory=dict)  # "from"/"to" -> current range name
+
+
+def story_name(part: str) -> str:
+    """Return the story a part holds, e.g. 'document', 'header1', 'footnotes'."""
+    return posixpath.basename(part).rsplit(".", 1)[0]
+
+
+def heading_styles(styles: etree._Element | None) -> frozenset[str]:
+    """Return the ids of paragraph styles that are headings (by name or outline level)."""
+    if styles is None:
+        return frozenset()
+    out = set()
+    for style in styles.iter(qn("w:style")):
+        name = style.find(qn("w:name"))
+        outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        named = name is not None and _HEADING_NAME.match(name.get(VAL, ""))
+        if named or (outline is not None and outline.get(VAL, "9") < "9"):
+            out.add(style.get(qn("w:styleId"), ""))
+    return frozenset(out)
+
+
+def read_part(root: etree._Element, part: str,
+              headings: frozenset[str] = frozenset()) -> tuple[list[RevisionRecord],
+                                                              dict[str, AnchorRecord]]:
+    """Return the revisions of one part in document order and its comment anchors by id."""
+    walk = _Walk(part, story_name(part), headings)
+    _visit_children(root, walk)
+    for cid, chunks in walk.open_comments.items():  # ranges never closed: keep what we saw
+        walk.anchors[cid].text = "".join(chunks)
+    return walk.records, walk.anchors
+
+
+def text_of(el: etree._Element) -> str:
+    """Return the text under `el`, inserted and deleted alike (tabs and breaks as characters)."""
+    out = []
+    for node in el.iter(T, DEL_TEXT, TAB, BR, CR, FALLBACK):
+        if node.tag == FALLBACK:
+            continue
+        if _under_fallback(node, el):
+            continue
+        out.append(_char(node))
+    return "".join(out)
+
+
+def _char(node: etree._Element) -> str:
+    """Return the characters one text node stands for."""
+    if node.tag in (T, DEL_TEXT):
+        return node.text or ""
+    return "\t" if node.tag == TAB else "\n"
+
+
+def _under_fallback(node: etree._Element, stop: etree._Element) -> bool:
+    """Return True when `node` sits in an mc:Fallback below `stop`."""
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == FALLBACK:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _visit_children(el: etree._Element, walk: _Walk) -> None:
+    for child in el:
+        if isinstance(child.tag, str):
+            _visit(child, walk)
+
+
+def _visit(el: etree._Element, walk: _Walk) -> None:
+    """Walk `el` in document order, recording revisions, bookmarks, anchors and headings."""
+    tag = el.tag
+    if tag == P:
+        _visit_paragraph(el, walk)
+    elif tag in CONTENT_CHANGES:
+        _visit_content_change(el, walk)
+    elif tag in (T, DEL_TEXT, TAB, BR, CR):
+        if walk.open_comments:
+            ch = _char(el)
+            for chunks in walk.open_comments.values():
+                chunks.append(ch)
+    elif tag == FALLBACK:
+        return
+    elif tag in _MARKERS:
+        _MARKERS[tag](el, walk)
+    elif tag in PROPERTY_CHANGES:
+        _record(walk, el, PROPERTY_CHANGES[tag], _property_text(el))
+    elif tag == TRPR:
+        _visit_row_properties(el, walk)
+    elif tag == NUMPR:
+        _visit_numbering(el, walk)
+    else:
+        _visit_children(el, walk)
+
+
+def _visit_paragraph(p: etree._Element, walk: _Walk) -> None:
+    """Walk a paragraph: content first, then its mark's revisions (the mark ends it)."""
+    ppr = p.find(PPR)
+    if ppr is not None and _is_heading(ppr, walk.heading_styles):
+        walk.heading = _visible_text(p)
+    for child in p:
+        if isinstance(child.tag, str) and child is not ppr:
+            _visit(child, walk)
+    if ppr is None:
+        return
+    mark_rpr = ppr.find(RPR)
+    for child in ppr:
+        if child is mark_rpr:
+            for mark in child:
+                if mark.tag in MARK_CHANGES:
+                    _record(walk, mark, MARK_CHANGES[mark.tag], _visible_text(p))
+                elif mark.tag in PROPERTY_CHANGES:
+                    _record(walk, mark, PROPERTY_CHANGES[mark.tag], _visible_text(p))
+        elif child.tag in PROPERTY_CHANGES:
+            _record(walk, child, PROPERTY_CHANGES[child.tag], _visible_text(p))
+        elif isinstance(child.tag, str):
+            _visit(child, walk)
+
+
+def _visit_content_change(el: etree._Element, walk: _Walk) -> None:
+    """Record a run-level insert/delete/move and walk what it holds, nested inside it."""
+    if el.getparent() is not None and el.getparent().tag == RPR:  # a mark outside w:pPr
+        _record(walk, el, MARK_CHANGES[el.tag], "")
+        return
+    index = _record(walk, el, CONTENT_CHANGES[el.tag], text_of(el))
+    walk.enclosing.append(index)
+    try:
+        _visit_children(el, walk)
+    finally:
+        walk.enclosing.pop()
+
+
+def _visit_row_properties(trpr: etree._Element, walk: _Walk) -> None:
+    """Record a row inserted or deleted (w:trPr/w:ins|w:del) and row property changes."""
+    row = trpr.getparent()
+    for child in trpr:
+        if child.tag in ROW_CHANGES:
+            cells = [_visible_text(tc) for tc in row.iter(TC)]
+            _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells))
+        elif child.tag in PROPERTY_CHANGES:
+            _record(walk, child, PROPERTY_CHANGES[child.tag], "")
+
+
+def _visit_numbering(numpr: etree._Element, walk: _Walk) -> None:
+    """Record numbering inserted (w:numPr/w:ins) and numbering changes."""
+    for child in numpr:
+        if child.tag == INS:
+            _record(walk, child, "numbering", "")
+        elif child.tag in PROPERTY_CHANGES:
+            _record(walk, child, PROPERTY_CHANGES[child.tag], "")
+
+
+def _property_text(el: etree._Element) -> str:
+    """Return the text a property change applies to (its run or paragraph), or ''."""
+    owner = el.getparent()
+    owner = owner.getparent() if owner is not None else None
+    if owner is not None and owner.tag in (R, P):
+        return _visible_text(owner)
+    if el.tag == qn("w:numberingChange"):
+        return el.get(qn("w:original"), "")
+    return ""
+
+
+def _visible_text(el: etree._Element) -> str:
+    """Return the text of `el` as it reads with changes shown (w:t and w:delText)."""
+    return text_of(el)
+
+
+def _is_heading(ppr: etree._Element, styles: frozenset[str]) -> bool:
+    """Return True when a paragraph's properties make it a heading."""
+    style = ppr.find(qn("w:pStyle"))
+    if style is not None and style.get(VAL) in styles:
+        return True
+    outline = ppr.find(qn("w:outlineLvl"))
+    return outline is not None and outline.get(VAL, "9") < "9"
+
+
+def _record(walk: _Walk, el: etree._Element, kind: str, text: str) -> int:
+    """Append a record for revision element `el`; return its index."""
+    move = None
+    if kind.endswith("move-from"):
+        move = walk.moves.get("from")
+    elif kind.endswith("move-to"):
+        move = walk.moves.get("to")
+    bookmark = walk.open_bookmarks[-1][1] if walk.open_bookmarks else walk.last_bookmark
+    walk.records.append(RevisionRecord(
+        kind=kind, author=el.get(AUTHOR) or "unknown", date=el.get(DATE) or None, text=text,
+        part=walk.part, story=walk.story, heading=walk.heading, bookmark=bookmark,
+        parent=walk.enclosing[-1] if walk.enclosing else None, move=move, element=el,
+    ))
+    return len(walk.records) - 1
+
+
+def _bookmark_start(el: etree._Element, walk: _Walk) -> None:
+    name = el.get(NAME, "")
+    if is_source_bookmark(name):
+        walk.open_bookmarks.append((el.get(ID, ""), name))
+        walk.last_bookmark = name
+
+
+def _bookmark_end(el: etree._Element, walk: _Walk) -> None:
+    bid = el.get(ID, "")
+    for i in range(len(walk.open_bookmarks) - 1, -1, -1):
+        if walk.open_bookmarks[i][0] == bid:
+            del walk.open_bookmarks[i]
+            return
+
+
+def _comment_start(el: etree._Element, walk: _Walk) -> None:
+    cid = el.get(ID, "")
+    walk.open_comments[cid] = []
+    walk.anchors[cid] = _anchor_here(walk)
+
+
+def _comment_end(el: etree._Element, walk: _Walk) -> None:
+    cid = el.get(ID, "")
+    chunks = walk.open_comments.pop(cid, None)
+    if chunks is not None:
+        walk.anchors[cid].text = "".join(chunks)
+
+
+def _comment_reference(el: etree._Element, walk: _Walk) -> None:
+    cid = el.get(ID, "")
+    if cid not in walk.anchors:  # a point comment: no range, anchored where it is referenced
+        walk.anchors[cid] = _anchor_here(walk)
+
+
+def _anchor_here(walk: _Walk) -> AnchorRecord:
+    bookmark = walk.open_bookmarks[-1][1] if walk.open_bookmarks else walk.last_bookmark
+    return AnchorRecord(story=walk.story, heading=walk.heading, bookmark=bookmark)
+
+
+def _move_start(side: str):
+    def start(el: etree._Element, walk: _Walk) -> None:
+        walk.moves[side] = el.get(NAME) or None
+    return start
+
+
+def _move_end(side: str):
+    def end(el: etree._Element, walk: _Walk) -> None:
+        walk.moves.pop(side, None)
+    return end
+
+
+_MARKERS = {
+    BOOKMARK_START: _bookmark_start, BOOKMARK_END: _bookmark_end,
+    COMMENT_START: _comment_start, COMMENT_END: _comment_end, COMMENT_REF: _comment_reference,
+    MOVE_FROM_START: _move_start("from"), MOVE_FROM_END: _move_end("from"),
+    MOVE_TO_START: _move_start("to"), MOVE_TO_END: _move_end("to"),
+}
+
+
+def revision_elements(root: etree._Element) -> list[etree._Element]:
+    """Return every revision-markup element under `root`, in document order."""
+    return [el for el in root.iter() if el.tag in REVISION_TAGS]
+
+
+def revision_parts(pkg) -> list[str]:
+    """Return the parts that may hold revisions: every story, then styles and numbering."""
+    main = pkg.main_part or "word/document.xml"
+    parts = list(pkg.story_parts())
+    for rel in pkg.rels(main):
+        kind = rel.type.rsplit("/", 1)[-1]
+        if kind in ("styles", "numbering") and not rel.external and rel.target in pkg.parts:
+            parts.append(rel.target)
+    return parts
+
+
+def styles_root(pkg) -> etree._Element | None:
+    """Return the parsed styles part of the main document, or None."""
+    main = pkg.main_part or "word/document.xml"
+    for rel in pkg.rels(main):
+        if rel.type.endswith("/styles") and not rel.external and rel.target in pkg.parts:
+            return pkg.xml(rel.target)
+    return None
+
+
+def read_package(pkg) -> tuple[list[RevisionRecord], dict[str, AnchorRecord]]:
+    """Return every revision of a package (stories in order) and its comment anchors by id."""
+    headings = heading_styles(styles_root(pkg))
+    records: list[RevisionRecord] = []
+    anchors: dict[str, AnchorRecord] = {}
+    for part in revision_parts(pkg):
+        found, part_anchors = read_part(pkg.xml(part), part, headings)
+        base = len(records)
+        for record in found:
+            if record.parent is not None:
+                record.parent += base
+        records.extend(found)
+        for cid, anchor in part_anchors.items():
+            anchors.setdefault(cid, anchor)
+    return records, anchors
+
+
+def move_range_starts(root: etree._Element, names: set[str]) -> list[etree._Element]:
+    """Return the move range starts under `root` whose w:name is in `names`."""
+    return [el for el in root.iter(MOVE_FROM_START, MOVE_TO_START) if el.get(NAME) in names]
+
+
+def has_revision_markup(root: etree._Element) -> bool:
+    """Return True when any revision markup is left under `root`."""
+    return any(el.tag in REVISION_TAGS for el in root.iter())
+
+
+_SDT, _SDT_CONTENT, _TXBX, _BODY = (qn(t) for t in (
+    "w:sdt", "w:sdtContent", "w:txbxContent", "w:body"))
+_PARAGRAPH_SKIP = {_TXBX, FALLBACK, qn("w:instrText"), qn("w:delInstrText"), PPR}
+
+
+def paragraph_texts(root: etree._Element) -> list[str]:
+    """Return the body's paragraphs as text, in order, each table's cells row by row.
+
+    Text is what the markup holds now: `w:t` and `w:delText` alike, so call
+    it on a document whose changes are resolved. Text boxes are not body text.
+    """
+    body = root.find(_BODY) if root.tag != _BODY else root
+    out: list[str] = []
+    _block_texts(body if body is not None else root, out)
+    return out
+
+
+def _block_texts(container: etree._Element, out: list[str]) -> None:
+    for child in container:
+        tag = child.tag
+        if tag == P:
+            out.append(_paragraph_text(child))
+        elif tag in (TBL, TR, TC, _SDT, _SDT_CONTENT) or tag in CONTENT_CHANGES or (
+                tag == qn("w:customXml")):
+            _block_texts(child, out)
+
+
+def _paragraph_text(p: etree._Element) -> str:
+    out: list[str] = []
+    _run_texts(p, out)
+    return "".join(out)
+
+
+def _run_texts(el: etree._Element, out: list[str]) -> None:
+    for child in el:
+        tag = child.tag
+        if tag in (T, DEL_TEXT, TAB, BR, CR):
+            out.append(_char(child))
+        elif isinstance(tag, str) and tag not in _PARAGRAPH_SKIP:
+            _run_texts(child, out)

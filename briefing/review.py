@@ -1,0 +1,317 @@
+"""Clearance by tracked changes: read a reviewed .docx, report it, accept or reject its changes.
+
+`read_review(path)` lists every revision and comment of every story with its
+author, date, text, story, nearest heading and (for documents built by
+briefing) the briefing item it falls in. `format_report` summarises them for
+an officer; `Review.to_json` is the `review --json` contract of DESIGN.md.
+`resolve_file` writes a new document with some or all changes accepted or
+rejected. All XML work is in `briefing.ooxml` (revisions, resolve, comments).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.errors import BriefingError
+from briefing.fsutil import check_writable
+from briefing.ooxml.comments import drop_comments as drop_comment_parts
+from briefing.ooxml.comments import read_comments
+from briefing.ooxml.package import Package
+from briefing.ooxml.resolve import resolvable_parts, resolve_part
+from briefing.ooxml.revisions import RevisionRecord, move_range_starts, read_package
+from briefing.ooxml.sourcemap import SourceMap, read_source_map
+from briefing.results import Message, Result
+
+MACRO_NOTE = "macro-enabled document (.docm): its macros were read as data and never run"
+OUTSIDE = "(outside briefing items)"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One tracked change: kind, author, date, text and where it is."""
+
+    kind: str
+    author: str
+    date: str | None
+    text: str
+    item: str | None
+    story: str
+    heading: str
+    parent: int | None = None  # index of the enclosing revision (nested revisions)
+    move: str | None = None  # name pairing the two sides of a move
+
+    def to_json(self) -> dict:
+        """Return the revision as the `review --json` object."""
+        return {"kind": self.kind, "author": self.author, "date": self.date, "text": self.text,
+                "item": self.item, "story": self.story, "heading": self.heading,
+                "parent": self.parent, "move": self.move}
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment: author, date, text, the text it anchors to, thread and resolved state."""
+
+    id: str
+    author: str
+    date: str | None
+    text: str
+    anchor_text: str
+    item: str | None
+    story: str | None
+    parent: int | None = None  # index of the comment this one replies to
+    replies: tuple[int, ...] = ()
+    resolved: bool = False
+
+    def to_json(self) -> dict:
+        """Return the comment as the `review --json` object."""
+        return {"author": self.author, "date": self.date, "text": self.text,
+                "anchor_text": self.anchor_text, "item": self.item, "story": self.story,
+                "id": self.id, "parent": self.parent, "replies": list(self.replies),
+                "resolved": self.resolved}
+
+
+@dataclass
+class Review:
+    """Everything a reviewer left in a document."""
+
+    path: Path
+    revisions: list[Revision] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    macros: bool = False
+    ours: bool = False  # built by briefing (carries a source map)
+
+    def to_json(self) -> dict:
+        """Return `{"revisions": [...], "comments": [...]}` as DESIGN.md specifies."""
+        return {"revisions": [r.to_json() for r in self.revisions],
+                "comments": [c.to_json() for c in self.comments]}
+
+
+def read_review(path: str | Path) -> Review:
+    """Return the revisions and comments of the .docx at `path` (raises DocumentError)."""
+    pkg = Package.open(path)
+    smap = read_source_map(pkg)
+    records, anchors = read_package(pkg)
+    revisions = [_revision(r, smap) for r in records]
+    comments = _comments(pkg, anchors, smap)
+    return Review(Path(path), revisions, comments, macros=pkg.has_macros, ours=smap is not None)
+
+
+def _item(bookmark: str | None, smap: SourceMap | None) -> str | None:
+    """Return the source id our bookmark stands for, or None."""
+    if smap is None or bookmark is None:
+        return None
+    return smap.ids.get(bookmark)
+
+
+def _revision(record: RevisionRecord, smap: SourceMap | None) -> Revision:
+    return Revision(kind=record.kind, author=record.author, date=record.date, text=record.text,
+                    item=_item(record.bookmark, smap), story=record.story,
+                    heading=record.heading, parent=record.parent, move=record.move)
+
+
+def _comments(pkg: Package, anchors: dict, smap: SourceMap | None) -> list[Comment]:
+    """Return the comments with their anchors, threads and resolved state."""
+    records = read_comments(pkg)
+    index_of_para = {r.para_id: i for i, r in enumerate(records) if r.para_id}
+    parents = [index_of_para.get(r.parent_para_id) if r.parent_para_id else None
+               for r in records]
+    replies: dict[int, list[int]] = defaultdict(list)
+    for i, parent in enumerate(parents):
+        if parent is not None:
+            replies[parent].append(i)
+    out = []
+    for i, r in enumerate(records):
+        anchor = anchors.get(r.id)
+        out.append(Comment(
+            id=r.id, author=r.author, date=r.date, text=r.text,
+            anchor_text=anchor.text if anchor else "",
+            item=_item(anchor.bookmark, smap) if anchor else None,
+            story=anchor.story if anchor else None, parent=parents[i],
+            replies=tuple(replies.get(i, ())), resolved=r.resolved,
+        ))
+    return out
+
+
+# -- the human report ------------------------------------------------------
+
+
+def format_report(review: Review) -> str:
+    """Return the officer's report: totals, by author, by briefing item, then every change."""
+    lines = [_headline(review)]
+    if review.macros:
+        lines.append(f"info: {MACRO_NOTE}")
+    if review.revisions or review.comments:
+        lines += ["", "By author"] + _by_author(review)
+        if review.ours:
+            lines += ["", "By briefing item"] + _by_item(review)
+    if review.revisions:
+        lines += ["", "Changes"] + [_revision_line(i, r) for i, r in enumerate(review.revisions, 1)]
+    if review.comments:
+        lines += ["", "Comments"] + [_comment_line(i, c, review.comments)
+                                     for i, c in enumerate(review.comments, 1)]
+    return "\n".join(lines)
+
+
+def _headline(review: Review) -> str:
+    if not review.revisions and not review.comments:
+        return f"{review.path}: no tracked changes or comments"
+    authors = {r.author for r in review.revisions} | {c.author for c in review.comments}
+    return (f"{review.path}: {_plural(len(review.revisions), 'tracked change')} and "
+            f"{_plural(len(review.comments), 'comment')} by {_plural(len(authors), 'author')}")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _by_author(review: Review) -> list[str]:
+    """Return one line per author: counts per kind of change, then comments."""
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    for r in review.revisions:
+        kinds[r.author][r.kind] += 1
+    for c in review.comments:
+        kinds[c.author]["comment"] += 1
+    return [f"  {author}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            for author, counts in sorted(kinds.items())]
+
+
+def _by_item(review: Review) -> list[str]:
+    """Return one line per briefing item: how many changes and comments, by whom."""
+    items: dict[str, Counter] = defaultdict(Counter)
+    for r in review.revisions:
+        items[r.item or OUTSIDE][r.author] += 1
+    for c in review.comments:
+        items[c.item or OUTSIDE][c.author] += 1
+    lines = []
+    for item in sorted(items, key=lambda s: (s == OUTSIDE, s)):
+        who = ", ".join(f"{a} {n}" for a, n in sorted(items[item].items()))
+        lines.append(f"  {item}: {sum(items[item].values())} ({who})")
+    return lines
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _revision_line(n: int, r: Revision) -> str:
+    where = r.story + (f" \u00bb {_short(r.heading, 40)}" if r.heading else "")
+    item = f" [{r.item}]" if r.item else ""
+    date = f" {r.date}" if r.date else ""
+    text = f": \"{_short(r.text)}\"" if r.text else ""
+    return f"  {n}. {r.kind} by {r.author}{date} in {where}{item}{text}"
+
+
+def _comment_line(n: int, c: Comment, comments: list[Comment]) -> str:
+    date = f" {c.date}" if c.date else ""
+    item = f" [{c.item}]" if c.item else ""
+    on = f" on \"{_short(c.anchor_text, 50)}\"" if c.anchor_text else ""
+    reply = f" (reply to {c.parent + 1})" if c.parent is not None else ""
+    done = " (resolved)" if c.resolved else ""
+    return f"  {n}. {c.author}{date}{reply}{done}{on}{item}: \"{_short(c.text)}\""
+
+
+# -- accept / reject ---------------------------------------------------------
+
+
+def default_output(path: Path, accept: bool) -> Path:
+    """Return the default output beside `path`: <stem>-accepted.docx or <stem>-rejected.docx."""
+    suffix = path.suffix if path.suffix.lower() in (".docx", ".docm") else ".docx"
+    return path.with_name(f"{path.stem}-{'accepted' if accept else 'rejected'}{suffix}")
+
+
+def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: bool = True,
+                 authors: list[str] = (), items: list[str] = (), drop_comments: bool = False,
+                 force: bool = False) -> Result[Path]:
+    """Write a copy of `path` with changes accepted (or rejected); return the output path.
+
+    `authors` and `items` (source ids or briefing item ids) limit which
+    changes are resolved; others are left as they are. The input is never
+    written; an existing output needs `force`.
+    """
+    path = Path(path)
+    out = Path(out) if out else default_output(path, accept)
+    _check_output(path, out, force)
+    pkg = Package.open(path)
+    smap = read_source_map(pkg)
+    if items and smap is None:
+        raise BriefingError(f"{path}: --item needs a document built by briefing "
+                            "(this one carries no briefing source map)")
+    records, _ = read_package(pkg)
+    chosen = [r for r in records if _wanted(r, authors, items, smap)]
+    messages = _filter_messages(path, records, chosen, authors, items)
+    selected = None if not authors and not items else _selection(pkg, records, chosen)
+    _resolve_package(pkg, accept, selected)
+    verb = "accepted" if accept else "rejected"
+    messages.append(Message("info", f"{verb} {_plural(len(chosen), 'tracked change')}"))
+    if drop_comments:
+        dropped = drop_comment_parts(pkg)
+        messages.append(Message("info", f"removed {_plural(dropped, 'comment')}"))
+    if pkg.has_macros:
+        messages.append(Message("info", MACRO_NOTE))
+    pkg.save(out)
+    return Result(out, messages)
+
+
+def _check_output(path: Path, out: Path, force: bool) -> None:
+    """Refuse to write over the input, or over an existing output without `force`."""
+    if out.resolve() == path.resolve():
+        raise BriefingError(f"{out}: is the input document; choose another output with -o")
+    if not out.parent.is_dir():
+        raise BriefingError(f"{out}: folder {out.parent} does not exist")
+    check_writable(out, force=force)
+
+
+def item_matches(source_id: str | None, wanted: str) -> bool:
+    """Return True when `source_id` lies in `wanted` (a source id, a prefix or an item id)."""
+    if not source_id:
+        return False
+    wanted = wanted.strip("/")
+    if source_id == wanted or source_id.startswith(wanted + "/"):
+        return True
+    segments = source_id.split("/")
+    return len(segments) > 1 and segments[1] == wanted
+
+
+def _wanted(record: RevisionRecord, authors, items, smap) -> bool:
+    """Return True when a revision passes the --author and --item filters."""
+    if authors and record.author not in authors:
+        return False
+    if items and not any(item_matches(_item(record.bookmark, smap), w) for w in items):
+        return False
+    return True
+
+
+def _filter_messages(path, records, chosen, authors, items) -> list[Message]:
+    """Return warnings for filters that match nothing."""
+    messages = []
+    known = sorted({r.author for r in records})
+    for author in authors:
+        if author not in known:
+            names = ", ".join(known) or "none"
+            messages.append(Message("warning", f"{path}: no changes by {author!r} "
+                                               f"(authors: {names})"))
+    if items and not chosen:
+        messages.append(Message("warning", f"{path}: no changes in {', '.join(items)}"))
+    return messages
+
+
+def _selection(pkg: Package, records: list[RevisionRecord],
+               chosen: list[RevisionRecord]) -> set:
+    """Return the revision elements to resolve: the chosen ones plus both sides of their moves."""
+    moves = {r.move for r in chosen if r.move}
+    selected = {r.element for r in chosen}
+    selected |= {r.element for r in records if r.move in moves}
+    for part in {r.part for r in records}:
+        selected |= set(move_range_starts(pkg.xml(part), moves))
+    return selected
+
+
+def _resolve_package(pkg: Package, accept: bool, selected: set | None) -> int:
+    """Resolve revisions in every part that may hold them; return how many."""
+    total = 0
+    for part in resolvable_parts(pkg):
+        total += resolve_part(pkg.xml(part), accept=accept, selected=selected)
+    return total
