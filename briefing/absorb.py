@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import BriefingError, Conflict, PendingRevisions, ValidationFailed
+from briefing.errors import BriefingError, Conflict, PendingRevisions
 from briefing.fsutil import atomic_write_text
 from briefing.ooxml.doctext import (
     DocParagraph,
@@ -151,7 +151,7 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     messages: list[Message] = []
     base = base_data(smap, loaded, docx, into, messages)
     fresh = fresh_paragraphs(base, smap, messages)
-    found = compare(fresh, read_paragraphs(pkg), base, docx.name)
+    found = compare(fresh, read_paragraphs(pkg), base, str(docx))
     messages.extend(found.warnings)
     ours = json.loads(loaded.canonical_json)
     edits = merge(found.changes, base, ours, docx, into, smap)
@@ -510,11 +510,10 @@ def check_valid(text: str, into: Path) -> None:
 
     try:
         load_text(text, str(into))
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.problems) from None
     except BriefingError as exc:
-        raise BriefingError(f"{into}: the document's edits would make the briefing invalid; "
-                            f"nothing was changed:\n{exc}") from None
+        raise BriefingError(f"{into}: the cleared document's edits would make the briefing "
+                            "invalid, so nothing was changed (line numbers are those of the "
+                            f"edited file):\n{exc}") from None
 
 
 def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: str,

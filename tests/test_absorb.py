@@ -1,0 +1,337 @@
+"""absorb: cleared wording goes back into the YAML in place; everything else stays byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from briefing.absorb import absorb_file
+from briefing.build import build_file
+from briefing.cli import app
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import record_reviewers
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
+HEADLINE = "Councils should help commission the Work Programme, not watch from the side-lines."
+POINT_1 = "They know which providers deliver and where the gaps in local provision are."
+POINT_2 = "A commissioning role can be tested in a handful of areas before any wider change."
+CIVIL = "Civil servants say they want to work in partnership with local government."
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return (yaml, docx) for the sample copied into tmp_path and built."""
+    yaml = tmp_path / "briefing.yaml"
+    shutil.copyfile(SAMPLE, yaml)
+    out = tmp_path / "draft.docx"
+    build_file(yaml, out=out)
+    return yaml, out
+
+
+def edit_docx(src: Path, dest: Path, fn) -> Path:
+    """Save a copy of `src` as `dest` after `fn(document)` changes it (python-docx)."""
+    document = docx.Document(str(src))
+    fn(document)
+    document.save(str(dest))
+    return dest
+
+
+def para(document, starts: str):
+    return next(p for p in document.paragraphs if p.text.startswith(starts))
+
+
+def member_edits(document) -> None:
+    """Edits a lead member might make: one loses the bookmark, one keeps it, one added, one cut."""
+    p = para(document, HEADLINE)
+    p.text = HEADLINE.replace("should help", "must help")  # replaces the runs: bookmark lost
+    para(document, POINT_1).runs[0].text = "They know which providers work best."
+    para(document, POINT_2).insert_paragraph_before("Councils will share their data.")
+    p = para(document, CIVIL)
+    p._element.getparent().remove(p._element)
+
+
+def diff_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.parametrize("sample", sorted((ROOT / "samples").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_unedited_document_leaves_the_yaml_byte_identical(sample, tmp_path):
+    yaml = tmp_path / sample.name
+    shutil.copyfile(sample, yaml)
+    out = tmp_path / "draft.docx"
+    build_file(yaml, out=out)
+    before = yaml.read_bytes()
+
+    result = invoke("absorb", str(out), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert f"{yaml}: nothing to absorb from {out}; the file is unchanged" in result.stdout
+    assert yaml.read_bytes() == before
+
+
+def test_edited_fields_and_list_items_are_absorbed_in_place(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{yaml}: absorbed 4 changes from {cleared}",
+        "  key_messages[local-commissioning].headline: 'Councils should help commission "
+        "the Work Programme, not watch from th…' -> 'Councils must help commission the "
+        "Work Programme, not watch from the …'",
+        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'They know which providers work best.'",
+        "  key_messages[local-commissioning].points[2]: added 'Councils will share their data.'",
+        "  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
+        "they want to work in partnership with local govern…'",
+    ]
+    after = yaml.read_text(encoding="utf-8")
+    assert diff_lines(before, after) == [
+        f"-    headline: {HEADLINE}",
+        f"+    headline: {HEADLINE.replace('should help', 'must help')}",
+        f"-      - {POINT_1}",
+        "+      - They know which providers work best.",
+        "+      - Councils will share their data.",
+        f"-      - {CIVIL}",
+    ]
+
+
+def test_absorbing_the_same_document_twice_changes_nothing_more(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+    assert invoke("absorb", str(cleared), "--into", str(yaml), "--no-record").exit_code == 0
+    once = yaml.read_bytes()
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert "nothing to absorb" in result.stdout
+    assert yaml.read_bytes() == once
+
+
+def test_edits_map_to_fields_when_every_bookmark_is_lost(built, tmp_path):
+    yaml, draft = built
+
+    def strip_bookmarks_and_edit(document):
+        body = document.element.body
+        for el in body.xpath(".//w:bookmarkStart | .//w:bookmarkEnd"):
+            el.getparent().remove(el)
+        member_edits(document)
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", strip_bookmarks_and_edit)
+    result = absorb_file(cleared, yaml, record=False)
+
+    assert result.value.splitlines()[0] == f"{yaml}: absorbed 4 changes from {cleared}"
+    text = yaml.read_text(encoding="utf-8")
+    assert "Councils must help commission" in text and CIVIL not in text
+    assert "      - They know which providers work best.\n" \
+           "      - Councils will share their data.\n" in text
+
+
+def test_dry_run_prints_the_changes_and_writes_nothing(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, POINT_1).runs[0], "text", "Shorter point."))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{yaml}: 1 change to absorb from {cleared} (dry run: nothing written)",
+        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'Shorter point.'",
+    ]
+    assert yaml.read_bytes() == before
+
+
+def test_fixed_wording_and_derived_lines_are_reported_not_absorbed(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+
+    def edit(document):
+        para(document, "What members said").runs[0].text = "What members told us"
+        para(document, "Regeneration and Transport Board, 14 July 2010").runs[0].text = \
+            "Board meeting, July 2010"
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
+    under = 'under "Councils should help commission the Work Programm…"'
+    assert (f"warning: {cleared}: paragraph 29 ({under}): fixed wording changed from "
+            "'What members said' to 'What members told us'; not absorbed: it comes from the "
+            "template, not the YAML") in result.stderr
+    assert (f"warning: {cleared}: paragraph 31 ({under}): line built from several "
+            "fields changed from 'Regeneration and Transport Board, 14 July 2010, Work "
+            "Programme' to 'Board meeting, July 2010'; not absorbed: edit the fields it is "
+            "built from in the YAML") in result.stderr
+    assert yaml.read_bytes() == before
+
+
+def test_new_paragraph_outside_any_list_is_reported(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: para(d, "Reference: ").insert_paragraph_before(
+                            "A stray remark."))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {cleared}: paragraph 4 (under \"Meeting with the Secretary of State "
+            "for Work and …\"): new paragraph "
+            "'A stray remark.' is not part of a list the YAML holds; not absorbed: add it "
+            "to the YAML by hand") in result.stderr
+    assert yaml.read_bytes() == before
+
+
+def test_document_with_pending_changes_is_refused(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    text = yaml.read_text(encoding="utf-8")
+    yaml.write_text(text.replace(POINT_1, "They know the providers."), encoding="utf-8")
+    redlined = tmp_path / "redlined.docx"
+    build_file(yaml, out=redlined, since=draft, author="Cllr Hart")
+    yaml.write_bytes(before)
+
+    result = invoke("absorb", str(redlined), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{redlined}: 4 tracked changes still to accept or reject "
+                                    "(by Cllr Hart (4)); clear them first with "
+                                    f"`briefing accept {redlined} -o CLEARED.docx` or "
+                                    f"`briefing reject {redlined} -o CLEARED.docx`")
+    assert yaml.read_bytes() == before
+
+
+def test_conflict_lists_the_field_and_changes_nothing(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+    moved_on = yaml.read_text(encoding="utf-8").replace(
+        HEADLINE, "Councils should commission the Work Programme.")
+    yaml.write_text(moved_on, encoding="utf-8")
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{yaml}: changed since {cleared} (version 2) was built, and the same fields changed "
+        "in both:\n"
+        "  key_messages[local-commissioning].headline: changed in both the YAML and the "
+        "document\n"
+        f"nothing was changed; make these edits in {yaml} by hand, or rebuild the document "
+        "and review it again\n")
+    assert yaml.read_text(encoding="utf-8") == moved_on
+
+
+def test_yaml_changes_elsewhere_merge_with_the_documents(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+    officer = yaml.read_text(encoding="utf-8").replace(
+        "venue: Caxton House, Tothill Street, London", "venue: Caxton House, London")
+    yaml.write_text(officer, encoding="utf-8")
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    text = yaml.read_text(encoding="utf-8")
+    assert "venue: Caxton House, London" in text
+    assert "headline: Councils must help commission the Work Programme" in text
+    assert "      - Councils will share their data.\n" in text
+
+
+def test_an_edit_that_makes_the_briefing_invalid_writes_nothing(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", lambda d: para(
+        d, "Key messages").insert_paragraph_before("A fourth objective."))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{yaml}: the cleared document's edits would make the briefing invalid, so nothing "
+        "was changed (line numbers are those of the edited file):\n"
+        f"{yaml}:34:1: objectives: has 4 entries; at most 3 are allowed\n")
+    assert yaml.read_bytes() == before
+
+
+def test_reviewers_recorded_by_accept_become_clearance_entries(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+    pkg = Package.open(cleared)
+    record_reviewers(pkg, {"Cllr Ann Baker": 3, "Cllr Raj Patel": 0})
+    pkg.save(cleared)
+    before = yaml.read_text(encoding="utf-8")
+
+    result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
+
+    assert result.value.splitlines()[-2:] == [
+        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, "
+        "cleared-with-changes)",
+        "  clearance: Cllr Raj Patel (Lead member, version 2, 2010-09-24, cleared)",
+    ]
+    after = yaml.read_text(encoding="utf-8")
+    assert after.endswith(
+        "    outcome: cleared-with-changes\n"
+        "  - reviewer: Cllr Ann Baker\n"
+        "    role: Lead member\n"
+        "    version: 2\n"
+        "    date: 2010-09-24\n"
+        "    outcome: cleared-with-changes\n"
+        "  - reviewer: Cllr Raj Patel\n"
+        "    role: Lead member\n"
+        "    version: 2\n"
+        "    date: 2010-09-24\n"
+        "    outcome: cleared\n")
+    assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in after.splitlines() if line.lstrip().startswith("#")]
+
+    again = absorb_file(cleared, yaml, today=dt.date(2010, 9, 25))
+    assert "nothing to absorb" in again.value
+    assert yaml.read_text(encoding="utf-8") == after
+
+
+def test_role_option_is_recorded(built, tmp_path):
+    yaml, draft = built
+    cleared = tmp_path / "cleared.docx"
+    pkg = Package.open(draft)
+    record_reviewers(pkg, {"Cllr Ann Baker": 1})
+    pkg.save(cleared)
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--role", "Board chair")
+
+    assert result.exit_code == 0, result.output
+    assert "    role: Board chair\n" in yaml.read_text(encoding="utf-8")
+
+
+def test_not_a_word_document_is_refused(built, tmp_path):
+    yaml, _ = built
+    bogus = tmp_path / "notes.docx"
+    bogus.write_text("not a zip", encoding="utf-8")
+
+    result = invoke("absorb", str(bogus), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr == f"{bogus}: not a Word document (.docx files are zip packages)\n"
