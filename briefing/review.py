@@ -21,7 +21,7 @@ from briefing.ooxml.comments import read_comments
 from briefing.ooxml.package import Package
 from briefing.ooxml.resolve import resolvable_parts, resolve_part
 from briefing.ooxml.revisions import RevisionRecord, move_range_starts, read_package
-from briefing.ooxml.sourcemap import SourceMap, read_source_map
+from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
 from briefing.results import Message, Result
 
 MACRO_NOTE = "macro-enabled document (.docm): its macros were read as data and never run"
@@ -244,6 +244,7 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     messages = _filter_messages(path, records, chosen, authors, items)
     selected = None if not authors and not items else _selection(pkg, records, chosen)
     _resolve_package(pkg, accept, selected)
+    record_reviewers(pkg, dict(Counter(r.author for r in chosen)))
     verb = "accepted" if accept else "rejected"
     messages.append(Message("info", f"{verb} {_plural(len(chosen), 'tracked change')}"))
     if drop_comments:

@@ -33,6 +33,8 @@ from briefing.ooxml.sourcemap import is_source_bookmark
 _W = f"{{{W}}}"
 P, R, T, DEL_TEXT, TAB, BR, CR = (qn(t) for t in (
     "w:p", "w:r", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
+SOFT_HYPHEN, NB_HYPHEN, SYM = qn("w:softHyphen"), qn("w:noBreakHyphen"), qn("w:sym")
+TEXT_NODES = (T, DEL_TEXT, TAB, BR, CR, SOFT_HYPHEN, NB_HYPHEN, SYM)
 PPR, RPR, TRPR, TCPR, NUMPR, TR, TC, TBL = (qn(t) for t in (
     "w:pPr", "w:rPr", "w:trPr", "w:tcPr", "w:numPr", "w:tr", "w:tc", "w:tbl"))
 INS, DEL, MOVE_FROM, MOVE_TO = (qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
@@ -141,7 +143,7 @@ def read_part(root: etree._Element, part: str,
 def text_of(el: etree._Element) -> str:
     """Return the text under `el`, inserted and deleted alike (tabs and breaks as characters)."""
     out = []
-    for node in el.iter(T, DEL_TEXT, TAB, BR, CR, FALLBACK):
+    for node in el.iter(*TEXT_NODES, FALLBACK):
         if node.tag == FALLBACK:
             continue
         if _under_fallback(node, el):
@@ -151,10 +153,19 @@ def text_of(el: etree._Element) -> str:
 
 
 def _char(node: etree._Element) -> str:
-    """Return the characters one text node stands for."""
-    if node.tag in (T, DEL_TEXT):
+    """Return the characters one text node stands for (17.3.3: t, tab, br, hyphens, sym)."""
+    tag = node.tag
+    if tag in (T, DEL_TEXT):
         return node.text or ""
-    return "\t" if node.tag == TAB else "\n"
+    if tag == SYM:
+        try:
+            return chr(int(node.get(qn("w:char"), ""), 16))
+        except ValueError:
+            return ""
+    return _SPECIAL[tag]
+
+
+_SPECIAL = {TAB: "\t", BR: "\n", CR: "\n", SOFT_HYPHEN: "\u00ad", NB_HYPHEN: "\u2011"}
 
 
 def _under_fallback(node: etree._Element, stop: etree._Element) -> bool:
@@ -180,7 +191,7 @@ def _visit(el: etree._Element, walk: _Walk) -> None:
         _visit_paragraph(el, walk)
     elif tag in CONTENT_CHANGES:
         _visit_content_change(el, walk)
-    elif tag in (T, DEL_TEXT, TAB, BR, CR):
+    elif tag in TEXT_NODES:
         if walk.open_comments:
             ch = _char(el)
             for chunks in walk.open_comments.values():
@@ -444,7 +455,7 @@ def _paragraph_text(p: etree._Element) -> str:
 def _run_texts(el: etree._Element, out: list[str]) -> None:
     for child in el:
         tag = child.tag
-        if tag in (T, DEL_TEXT, TAB, BR, CR):
+        if tag in TEXT_NODES:
             out.append(_char(child))
         elif isinstance(tag, str) and tag not in _PARAGRAPH_SKIP:
             _run_texts(child, out)
