@@ -58,6 +58,9 @@ MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one
 HINT_BONUS = 0.5  # added when the cleared paragraph still carries the field's bookmark
 MAX_FUZZY_CELLS = 250_000  # above this, a replaced stretch pairs by bookmark only
 SHOW = 70  # characters of a text shown in messages
+# Names editors record when they know no better (LibreOffice's own layout changes, scrubbed
+# files): never a reviewer in the clearance record.
+PLACEHOLDER_AUTHORS = {"", "unknown", "unknown author", "author", "anonymous"}
 
 
 # --- records ----------------------------------------------------------------------------
@@ -522,6 +525,10 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
     reviewers = dict(smap.reviewers) if smap is not None else {}
     for name in comment_authors(pkg):
         reviewers.setdefault(name, 0)
+    unnamed = [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]
+    for name in unnamed:
+        messages.append(Message("info", f"{_plural(reviewers.pop(name), 'change')} by "
+                                        f"'{name}' (no real name) not recorded as a reviewer"))
     if not reviewers:
         messages.append(Message("info", "no reviewer names found in the document (accept or "
                                         "reject its changes with `briefing accept`/`reject` to "
