@@ -464,4 +464,10 @@ def _check_edit(number: int, edit: dict) -> dict:
     if fields != EDIT_FIELDS[kind]:
         raise ValueError(f"edit {number} ({kind}): needs fields {sorted(EDIT_FIELDS[kind])}, "
                          f"got {sorted(fields)}")
+    for name in fields:
+        if not isinstance(edit[name], str):
+            raise ValueError(f"edit {number} ({kind}): {name} must be text")
+    for name in ("author", "find"):
+        if not edit[name].strip():
+            raise ValueError(f"edit {number} ({kind}): {name} must not be empty")
     return dict(edit)

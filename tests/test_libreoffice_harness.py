@@ -226,6 +226,11 @@ def test_unknown_edit_kind_is_refused_before_starting(tmp_path):
     with pytest.raises(ValueError, match=r"edit 1 \(replace\): needs fields"):
         office.tracked_edits(tmp_path / "any.docx", tmp_path / "out.docx",
                              [{"kind": "replace", "author": ALICE, "find": "x"}])
+    with pytest.raises(ValueError, match=r"edit 2 \(delete_paragraph\): find must not be empty"):
+        office.tracked_edits(tmp_path / "any.docx", tmp_path / "out.docx", [
+            {"kind": "delete_paragraph", "author": ALICE, "find": "x"},
+            {"kind": "delete_paragraph", "author": ALICE, "find": ""},
+        ])
     office.close()
 
 
