@@ -55,9 +55,13 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in head:
         raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; refused for safety")
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"{where}: damaged XML ({exc.msg})") from None
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.doctype:  # e.g. a UTF-16 part hides it from the scan
+        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; refused for safety")
+    return root
 
 
 @dataclass
@@ -196,8 +200,33 @@ class Package:
         return buf.getvalue()
 
     def save(self, path: str | Path) -> None:
-        """Write the package to `path` atomically."""
+        """Write the package to `path` atomically, refusing to write a package Word cannot open."""
+        self.check_sound()
         atomic_write_bytes(Path(path), self.to_bytes())
+
+    def check_sound(self) -> None:
+        """Raise DocumentError unless every part parses, has a content type and every
+        relationship's target exists: what a damaged input would pass on to a copy."""
+        if "_rels/.rels" not in self.parts:
+            raise DocumentError(f"{self.path}: damaged package: no package relationships "
+                                "(_rels/.rels); nothing was written")
+        for name in sorted(self.parts):
+            if name not in self._xml and name.endswith((".xml", ".rels")):
+                self.xml(name)  # raises DocumentError for damaged XML
+                self._xml.pop(name, None)  # checked, not edited: keep its bytes as they are
+            if self.content_type(name) is None and name != "[Content_Types].xml":
+                raise DocumentError(f"{self.path}: damaged package: part {name} has no content "
+                                    "type; nothing was written")
+            if name.endswith(".rels"):
+                self._check_targets(name)
+
+    def _check_targets(self, rels_name: str) -> None:
+        folder = posixpath.dirname(posixpath.dirname(rels_name))
+        source = posixpath.join(folder, posixpath.basename(rels_name)[:-len(".rels")])
+        for rel in self.rels("" if rels_name == "_rels/.rels" else source):
+            if not rel.external and rel.target not in self.parts:
+                raise DocumentError(f"{self.path}: damaged package: {rels_name} points to "
+                                    f"{rel.target}, which is missing; nothing was written")
 
 
 @dataclass(frozen=True)
