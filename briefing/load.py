@@ -1,15 +1,15 @@
 """Load a briefing YAML file with line numbers and validate it against the schema.
 
-The file is read through ruamel.yaml's round-trip loader, so the data keeps
-its comments and order (absorb later edits the same structure and writes it
-back) and every key and list item knows its line and column. Every problem is
-reported at once as ``FILE:LINE:COL: field.path: message`` (1-based line and
-column; list indexes in paths are 0-based, as in source ids).
+Every problem is reported at once as ``FILE:LINE:COL: field.path: message``
+(1-based line and column; list indexes in paths are 0-based, as in source
+ids). Hostile or broken input is refused before it can cost time or memory:
+files over `MAX_BYTES` are refused unread, and the YAML reader
+(`briefing.yamlread`) refuses aliases (the "billion laughs" bomb), deep
+nesting, duplicate keys and tags as it meets them.
 
-Hostile or broken input is refused before it can cost time or memory: files
-over `MAX_BYTES` are refused unread, anchors and aliases (the "billion laughs"
-bomb) are refused as they are met, and nesting deeper than `MAX_DEPTH` stops
-the parser.
+Validation reads the file with libyaml (fast); `Loaded.data`, the round-trip
+structure absorb edits and writes back with its comments, is read with
+ruamel.yaml the first time it is asked for.
 """
 
 from __future__ import annotations
@@ -20,25 +20,19 @@ import hashlib
 import json
 import re
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.reader import ReaderError
 
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.model import Briefing, cross_field_problems, describe
 from briefing.results import Message, Result
+from briefing.yamlread import Positions, read_round_trip, read_yaml, source_line
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 20
 STARTER_HINT = "run `briefing new` for a starter"
 
 Loc = tuple[Union[str, int], ...]
@@ -46,13 +40,18 @@ Loc = tuple[Union[str, int], ...]
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated briefing and the round-trip data it came from."""
+    """A validated briefing, its canonical JSON and hash, and (on demand) its round-trip data."""
 
     path: Path
     briefing: Briefing
-    data: CommentedMap
     data_hash: str
     canonical_json: str
+    text: str = field(repr=False)
+
+    @cached_property
+    def data(self) -> Any:
+        """Return the file's ruamel.yaml round-trip mapping (comments and order kept)."""
+        return read_round_trip(self.text, str(self.path))
 
 
 # --------------------------------------------------------------------------- reading
@@ -67,17 +66,17 @@ def load_briefing(path: str | Path) -> Result[Loaded]:
 
 def load_text(text: str, name: str = "<text>", *, path: Path | None = None) -> Result[Loaded]:
     """Return the validated briefing in `text`, reporting problems against file `name`."""
-    data = parse_yaml(text, name)
-    briefing = validate(data, text, name)
+    data, positions = parse_yaml(text, name)
+    briefing = validate(data, positions, text, name)
     canonical = canonical_json(briefing)
     loaded = Loaded(
         path=path if path is not None else Path(name),
         briefing=briefing,
-        data=data,
         data_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         canonical_json=canonical,
+        text=text,
     )
-    return Result(loaded, advice(briefing, data, name))
+    return Result(loaded, advice(briefing, positions, name))
 
 
 def canonical_json(briefing: Briefing) -> str:
@@ -142,65 +141,20 @@ def _line_col_bytes(raw: bytes, offset: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- parsing
 
 
-class _AliasRefused(MarkedYAMLError):
-    """An alias (*name) was met: briefings never need them and they can be bombs."""
-
-
-class _NoAliasComposer(Composer):
-    """A composer that stops at the first alias instead of sharing the node."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            raise _AliasRefused(None, None, f"alias *{event.anchor}", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that leaves an impossible date (2010-02-30) as text."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except (ValueError, OverflowError):
-            return str(node.value)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-
-def make_yaml() -> YAML:
-    """Return the round-trip YAML reader/writer briefings are read (and absorbed) with."""
-    yaml = YAML(typ="rt")
-    yaml.Composer = _NoAliasComposer
-    yaml.Constructor = _Constructor
-    yaml.max_depth = MAX_DEPTH
-    yaml.allow_duplicate_keys = False
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def parse_yaml(text: str, name: str) -> CommentedMap:
-    """Return the round-trip mapping in `text`; raise ValidationFailed at the syntax error."""
+def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], Positions]:
+    """Return the top-level mapping in `text` and its positions; raise at the first YAML error."""
     if not _has_content(text):
         raise BriefingError(f"{name}: is empty; {STARTER_HINT}")
-    try:
-        data = make_yaml().load(text)
-    except YAMLError as exc:
-        raise ValidationFailed(_yaml_problems(exc, text, name)) from None
-    except RecursionError:
-        raise ValidationFailed([Problem(name, 1, 1, "", "nests too deeply to be a briefing")]) \
-            from None
+    data, positions = read_yaml(text, name)
     if data is None:
         raise BriefingError(f"{name}: is empty; {STARTER_HINT}")
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, dict):
+        line, col = positions.find(())
         raise ValidationFailed([Problem(
-            name, 1, 1, "",
+            name, line, col, "",
             "the top level must be a mapping of sections (briefing:, meeting:, objectives:, "
             f"key_messages:, ...), not {describe(data)}")])
-    return data
+    return data, positions
 
 
 def _has_content(text: str) -> bool:
@@ -209,81 +163,17 @@ def _has_content(text: str) -> bool:
                for line in text.splitlines())
 
 
-_TAB_INDENT = re.compile(r"^[ ]*\t")
-
-
-def _yaml_problems(exc: YAMLError, text: str, name: str) -> list[Problem]:
-    """Return located problems for a YAML syntax error."""
-    if isinstance(exc, ReaderError):
-        line, col = _line_col_text(text, exc.position)
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return [Problem(name, line, col, "",
-                        f"holds a control character (U+{ord(char):04X}) that YAML and Word "
-                        "documents cannot hold")]
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if "quoted scalar" in str(getattr(exc, "context", "")) and exc.context_mark is not None:
-        mark = exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = str(getattr(exc, "problem", "") or exc)
-    if "'\\t'" in problem or _TAB_INDENT.match(_line(text, line)):
-        tabs = [Problem(name, i, _line(text, i).index("\t") + 1, "",
-                        "a tab is used for indentation; YAML needs spaces")
-                for i in range(1, text.count("\n") + 2) if _TAB_INDENT.match(_line(text, i))]
-        if tabs:
-            return tabs
-    return [Problem(name, line, col, "", _yaml_message(exc, problem))]
-
-
-def _yaml_message(exc: YAMLError, problem: str) -> str:
-    """Return a plain-English message for a YAML syntax error."""
-    if isinstance(exc, _AliasRefused):
-        return (f"uses an {problem} (anchors and aliases are not allowed in a briefing; "
-                "write the text out in full)")
-    if type(exc).__name__ == "MaxDepthExceededError":
-        return f"nests more than {MAX_DEPTH} levels deep; a briefing never needs that"
-    if type(exc).__name__ == "DuplicateKeyError":
-        m = re.search(r'found duplicate key "(.*?)"', problem)
-        key = m.group(1) if m else "?"
-        first = exc.context_mark.line + 1 if getattr(exc, "context_mark", None) else None
-        where = f" (this mapping starts at line {first})" if first else ""
-        return f"duplicate key '{key}': each key may appear once in a mapping{where}"
-    if isinstance(exc, ComposerError) and "single document" in str(exc):
-        return "holds a second YAML document ('---'); a briefing file holds one"
-    if "while scanning a quoted scalar" in str(getattr(exc, "context", "")):
-        return "a quoted text starting here is never closed (a missing quote?)"
-    if "mapping values are not allowed here" in problem:
-        return ("YAML syntax error: a ': ' cannot appear here; put text that contains ': ' "
-                "in quotes")
-    if "could not find expected ':'" in problem:
-        return "YAML syntax error: expected 'key: value' here (is a ':' or a quote missing?)"
-    if "found undefined alias" in problem or "found unknown escape character" in problem:
-        return f"YAML syntax error: {problem}"
-    return f"YAML syntax error: {problem}"
-
-
-def _line(text: str, line: int) -> str:
-    """Return 1-based line `line` of `text` ('' past the end)."""
-    lines = text.split("\n")
-    return lines[line - 1] if 0 < line <= len(lines) else ""
-
-
-def _line_col_text(text: str, offset: int) -> tuple[int, int]:
-    """Return the 1-based line and column of character `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 # --------------------------------------------------------------------------- validating
 
 
-def validate(data: CommentedMap, text: str, name: str) -> Briefing:
+def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -> Briefing:
     """Return the Briefing in `data`; raise ValidationFailed listing every problem."""
     try:
         briefing = Briefing.model_validate(data, context={"skip_cross_field": True})
     except ValidationError as exc:
-        problems = [_problem(err, data, text, name) for err in exc.errors()]
+        problems = [_problem(err, positions, text, name) for err in exc.errors()]
         raise ValidationFailed(_unique(problems)) from None
-    problems = [_locate(name, data, loc, message)
+    problems = [_locate(name, positions, loc, message)
                 for loc, message in cross_field_problems(briefing)]
     if problems:
         raise ValidationFailed(_unique(problems))
@@ -296,9 +186,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return sorted(seen, key=lambda p: (p.line, p.column))
 
 
-def _locate(name: str, data: Any, loc: Loc, message: str, *, missing: bool = False) -> Problem:
+def _locate(name: str, positions: Positions, loc: Loc, message: str, *,
+            missing: bool = False) -> Problem:
     """Return a Problem for `message` at the YAML position of `loc`."""
-    line, col = position(data, loc, missing=missing)
+    line, col = positions.find(loc, missing=missing)
     return Problem(name, line, col, field_path(loc), message)
 
 
@@ -313,85 +204,25 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-def position(data: Any, loc: Loc, *, missing: bool = False) -> tuple[int, int]:
-    """Return the 1-based (line, column) of the node at `loc`.
-
-    A missing field is reported at the key (or list item) of the mapping that
-    lacks it; anything else at its value. Parts of `loc` that are not in the
-    data (a type error's inner loc) stop the walk at the deepest node found.
-    """
-    node = data
-    here = _own_position(data)
-    key_pos = here
-    for part in loc:
-        if isinstance(node, CommentedMap) and _find_key(node, part) is not None:
-            part = _find_key(node, part)
-            key_pos = _pos(node.lc.key(part))
-            here = _pos(node.lc.value(part))
-            if _is_block_collection(node[part]):
-                here = key_pos
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            key_pos = here = _pos(node.lc.item(part))
-            node = node[part]
-        else:
-            return key_pos if missing else here
-    return key_pos if missing else here
-
-
-def _find_key(node: CommentedMap, part: Any) -> Any:
-    """Return the key of `node` that loc part `part` names, or None.
-
-    pydantic reports a key that is not text by its str() in the loc.
-    """
-    try:
-        if part in node:
-            return part
-    except TypeError:
-        pass
-    return next((k for k in node if not isinstance(k, str) and str(k) == part), None)
-
-
-def _is_block_collection(value: Any) -> bool:
-    """Return True for a non-empty mapping or list written in block style."""
-    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
-        return not value.fa.flow_style()
-    return False
-
-
-def _own_position(node: Any) -> tuple[int, int]:
-    """Return the 1-based position where a round-trip node starts (1, 1 if unknown)."""
-    lc = getattr(node, "lc", None)
-    if lc is not None and lc.line is not None:
-        return lc.line + 1, lc.col + 1
-    return 1, 1
-
-
-def _pos(pair: Any) -> tuple[int, int]:
-    """Return a ruamel 0-based (line, col) pair as 1-based."""
-    return pair[0] + 1, pair[1] + 1
-
-
-def _problem(err: dict[str, Any], data: Any, text: str, name: str) -> Problem:
+def _problem(err: dict[str, Any], positions: Positions, text: str, name: str) -> Problem:
     """Return the located, plain-English Problem for one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "missing":
-        return _locate(name, data, loc, "field required", missing=True)
+        return _locate(name, positions, loc, "field required", missing=True)
     if kind == "extra_forbidden":
-        return _locate(name, data, loc, _unknown_field(loc, loc[-1]), missing=True)
+        return _locate(name, positions, loc, _unknown_field(loc, loc[-1]), missing=True)
     if kind == "invalid_key":
-        line, col = position(data, loc, missing=True)
+        line, col = positions.find(loc, missing=True)
         return Problem(name, line, col, field_path(loc[:-1]),
                        f"field names must be text, not {describe(err['input'])}")
-    line, col = position(data, loc)
-    message = _message(err, _source_token(text, line, col))
-    return Problem(name, line, col, field_path(loc), message)
+    line, col = positions.find(loc)
+    return Problem(name, line, col, field_path(loc), _message(err, _source_token(text, line, col)))
 
 
 def _source_token(text: str, line: int, col: int) -> str:
     """Return the scalar as typed at (line, col), without a trailing comment."""
-    rest = _line(text, line)[col - 1:]
+    rest = source_line(text, line)[col - 1:]
     return re.split(r"\s+#", rest, maxsplit=1)[0].strip()
 
 
@@ -497,12 +328,12 @@ def _unwrap(annotation: Any) -> Any:
 # --------------------------------------------------------------------------- advice
 
 
-def advice(briefing: Briefing, data: CommentedMap, name: str) -> list[Message]:
+def advice(briefing: Briefing, positions: Positions, name: str) -> list[Message]:
     """Return warnings that do not stop a build: case studies still to agree, and the like."""
     messages = []
     for i, cs in enumerate(briefing.case_studies):
         if not cs.agreed_with_council:
-            line, col = position(data, ("case_studies", i, "agreed_with_council"))
+            line, col = positions.find(("case_studies", i, "agreed_with_council"))
             messages.append(Message(
                 "warning",
                 f"{name}:{line}:{col}: case_studies[{i}].agreed_with_council: '{cs.id}' is not "
