@@ -206,22 +206,36 @@ def test_new_paragraph_outside_any_list_is_reported(built, tmp_path):
     assert yaml.read_bytes() == before
 
 
+def add_revisions(document) -> None:
+    """Leave three tracked changes by two members in the point paragraph."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def revision(tag, rid, author, text):
+        t = "w:delText" if tag == "del" else "w:t"
+        return parse_xml(f'<w:{tag} {nsdecls("w")} w:id="{rid}" w:author="{author}" '
+                         f'w:date="2010-09-21T10:00:00Z"><w:r><{t} xml:space="preserve">'
+                         f"{text}</{t}></w:r></w:{tag}>")
+
+    p = para(document, POINT_1)._element
+    p.append(revision("ins", 901, "Cllr Hart", " Really."))
+    p.append(revision("del", 902, "Cllr Hart", " Gone."))
+    p.append(revision("ins", 903, "Cllr Patel", " Also."))
+
+
 def test_document_with_pending_changes_is_refused(built, tmp_path):
     yaml, draft = built
     before = yaml.read_bytes()
-    text = yaml.read_text(encoding="utf-8")
-    yaml.write_text(text.replace(POINT_1, "They know the providers."), encoding="utf-8")
-    redlined = tmp_path / "redlined.docx"
-    build_file(yaml, out=redlined, since=draft, author="Cllr Hart")
-    yaml.write_bytes(before)
+    reviewed = edit_docx(draft, tmp_path / "reviewed.docx", add_revisions)
 
-    result = invoke("absorb", str(redlined), "--into", str(yaml))
+    result = invoke("absorb", str(reviewed), "--into", str(yaml))
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{redlined}: 4 tracked changes still to accept or reject "
-                                    "(by Cllr Hart (4)); clear them first with "
-                                    f"`briefing accept {redlined} -o CLEARED.docx` or "
-                                    f"`briefing reject {redlined} -o CLEARED.docx`")
+    assert result.stderr == (
+        f"{reviewed}: 3 tracked changes still to accept or reject (by Cllr Hart (2), "
+        f"Cllr Patel (1)); clear them first with `briefing accept {reviewed} -o CLEARED.docx` "
+        f"or `briefing reject {reviewed} -o CLEARED.docx` (--author and --item choose which), "
+        "then absorb the cleared copy\n")
     assert yaml.read_bytes() == before
 
 
