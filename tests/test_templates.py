@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import zipfile
 from pathlib import Path
 
@@ -78,10 +78,7 @@ def test_reference_header_and_footer_hold_marking_placeholder_and_page_x_of_y(na
 
 
 def test_make_reference_reproduces_the_shipped_files(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        "make_reference", ROOT / "templates" / "make_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = importlib.import_module("briefing_templates.make_reference")
     for name, look in (("chairman-briefing", module.CHAIRMAN), ("lines-card", module.LINES_CARD)):
         fresh = tmp_path / f"{name}.docx"
         module.write_reference(fresh, look)
