@@ -235,6 +235,9 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     out = Path(out) if out else default_output(path, accept)
     _check_output(path, out, force)
     pkg = Package.open(path)
+    if pkg.has_macros and out.suffix.lower() != ".docm":
+        raise BriefingError(f"{out}: {path.name} is macro-enabled; name the output .docm "
+                            "(Word will not open it as .docx)")
     smap = read_source_map(pkg)
     if items and smap is None:
         raise BriefingError(f"{path}: --item needs a document built by briefing "

@@ -145,6 +145,7 @@ def write_docx(path: Path, blocks, *, parts: dict | None = None, main_type: str 
             '<Default Extension="rels" '
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
             + "".join(overrides) + "</Types>"))
         zf.writestr("_rels/.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
