@@ -136,6 +136,43 @@ def align(olds: list[Block], news: list[Block]) -> list[Op]:
     return _fold_splits_and_merges(ops)
 
 
+def settle_ends(ops: list[Op]) -> list[Op]:
+    """Return `ops` where no paragraph run ends in paragraphs only inserted or only deleted.
+
+    A deleted paragraph mark joins its paragraph to the next one on accept, an
+    inserted one on reject; the last paragraph of a body or cell, or the one
+    before a table, has no next paragraph to join. So trailing inserted and
+    deleted paragraphs are folded into the edited paragraph before them (or
+    into one group), whose last mark then stays plain, as Word does.
+    """
+    out: list[Op] = []
+    segment: list[Op] = []
+    for op in ops + [None]:
+        if op is not None and all(b.kind == "p" for b in op.olds + op.news):
+            segment.append(op)
+            continue
+        out.extend(_settle_segment(segment))
+        segment = []
+        if op is not None:
+            out.append(op)
+    return out
+
+
+def _settle_segment(ops: list[Op]) -> list[Op]:
+    k = len(ops)
+    while k and not (ops[k - 1].olds and ops[k - 1].news):
+        k -= 1
+    tail = ops[k:]
+    if not tail:
+        return ops
+    if k:
+        k -= 1
+    elif not (any(op.olds for op in tail) and any(op.news for op in tail)):
+        return ops
+    group = ops[k:]
+    return ops[:k] + [Op([b for op in group for b in op.olds], [b for op in group for b in op.news])]
+
+
 def _pairable(o: Block, n: Block) -> bool:
     if o.kind != n.kind:
         return False
@@ -157,6 +194,8 @@ def _pair_score(o: Block, n: Block) -> float:
 def _align_region(olds: list[Block], news: list[Block]) -> list[Op]:
     if not olds or not news:
         return [Op([o], []) for o in olds] + [Op([], [n]) for n in news]
+    if len(olds) == len(news) == 1 and _pairable(olds[0], news[0]):
+        return [Op(olds, news)]  # one paragraph rewritten: its words change, its mark stays
     if len(olds) * len(news) <= DP_LIMIT:
         pairs = _pairs_exact(olds, news)
     else:
@@ -273,9 +312,8 @@ class BodyDiffer:
         """Return the output blocks for NEW container `new` against OLD container `old`."""
         ops = align(container_blocks(old, self.use_ids), container_blocks(new, self.use_ids))
         out: list[etree._Element] = []
-        for op in ops:
+        for op in settle_ends(ops):
             out.extend(self._op(op))
-        self.settle_marks(out)
         return out
 
     def _op(self, op: Op) -> list[etree._Element]:
@@ -303,29 +341,6 @@ class BodyDiffer:
         if len(olds) == len(news) == 1 and _unchanged(pieces, olds[0], news[0]):
             return [news[0]]
         return self.b.paragraphs(pieces)
-
-    def settle_marks(self, out: list[etree._Element]) -> None:
-        """Move inserted/deleted paragraph marks off the last paragraph before a table or end.
-
-        A deleted mark joins its paragraph to the next one on accept, and an
-        inserted one on reject; the last paragraph of a body or cell, or one
-        before a table, has no next paragraph to join. As Word does, the
-        revision moves to the mark of the paragraph before the inserted or
-        deleted ones, and the last of them keeps a plain mark.
-        """
-        start = 0
-        for end in range(len(out) + 1):
-            if end < len(out) and out[end].tag == P:
-                continue
-            for state in (DELETED, INSERTED):
-                k = end
-                while k > start and _mark_state(out[k - 1], state):
-                    k -= 1
-                if k < end:
-                    self.b.unmark_paragraph(out[end - 1], state)
-                    if k > start:
-                        self.b.mark_paragraph(out[k - 1], state)
-            start = end + 1
 
     # tables ------------------------------------------------------------------------------
 

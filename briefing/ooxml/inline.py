@@ -200,13 +200,19 @@ def rpr_key(rpr: etree._Element | None) -> tuple:
     return tuple(items)
 
 
-def ppr_key(p: etree._Element) -> bytes:
+def ppr_key(p: etree._Element) -> tuple:
     """Return a comparable key of a paragraph's properties (mark formatting excluded)."""
     ppr = p.find(PPR)
     if ppr is None:
-        return b""
-    return b"".join(etree.tostring(c) for c in ppr
-                    if isinstance(c.tag, str) and c.tag not in _PPR_IGNORED)
+        return ()
+    return tuple(element_key(c) for c in ppr
+                 if isinstance(c.tag, str) and c.tag not in _PPR_IGNORED)
+
+
+def element_key(el: etree._Element) -> tuple:
+    """Return a comparable key of an element: tag, attributes, text and children, recursively."""
+    return (el.tag, tuple(sorted(el.attrib.items())), el.text or "",
+            tuple(element_key(c) for c in el if isinstance(c.tag, str)))
 
 
 # --- pieces and the builder --------------------------------------------------------------
@@ -232,7 +238,7 @@ class Builder:
         self.keep_pstyles = keep_pstyles
         self.keep_num_ids = keep_num_ids
         self.dropped_objects = 0
-        self._rpr_keys: dict[int, tuple] = {}
+        self._rpr_keys: dict[etree._Element, tuple] = {}  # keyed by element: keeps proxies alive
 
     # paragraphs --------------------------------------------------------------------------
 
@@ -327,9 +333,9 @@ class Builder:
         """Return the cached formatting key of `run`."""
         if run is None:
             return ()
-        key = self._rpr_keys.get(id(run))
+        key = self._rpr_keys.get(run)
         if key is None:
-            key = self._rpr_keys[id(run)] = rpr_key(run.find(RPR))
+            key = self._rpr_keys[run] = rpr_key(run.find(RPR))
         return key
 
     def run_from(self, group: list[Piece]) -> etree._Element | None:
