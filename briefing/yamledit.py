@@ -257,6 +257,9 @@ class YamlText:
             return
         if node.flow_style or not node.value:
             self._rewrite_flow_list(path, node, values)
+        elif not values:  # a block list emptied: `key: []`, as YAML has no empty block list
+            key = self._key_of(path)
+            self._splice(key.end_mark.index, _line_end(self.text, _node_end(node)), ": []\n")
         else:
             self._edit_block_list(node, old, values)
 
@@ -396,15 +399,20 @@ class YamlText:
             self._splice(node.start_mark.index, node.end_mark.index, "[" + ", ".join(parts) + "]")
             return
         # An empty flow list `[]` that gains items becomes a block list laid out like the file's.
-        parent = self.node(path[:-1])
-        key = self.key_node(parent, path[-1]) if isinstance(parent, MappingNode) else None
-        if key is None:
-            raise EditError(f"{format_path(path)}: cannot add items to this list")
+        key = self._key_of(path)
         dash_col = key.start_mark.column + self.sequence_offset()
         items = "".join(" " * dash_col + "- " + (plain(v, False) or double_quoted(v)) + "\n"
                         for v in values)
         self._splice(key.end_mark.index, _line_end(self.text, node.end_mark.index),
                      ":\n" + items)
+
+    def _key_of(self, path: FieldPath) -> ScalarNode:
+        """Return the key node that holds the value at `path` (a mapping's key)."""
+        parent = self.node(path[:-1])
+        key = self.key_node(parent, path[-1]) if isinstance(parent, MappingNode) else None
+        if key is None:
+            raise EditError(f"{format_path(path)}: cannot rewrite this list")
+        return key
 
     def sequence_offset(self) -> int:
         """Return how far this file indents a block list's dash under its key (0 or more)."""

@@ -128,6 +128,14 @@ def test_point_inserted_and_point_deleted_touch_only_their_lines():
     assert changed_lines(SOURCE, out) == ["-    - One point here   # keep this comment"]
 
 
+def test_block_list_emptied_becomes_an_empty_flow_list():
+    out = edit(lambda e: e.set_list(KM + ("points",), []))
+    assert changed_lines(SOURCE, out) == [
+        "-    points:", "-    - One point here   # keep this comment",
+        '-    - "Second point: with colon"', "+    points: []"]
+    assert load(out)["key_messages"][0]["points"] == []
+
+
 def test_flow_list_is_rewritten_in_flow_style():
     out = edit(lambda e: e.set_list(KM + ("suggested_by",), ["Cllr A", "Cllr B, jr"]))
     assert changed_lines(SOURCE, out) == [
