@@ -197,8 +197,10 @@ def base_data(smap: SourceMap | None, loaded, docx: Path, into: Path,
         raise Conflict(f"{docx}: was built from another version of {into} and does not carry "
                        "the data it was built from, so its edits cannot be merged safely; "
                        "build the document again from the YAML and review that")
-    messages.append(Message("warning", f"{docx}: does not record the data it was built from; "
-                                       f"comparing it with {into} as it is now"))
+    messages.append(Message("warning", (
+        f"{docx}: does not record the data it was built from; comparing it with {into} as it "
+        f"is now, so changes made to {into} since the build would be undone: check with "
+        "--dry-run first")))
     return json.loads(loaded.canonical_json)
 
 
@@ -308,7 +310,8 @@ def _pair_block(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[St
             s = score.get((i, j), 0.0)
             pair = best[i + 1][j + 1] + s if s >= MATCH_THRESHOLD else -1.0
             best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
-    steps, i, j = [], 0, 0
+    steps: list[Step] = []
+    i = j = 0
     while i < n or j < m:
         s = score.get((i, j), 0.0) if i < n and j < m else 0.0
         if i < n and j < m and s >= MATCH_THRESHOLD and best[i][j] == best[i + 1][j + 1] + s:
@@ -320,7 +323,34 @@ def _pair_block(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[St
         else:
             steps.append(Step(None, doc[j]))
             j += 1
-    return steps
+    return _pair_rewritten(steps)
+
+
+def _pair_rewritten(steps: list[Step]) -> list[Step]:
+    """Return `steps` with each run of n removed and n added paragraphs paired in order.
+
+    A paragraph rewritten beyond recognition (and stripped of its bookmark) sits
+    where the old one was: n out and n in at one place are n rewrites.
+    """
+    out: list[Step] = []
+    k = 0
+    while k < len(steps):
+        if steps[k].fresh is not None and steps[k].doc is not None:
+            out.append(steps[k])
+            k += 1
+            continue
+        end = k
+        while end < len(steps) and (steps[end].fresh is None or steps[end].doc is None):
+            end += 1
+        run = steps[k:end]
+        gone = [s.fresh for s in run if s.fresh is not None]
+        new = [s.doc for s in run if s.doc is not None and s.doc.text.strip()]
+        if gone and len(gone) == len(new):
+            out.extend(Step(f, d) for f, d in zip(gone, new))
+        else:
+            out.extend(run)
+        k = end
+    return out
 
 
 # --- from differences to changes --------------------------------------------------------

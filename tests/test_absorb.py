@@ -147,6 +147,41 @@ def test_edits_map_to_fields_when_every_bookmark_is_lost(built, tmp_path):
            "      - Councils will share their data.\n" in text
 
 
+def test_a_paragraph_rewritten_beyond_recognition_still_maps_to_its_field(built, tmp_path):
+    yaml, draft = built
+    new = "Local government must be a commissioner of employment support."
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, HEADLINE), "text", new))
+
+    result = absorb_file(cleared, yaml, record=False)
+
+    assert result.value.splitlines()[1:] == [
+        "  key_messages[local-commissioning].headline: 'Councils should help commission the "
+        f"Work Programme, not watch from th…' -> '{new}'"]
+    assert f"    headline: {new}\n" in yaml.read_text(encoding="utf-8")
+
+
+def test_document_without_its_source_map_is_compared_with_the_yaml(built, tmp_path):
+    yaml, draft = built
+
+    def drop_source_map(document):
+        member_edits(document)
+        part = document.part
+        for rid, rel in list(part.rels.items()):
+            if rel.reltype.endswith("/customXml"):
+                part.drop_rel(rid)
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", drop_source_map)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"{yaml}: 4 changes to absorb from {cleared} (dry run: nothing written)")
+    assert (f"warning: {cleared}: does not record the data it was built from; comparing it "
+            f"with {yaml} as it is now, so changes made to {yaml} since the build would be "
+            "undone: check with --dry-run first") in result.stderr
+
+
 def test_dry_run_prints_the_changes_and_writes_nothing(built, tmp_path):
     yaml, draft = built
     before = yaml.read_bytes()
