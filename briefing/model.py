@@ -49,9 +49,11 @@ def _xml_safe(value: str) -> str:
 
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+        hint = f" (try '{suggestion}')" if suggestion else ""
         raise PydanticCustomError(
-            "slug", "must be a slug: lower-case letters, digits and single hyphens, "
-            "e.g. 'local-commissioning'")
+            "slug", "must be a short id of lower-case letters, digits and single hyphens, "
+            "like 'local-commissioning'{hint}", {"hint": hint})
     return value
 
 

@@ -323,15 +323,21 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
     """Return located problems for a YAML syntax error from libyaml or ruamel.yaml."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = str(getattr(exc, "context", "") or "")
-    if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
+    problem = str(getattr(exc, "problem", "") or exc)
+    if "quoted scalar" in context and "end of stream" in problem \
+            and getattr(exc, "context_mark", None) is not None:
         mark = exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = str(getattr(exc, "problem", "") or exc)
+    if "hexdecimal" in problem:  # point at the backslash of the escape, not after it
+        col = source_line(text, line).rfind("\\", 0, col) + 1 or col
     if ("cannot start any token" in problem or "tab" in problem) \
             and _TAB_INDENT.match(source_line(text, line)):
         return [Problem(name, i, row.index("\t") + 1, "",
                         "a tab is used for indentation; YAML needs spaces")
                 for i, row in enumerate(text.split("\n"), 1) if _TAB_INDENT.match(row)]
+    if "did not find expected key" in problem or "expected '-' indicator" in problem:
+        row = source_line(text, line)
+        col = len(row) - len(row.lstrip(" ")) + 1 if row.strip() else col
     if "mapping values are not allowed" in problem and _indented_more(text, line):
         return [Problem(name, line, col, "",
                         "YAML syntax error: this line is indented more than the one above; "
@@ -363,6 +369,9 @@ _SYNTAX = [
      "(check its indentation)"),
     ("expected ',' or ']'", "YAML syntax error: a list opened with '[' is not closed with ']'"),
     ("expected ',' or '}'", "YAML syntax error: a mapping opened with '{' is not closed with '}'"),
+    ("expected hexdecimal number",
+     "YAML syntax error: unknown escape in double-quoted text (write a backslash as \\\\, "
+     "or use single quotes)"),
     ("unknown escape character",
      "YAML syntax error: unknown escape in double-quoted text (write a backslash as \\\\, "
      "or use single quotes)"),

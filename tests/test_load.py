@@ -1,0 +1,481 @@
+"""Loading: every bad input gets its exact, located, plain-English message; good input loads."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import BriefingError, ValidationFailed
+from briefing.load import MAX_BYTES, Loaded, load_briefing, load_text
+from briefing.yamlread import plain, read_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+
+# Line numbers below are this text's.
+MINIMAL = """\
+briefing:
+  title: Meeting with the Secretary of State
+  version: 1
+  prepared: 2010-09-20
+meeting:
+  principal: {name: Baroness Eaton, role: Chairman}
+  counterparts:
+    - name: Iain Duncan Smith MP
+      role: Secretary of State for Work and Pensions
+  when: Autumn 2010
+  purpose: To press for a role for councils.
+objectives:
+  - Agree a joint commissioning pilot.
+key_messages:
+  - id: local-commissioning
+    headline: Councils should help commission the Work Programme.
+    suggested_by: [Regeneration and Transport Board]
+contact:
+  name: Philip Mind
+  position: Senior Policy Consultant
+  phone: 020 7664 3243
+  email: Philip.mind@local.gov.uk
+"""
+
+COMMENT = """\
+member_comments:
+  - id: partnership
+    text: Members saw a contradiction.
+    board: Regeneration and Transport Board
+    meeting_date: 2010-07-14
+    relates_to: [local-commissioning]
+"""
+
+
+def edit(old: str, new: str, base: str = MINIMAL) -> str:
+    """Return `base` with `old` replaced by `new` (which must occur exactly once)."""
+    assert base.count(old) == 1, old
+    return base.replace(old, new)
+
+
+def problems(text: str, name: str = "b.yaml") -> list[str]:
+    """Return the message lines load_text raises for `text` (fails if it loads)."""
+    with pytest.raises(BriefingError) as caught:
+        load_text(text, name)
+    return str(caught.value).splitlines()
+
+
+BAD = [
+    # ---- YAML syntax
+    ("tab indent", edit("  version: 1", "\tversion: 1"),
+     ["b.yaml:3:1: a tab is used for indentation; YAML needs spaces"]),
+    ("tabs on two lines", edit("  version: 1\n  prepared", "\tversion: 1\n\tprepared"),
+     ["b.yaml:3:1: a tab is used for indentation; YAML needs spaces",
+      "b.yaml:4:1: a tab is used for indentation; YAML needs spaces"]),
+    ("colon in plain text", edit("purpose: To press", "purpose: Aim: to press"),
+     ["b.yaml:11:15: YAML syntax error: a ': ' cannot appear here; put text that contains "
+      "': ' in quotes"]),
+    ("over-indented key", edit("  version: 1", "    version: 1"),
+     ["b.yaml:3:12: YAML syntax error: this line is indented more than the one above; line "
+      "its key up with the keys above"]),
+    ("under-indented key", edit("    role: Secretary", "   role: Secretary"),
+     ["b.yaml:9:6: YAML syntax error: this line does not line up with the list above it "
+      "(check its indentation)"]),
+    ("unclosed quote", edit("title: Meeting with the Secretary of State",
+                            'title: "Meeting with the Secretary of State'),
+     ["b.yaml:2:10: a quoted text starting here is never closed (a missing quote?)"]),
+    ("unclosed flow list", edit("[Regeneration and Transport Board]",
+                                "[Regeneration and Transport Board"),
+     ["b.yaml:18:8: YAML syntax error: a list opened with '[' is not closed with ']'"]),
+    ("bad escape", edit("Meeting with the Secretary of State", '"C:\\Windows"'),
+     ["b.yaml:2:13: YAML syntax error: unknown escape in double-quoted text (write a "
+      "backslash as \\\\, or use single quotes)"]),
+    ("bad unicode escape", edit("Meeting with the Secretary of State", '"C:\\Users"'),
+     ["b.yaml:2:13: YAML syntax error: unknown escape in double-quoted text (write a "
+      "backslash as \\\\, or use single quotes)"]),
+    ("duplicate key", edit("  version: 1\n", "  version: 1\n  version: 2\n"),
+     ["b.yaml:4:3: duplicate key 'version': each key may appear once in a mapping "
+      "(this mapping starts at line 2)"]),
+    ("second document", MINIMAL + "---\nbriefing: {}\n",
+     ["b.yaml:23:1: holds a second YAML document ('---'); a briefing file holds one"]),
+    ("tag", edit("title: Meeting", "title: !shout Meeting"),
+     ["b.yaml:2:10: uses the YAML tag !shout; a briefing needs no tags (remove it, or quote "
+      "the text)"]),
+    ("alias", edit("  when: Autumn 2010\n", "  when: &w Autumn 2010\n  venue: *w\n"),
+     ["b.yaml:11:10: uses an alias *w (anchors and aliases are not allowed in a briefing; "
+      "write the text out in full)"]),
+    ("merge key", edit("  version: 1\n", "  <<: {version: 1}\n"),
+     ["b.yaml:3:3: merge keys (<<) are not allowed in a briefing; write the fields out in "
+      "full"]),
+    ("raw control character", edit("title: Meeting", "title: Meet\x07ing"),
+     ["b.yaml:2:14: holds a control character (U+0007) that YAML and Word documents cannot "
+      "hold"]),
+    # ---- shape
+    ("top level a list", "- briefing\n- meeting\n",
+     ["b.yaml:1:1: the top level must be a mapping of sections (briefing:, meeting:, "
+      "objectives:, key_messages:, ...), not a list"]),
+    ("top level text", "just some words\n",
+     ["b.yaml:1:1: the top level must be a mapping of sections (briefing:, meeting:, "
+      "objectives:, key_messages:, ...), not 'just some words'"]),
+    ("number as a key", MINIMAL + "2010: a year\n",
+     ["b.yaml:23:1: field names must be text, not the number 2010"]),
+    ("list as a key", MINIMAL + "? [a, b]\n: x\n",
+     ["b.yaml:23:3: field names must be text, not a list"]),
+    ("deep nesting", edit("Autumn 2010", "[" * 40 + "]" * 40),
+     ["b.yaml:10:27: nests more than 20 levels deep; a briefing never needs that"]),
+    # ---- fields
+    ("missing field", edit("    headline: Councils should help commission the Work Programme.\n",
+                           ""),
+     ["b.yaml:15:5: key_messages[0].headline: field required"]),
+    ("missing section", edit(MINIMAL[MINIMAL.index("contact:"):], ""),
+     ["b.yaml:1:1: contact: field required"]),
+    ("unknown field with suggestion", edit("    headline:", "    headlin:"),
+     ["b.yaml:15:5: key_messages[0].headline: field required",
+      "b.yaml:16:5: key_messages[0].headlin: unknown field 'headlin'; did you mean "
+      "'headline'?"]),
+    ("unknown field without suggestion", edit("  version: 1\n", "  version: 1\n  colour: red\n"),
+     ["b.yaml:4:3: briefing.colour: unknown field 'colour'; expected one of: title, reference, "
+      "classification, status, version, prepared"]),
+    ("unknown section", MINIMAL + "key_message: []\n",
+     ["b.yaml:23:1: key_message: unknown field 'key_message'; did you mean 'key_messages'?"]),
+    ("empty value", edit("  when: Autumn 2010\n  purpose: To press for a role for councils.",
+                         "  when: Autumn 2010\n  purpose:"),
+     ["b.yaml:11:3: meeting.purpose: is empty"]),
+    ("blank text", edit("  - Agree a joint commissioning pilot.", '  - "   "'),
+     ["b.yaml:13:5: objectives[0]: is empty"]),
+    ("empty section", edit("objectives:\n  - Agree a joint commissioning pilot.\n",
+                           "objectives: []\n"),
+     ["b.yaml:12:13: objectives: needs at least 1 entry"]),
+    ("too many objectives", edit("  - Agree a joint commissioning pilot.\n",
+                                 "  - One.\n  - Two.\n  - Three.\n  - Four.\n"),
+     ["b.yaml:12:1: objectives: has 4 entries; at most 3 are allowed"]),
+    ("number for text", edit("title: Meeting with the Secretary of State", "title: 2010"),
+     ["b.yaml:2:10: briefing.title: must be text, not the number 2010; put it in quotes: "
+      "'2010'"]),
+    ("phone as a number", edit("020 7664 3243", "02076643243"),
+     ["b.yaml:21:10: contact.phone: must be text, not the number 2076643243; put it in "
+      "quotes: '02076643243'"]),
+    ("list for text", edit("title: Meeting with the Secretary of State", "title: [a, b]"),
+     ["b.yaml:2:10: briefing.title: must be text, not a list"]),
+    ("text for a list", edit("[Regeneration and Transport Board]",
+                             "Regeneration and Transport Board"),
+     ["b.yaml:17:19: key_messages[0].suggested_by: must be a list (one '- ' line per entry), "
+      "not 'Regeneration and Transport Board'"]),
+    ("text for a mapping", edit("principal: {name: Baroness Eaton, role: Chairman}",
+                                "principal: Baroness Eaton"),
+     ["b.yaml:6:14: meeting.principal: must be a mapping of fields (name: value), not "
+      "'Baroness Eaton'"]),
+    ("word for a number", edit("version: 1", "version: three"),
+     ["b.yaml:3:12: briefing.version: must be a whole number, not 'three'"]),
+    ("fraction for a number", edit("version: 1", "version: 1.5"),
+     ["b.yaml:3:12: briefing.version: must be a whole number, not the number 1.5"]),
+    ("quoted number", edit("version: 1", 'version: "1"'),
+     ["b.yaml:3:12: briefing.version: must be a whole number, not '1'"]),
+    ("version zero", edit("version: 1", "version: 0"),
+     ["b.yaml:3:12: briefing.version: must be at least 1, not 0"]),
+    ("bad choice", edit("  version: 1\n", "  version: 1\n  classification: SECRET\n"),
+     ["b.yaml:4:19: briefing.classification: must be one of 'OFFICIAL', 'OFFICIAL-SENSITIVE' "
+      "or 'NONE', not 'SECRET'"]),
+    ("choice in the wrong case", edit("  version: 1\n", "  version: 1\n  status: Draft\n"),
+     ["b.yaml:4:11: briefing.status: must be one of 'draft', 'for-clearance', 'cleared' or "
+      "'final', not 'Draft'; did you mean 'draft'?"]),
+    ("not a boolean", edit("objectives:", "case_studies:\n  - id: cs\n    council: Riverton\n"
+                           "    title: T\n    excerpt: E\n    source: {title: S, year: 2010}\n"
+                           "    agreed_with_council: maybe\nobjectives:"),
+     ["b.yaml:18:26: case_studies[0].agreed_with_council: must be true or false, not 'maybe'"]),
+    ("text too long", edit("title: Meeting with the Secretary of State", "title: " + "x" * 501),
+     ["b.yaml:2:10: briefing.title: is too long: 501 characters, at most 500"]),
+    ("control character escaped", edit("Meeting with the Secretary of State",
+                                       '"Meet\\x07ing"'),
+     ["b.yaml:2:10: briefing.title: contains a control character (U+0007, character 5 of the "
+      "text) that Word documents cannot hold"]),
+    ("not a slug", edit("id: local-commissioning", "id: Local Commissioning"),
+     ["b.yaml:15:9: key_messages[0].id: must be a short id of lower-case letters, digits and "
+      "single hyphens, like 'local-commissioning' (try 'local-commissioning')"]),
+    # ---- dates, emails, phones
+    ("date in the wrong form", edit("prepared: 2010-09-20", "prepared: 20/09/2010"),
+     ["b.yaml:4:13: briefing.prepared: must be a date like 2010-09-15, not '20/09/2010'"]),
+    ("date not in the calendar", edit("prepared: 2010-09-20", "prepared: 2010-02-30"),
+     ["b.yaml:4:13: briefing.prepared: '2010-02-30' is not a date in the calendar"]),
+    ("date with a time", edit("prepared: 2010-09-20", "prepared: 2010-09-20 10:30:00"),
+     ["b.yaml:4:13: briefing.prepared: must be a date like 2010-09-15, without a time"]),
+    ("date as a number", edit("prepared: 2010-09-20", "prepared: 20100920"),
+     ["b.yaml:4:13: briefing.prepared: must be a date like 2010-09-15, not the number "
+      "20100920"]),
+    ("bad email", edit("Philip.mind@local.gov.uk", "Philip.mind@"),
+     ["b.yaml:22:10: contact.email: is not a valid email address"]),
+    ("bad phone", edit("020 7664 3243", "7664 3243"),
+     ["b.yaml:21:10: contact.phone: is not a UK phone number (e.g. 020 7664 3000 or +44 20 "
+      "7664 3000)"]),
+    # ---- rules across fields, each at its own line
+    ("neither date nor when", edit("  when: Autumn 2010\n", ""),
+     ["b.yaml:5:1: meeting: give the meeting's date or, if not yet fixed, when (e.g. 'Autumn "
+      "2010')"]),
+    ("duplicate ids and dangling references",
+     edit("contact:", COMMENT + COMMENT.replace("member_comments:\n", "").replace(
+         "[local-commissioning]", "[local-comissioning, pilots]") + "contact:"),
+     ["b.yaml:24:9: member_comments[1].id: duplicate id 'partnership' (first used at "
+      "member_comments[0])",
+      "b.yaml:28:18: member_comments[1].relates_to[0]: 'local-comissioning' is not the id of "
+      "any key message; did you mean 'local-commissioning'?",
+      "b.yaml:28:38: member_comments[1].relates_to[1]: 'pilots' is not the id of any key "
+      "message"]),
+    ("cleared without a clearance entry", edit("  version: 1\n", "  version: 1\n"
+                                               "  status: cleared\n"),
+     ["b.yaml:4:11: briefing.status: status 'cleared' needs a clearance entry for version 1"]),
+    ("clearance of a future version",
+     MINIMAL + "clearance:\n  - reviewer: Cllr Jean Hart\n    role: Lead member\n"
+               "    version: 2\n    date: 2010-09-21\n    outcome: cleared\n",
+     ["b.yaml:26:14: clearance[0].version: clears version 2, but the briefing is at version 1"]),
+    ("final with an unagreed case study",
+     edit("  version: 1\n", "  version: 1\n  status: final\n").replace(
+         "objectives:", "case_studies:\n  - id: cs\n    council: Riverton Borough Council\n"
+         "    title: T\n    excerpt: E\n    source: {title: S, year: 2010}\n"
+         "    agreed_with_council: false\nobjectives:"),
+     ["b.yaml:19:26: case_studies[0].agreed_with_council: case study 'cs' is not agreed with "
+      "Riverton Borough Council; status 'final' needs every case study agreed"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_input_gets_its_exact_located_message(text, expected):
+    assert problems(text) == expected
+
+
+def test_every_problem_is_reported_at_once():
+    text = edit("version: 1", "version: three")
+    text = edit("Philip.mind@local.gov.uk", "nobody", text)
+    text = edit("    headline:", "    headlin:", text)
+    assert problems(text) == [
+        "b.yaml:3:12: briefing.version: must be a whole number, not 'three'",
+        "b.yaml:15:5: key_messages[0].headline: field required",
+        "b.yaml:16:5: key_messages[0].headlin: unknown field 'headlin'; did you mean "
+        "'headline'?",
+        "b.yaml:22:10: contact.email: is not a valid email address",
+    ]
+
+
+def test_problems_are_values_with_their_parts():
+    with pytest.raises(ValidationFailed) as caught:
+        load_text(edit("version: 1", "version: three"), "b.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column, problem.path) == (
+        "b.yaml", 3, 12, "briefing.version")
+
+
+def test_minimal_briefing_loads():
+    loaded = load_text(MINIMAL, "b.yaml").value
+    assert isinstance(loaded, Loaded)
+    assert loaded.briefing.key_messages[0].id == "local-commissioning"
+    assert loaded.briefing.meeting.counterparts[0].name == "Iain Duncan Smith MP"
+
+
+# ---------------------------------------------------------------- files
+
+
+def write(tmp_path: Path, data: bytes | str, name: str = "b.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def file_error(path: Path) -> str:
+    with pytest.raises(BriefingError) as caught:
+        load_briefing(path)
+    return str(caught.value)
+
+
+def test_missing_file(tmp_path):
+    assert file_error(tmp_path / "nope.yaml") == f"{tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_folder(tmp_path):
+    assert file_error(tmp_path) == f"{tmp_path}: is a folder, not a briefing file"
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n   \n", b"# just a comment\n# and another\n"])
+def test_empty_file(tmp_path, content):
+    path = write(tmp_path, content)
+    assert file_error(path) == f"{path}: is empty; run `briefing new` for a starter"
+
+
+def test_fifty_megabyte_file_refused_quickly_without_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    started = time.perf_counter()
+    message = file_error(path)
+    assert time.perf_counter() - started < 0.5
+    assert message == (f"{path}: is 50.0 MB; a briefing file must be under 10 MB "
+                       "(is this the right file?)")
+
+
+def test_file_just_over_the_limit_refused(tmp_path):
+    path = write(tmp_path, b"# " + b"x" * MAX_BYTES)
+    assert "a briefing file must be under 10 MB" in file_error(path)
+
+
+def test_nul_bytes(tmp_path):
+    path = write(tmp_path, b"briefing:\n  title: a\x00b\n")
+    assert file_error(path) == f"{path}:2:11: is not a text file (it holds a NUL byte)"
+
+
+def test_invalid_utf8_named_at_its_line(tmp_path):
+    path = write(tmp_path, MINIMAL.encode("utf-8").replace(b"Mind", b"Mind \xe9"))
+    assert file_error(path) == (f"{path}:19:21: is not UTF-8 text (byte 0xE9 here); save the "
+                                "file as UTF-8")
+
+
+def test_utf16(tmp_path):
+    path = write(tmp_path, MINIMAL.encode("utf-16"))
+    assert file_error(path) == f"{path}: is saved as UTF-16; save it as UTF-8"
+
+
+def test_word_document_given_by_mistake(tmp_path):
+    path = write(tmp_path, b"PK\x03\x04" + b"\x00" * 100, "briefing.docx")
+    assert file_error(path) == (f"{path}: is a Word document or other binary file, not a "
+                                "briefing YAML file")
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = write(tmp_path, b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
+    assert load_briefing(path).value.briefing.briefing.version == 1
+
+
+def test_input_file_is_never_changed(tmp_path):
+    path = write(tmp_path, edit("version: 1", "version: three"))
+    before = path.read_bytes()
+    file_error(path)
+    load_briefing(write(tmp_path, MINIMAL, "ok.yaml")).value.data  # noqa: B018
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "ok.yaml"]
+
+
+# ---------------------------------------------------------------- hostile YAML
+
+
+def billion_laughs(levels: int = 10) -> str:
+    lines = ['lol0: &lol0 ["lol"]']
+    for i in range(1, levels):
+        refs = ", ".join([f"*lol{i - 1}"] * 10)
+        lines.append(f"lol{i}: &lol{i} [{refs}]")
+    return MINIMAL + "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_answers_within_seconds():
+    started = time.perf_counter()
+    assert problems(billion_laughs()) == [
+        "b.yaml:24:14: uses an alias *lol0 (anchors and aliases are not allowed in a briefing; "
+        "write the text out in full)"]
+    assert time.perf_counter() - started < 2
+
+
+def test_billion_laughs_in_a_file_through_round_trip_reader_too(tmp_path):
+    from briefing.yamlread import read_round_trip
+
+    started = time.perf_counter()
+    with pytest.raises(ValidationFailed) as caught:
+        read_round_trip(billion_laughs(), "b.yaml")
+    assert str(caught.value) == ("b.yaml:24:14: uses an alias *lol0 (anchors and aliases are "
+                                 "not allowed in a briefing; write the text out in full)")
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 3_000_000,
+    "a:\n" + "- " * 3_000_000 + "x\n",
+    "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400)),
+], ids=["flow brackets", "block dashes", "indented keys"])
+def test_very_deep_nesting_is_refused_quickly(text):
+    started = time.perf_counter()
+    (message,) = problems(text)
+    assert message.endswith("nests more than 20 levels deep; a briefing never needs that")
+    assert time.perf_counter() - started < 3
+
+
+# ---------------------------------------------------------------- data, hash and round trip
+
+
+def test_hash_ignores_comments_and_layout_but_not_content():
+    plain_hash = load_text(MINIMAL).value.data_hash
+    commented = "# a comment\n" + MINIMAL.replace("version: 1", "version: 1   # first draft")
+    flowed = MINIMAL.replace("    - name: Iain Duncan Smith MP\n"
+                             "      role: Secretary of State for Work and Pensions\n",
+                             "    - {name: Iain Duncan Smith MP, "
+                             "role: Secretary of State for Work and Pensions}\n")
+    changed = MINIMAL.replace("Autumn 2010", "Winter 2010")
+    assert load_text(commented).value.data_hash == plain_hash
+    assert load_text(flowed).value.data_hash == plain_hash
+    assert load_text(changed).value.data_hash != plain_hash
+    assert len(plain_hash) == 64
+
+
+def test_canonical_json_is_the_validated_data_with_sorted_keys():
+    loaded = load_text(MINIMAL).value
+    data = json.loads(loaded.canonical_json)
+    assert data == loaded.briefing.model_dump(mode="json")
+    assert list(data) == sorted(data)
+    assert data["briefing"]["prepared"] == "2010-09-20"
+    assert data["briefing"]["classification"] == "OFFICIAL"
+
+
+def test_round_trip_data_keeps_comments_and_order():
+    loaded = load_text("# top comment\n" + MINIMAL.replace("version: 1", "version: 1  # v"))
+    data = loaded.value.data
+    assert list(data) == ["briefing", "meeting", "objectives", "key_messages", "contact"]
+    assert data.lc.key("meeting") == (5, 0)
+    from ruamel.yaml import YAML
+
+    import io
+
+    out = io.StringIO()
+    YAML(typ="rt").dump(data, out)
+    assert "# top comment" in out.getvalue() and "version: 1  # v" in out.getvalue()
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_fast_and_round_trip_readers_agree_on_each_sample(path):
+    loaded = load_briefing(path).value
+    fast, _ = read_yaml(loaded.text, str(path))
+    assert plain(loaded.data) == fast
+
+
+@pytest.mark.parametrize("scalar", [
+    "yes", "no", "on", "true", "False", "~", "null", "", "017", "0o17", "0x1F", "1_000", "-3",
+    "+4", "1.5", "1e3", ".inf", "-.Inf", "2010-09-15", "2010-9-5 10:00:00", "2010-02-30",
+    "2010-09-15T10:00:00Z", "12:30", "1,000", "£130 million", "O'Neill", "0b101",
+])
+def test_fast_reader_resolves_scalars_as_ruamel_does(scalar):
+    import math
+
+    from briefing.yamlread import read_round_trip
+
+    text = f"value: {scalar}\n"
+    fast, _ = read_yaml(text, "b.yaml")
+    slow = plain(read_round_trip(text, "b.yaml"))
+    if isinstance(slow["value"], float) and math.isnan(slow["value"]):
+        assert math.isnan(fast["value"])
+    else:
+        assert fast == slow
+        assert type(fast["value"]) is type(slow["value"])
+
+
+def test_large_generated_briefing_loads(tmp_path):
+    import runpy
+
+    make_large = runpy.run_path(str(ROOT / "samples" / "make_large.py"))
+    path = make_large["write_large"](tmp_path / "large.yaml")
+    loaded = load_briefing(path).value.briefing
+    assert (len(loaded.key_messages), len(loaded.member_comments), len(loaded.case_studies)) \
+        == (100, 1000, 60)
+    again = make_large["write_large"](tmp_path / "again.yaml")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_warnings_are_values_with_a_location():
+    text = edit("objectives:", "case_studies:\n  - id: cs\n    council: Riverton Borough Council\n"
+                "    title: T\n    excerpt: E\n    source: {title: S, year: 2010}\n"
+                "    agreed_with_council: false\nobjectives:")
+    result = load_text(text, "b.yaml")
+    assert [str(m) for m in result.messages] == [
+        "warning: b.yaml:18:26: case_studies[0].agreed_with_council: 'cs' is not yet agreed "
+        "with Riverton Borough Council; agree it before the briefing is cleared"]
