@@ -36,8 +36,11 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
                        data_json=loaded.value.canonical_json, source_file=path.name)
     if since is not None:
         data = _redline_since(Path(since), data, author)
+    from briefing.check import build_messages  # accessibility and house style: warnings only
+
+    messages = list(loaded.messages) + build_messages(data, target)
     atomic_write_bytes(target, data)
-    return Result(target, list(loaded.messages))
+    return Result(target, messages)
 
 
 def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json: str = "",

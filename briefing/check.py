@@ -21,6 +21,7 @@ from pathlib import Path
 from briefing import plain_english as pe
 from briefing.ooxml.inspect import DocView, Paragraph, inspect_package
 from briefing.ooxml.package import Package
+from briefing.results import Message
 
 ERROR = "error"
 WARNING = "warning"
@@ -98,6 +99,17 @@ class Finding:
 def check_file(path: str | Path) -> list[Finding]:
     """Return the findings for the .docx at `path` (raises DocumentError if unreadable)."""
     return check_package(Package.open(path))
+
+
+def check_bytes(data: bytes, name: str | Path) -> list[Finding]:
+    """Return the findings for a .docx held in memory (`name` is used in messages)."""
+    return check_package(Package.from_bytes(data, name))
+
+
+def build_messages(data: bytes, name: str | Path) -> list[Message]:
+    """Return the findings for a freshly built .docx as warnings: a build never fails on them."""
+    return [Message("warning", f"{name}: {f.rule}: {f.where}: {f.message}")
+            for f in check_bytes(data, name)]
 
 
 def check_package(pkg: Package) -> list[Finding]:
@@ -207,7 +219,8 @@ def check_fake_headings(view: DocView) -> Iterator[Finding]:
         text = p.text.strip()
         if (p.heading_level is None and not p.in_table and p.all_bold and text
                 and len(pe.words(text)) <= 12 and not text.endswith((".", "?", "!"))
-                and p.style_name.lower() not in ("title", "subtitle")):
+                and p.style_name.lower() not in ("title", "subtitle")
+                and text not in MARKINGS):
             yield _at("A04-fake-heading", f"{_quote(text)} is bold body text that looks like a "
                                           "heading; use a Heading style", p)
 

@@ -105,17 +105,19 @@ WORDS_TO_AVOID: tuple[Avoid, ...] = (
 ALLOWED_PHRASES = ("key message", "key messages", "key to")
 
 # Acronyms readers know without expansion (GOV.UK: "you do not need to explain well-known
-# ones like UK, EU, NHS"), classification markings and Roman numerals.
+# ones like UK, EU, NHS"), classification markings, honours and offices written after a
+# name ("Dame Jane Smith DBE DL"), and Roman numerals.
 KNOWN_ACRONYMS = frozenset(
     "UK EU US USA UN NHS BBC MP MPs OK TV PM AM ID PDF URL GOV OFFICIAL SENSITIVE "
-    "OFFICIAL-SENSITIVE II III IV VI VII VIII IX XI XII".split()
+    "OFFICIAL-SENSITIVE KG KT GCB GBE KBE DBE CBE OBE MBE CH DL JP QC KC MSP MS MLA "
+    "II III IV VI VII VIII IX XI XII".split()
 )
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _URLISH = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _ABBREV = re.compile(r"(?<![\w.])(e\.?g|i\.?e|etc)(?![\w])\.?", re.IGNORECASE)
 _AMP = re.compile(r"&")
-_ACRONYM = re.compile(r"(?<![\w\-])([A-Z][A-Z0-9]*[A-Z])(s)?(?![\w\-])")
+_ACRONYM = re.compile(r"(?<![\w\-/])([A-Z][A-Z0-9]*[A-Z])(s)?(?![\w\-/])")
 # A full stop that does not end a sentence: titles, "e.g.", initials, "No. 10".
 _NOT_END = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Cllr|Prof|St|No|Rt|Hon|Sir|Ltd|Co|vs|cf|al|approx)"
@@ -172,36 +174,53 @@ class AvoidHit:
 
 def words_to_avoid(text: str) -> list[AvoidHit]:
     """Return each word to avoid in `text`, in order, once per sentence and word."""
+    lowered_text = text.lower()
+    if not any(w in _FORM_INDEX for w in _WORD.findall(lowered_text)) and not any(
+            f in lowered_text for f in _PHRASE_FORMS):
+        return []
     hits: list[AvoidHit] = []
     for sentence in split_sentences(text):
         lowered = _mask_allowed(sentence.lower())
-        tokens = [t.lower() for t in words(lowered)]
+        tokens = _WORD.findall(lowered)
+        found: dict[str, str] = {}
+        for i, token in enumerate(tokens):
+            for entry, verb_form in _FORM_INDEX.get(token, ()):
+                if entry.word in found:
+                    continue
+                if verb_form or not entry.verb_only or (i and tokens[i - 1] in _VERB_CUES):
+                    found[entry.word] = token
+        for phrase, entry in _PHRASE_FORMS.items():
+            if entry.word not in found and re.search(rf"\b{re.escape(phrase)}\b", lowered):
+                found[entry.word] = phrase
         for entry in WORDS_TO_AVOID:
-            found = _find(entry, lowered, tokens)
-            if found and not any(u in tokens for u in entry.unless):
-                hits.append(AvoidHit(found, entry))
+            if entry.word in found and not any(u in tokens for u in entry.unless):
+                hits.append(AvoidHit(found[entry.word], entry))
     return hits
 
 
 def _mask_allowed(lowered: str) -> str:
     for phrase in sorted(ALLOWED_PHRASES, key=len, reverse=True):
-        lowered = re.sub(rf"\b{re.escape(phrase)}\b", " ", lowered)
+        if phrase in lowered:
+            lowered = re.sub(rf"\b{re.escape(phrase)}\b", " ", lowered)
     return lowered
 
 
-def _find(entry: Avoid, lowered: str, tokens: list[str]) -> str | None:
-    for form in entry.verb_forms:
-        if form in tokens:
-            return form
-    for form in entry.forms:
-        if " " in form:
-            if re.search(rf"\b{re.escape(form)}\b", lowered):
-                return form
-            continue
-        for i, token in enumerate(tokens):
-            if token == form and (not entry.verb_only or (i and tokens[i - 1] in _VERB_CUES)):
-                return form
-    return None
+def _index() -> tuple[dict[str, list[tuple[Avoid, bool]]], dict[str, Avoid]]:
+    """Return single-word forms -> [(entry, is a verb-only form)] and phrase forms -> entry."""
+    words_: dict[str, list[tuple[Avoid, bool]]] = {}
+    phrases: dict[str, Avoid] = {}
+    for entry in WORDS_TO_AVOID:
+        for form in entry.forms:
+            if " " in form:
+                phrases[form] = entry
+            else:
+                words_.setdefault(form, []).append((entry, False))
+        for form in entry.verb_forms:
+            words_.setdefault(form, []).append((entry, True))
+    return words_, phrases
+
+
+_FORM_INDEX, _PHRASE_FORMS = _index()
 
 
 def abbreviations(text: str) -> list[str]:

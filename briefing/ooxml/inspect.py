@@ -143,9 +143,16 @@ class Styles:
     default_half_points: int | None
     default_lang: str | None
     default_bold: bool | None
+    _chains: dict[str, list[Style]] = field(default_factory=dict, repr=False)
 
     def chain(self, style_id: str | None) -> list[Style]:
         """Return the style and its basedOn ancestors, nearest first (cycles cut)."""
+        key = style_id or ""
+        if key not in self._chains:
+            self._chains[key] = self._chain(style_id)
+        return self._chains[key]
+
+    def _chain(self, style_id: str | None) -> list[Style]:
         out: list[Style] = []
         seen: set[str] = set()
         while style_id and style_id in self.by_id and style_id not in seen and len(out) < 50:
@@ -340,16 +347,16 @@ def _on_paragraph(p: etree._Element, walk: _Walk) -> None:
     ppr = p.find(qn("w:pPr"))
     style_id = _pstyle(ppr) or styles.default_paragraph
     item = next(reversed(walk.open_items.values()), None) if walk.open_items else None
-    runs = _text_runs(p)
+    text, runs, has_object = _scan(p)
     para = Paragraph(
-        number=walk.number, text=paragraph_text(p), style_name=_style_name(styles, style_id),
+        number=walk.number, text=text, style_name=_style_name(styles, style_id),
         heading_level=_heading_level(styles, style_id, ppr),
         numbered=bool(_first_set(_has_numbering(ppr), styles.first(style_id, "numbered"))),
         all_bold=bool(runs) and all(_run_bold(r, styles, style_id) for r in runs),
         justified=(_justify(ppr) or styles.first(style_id, "justify") or "") in
         ("both", "distribute", "lowKashida", "mediumKashida", "highKashida"),
         min_half_points=min((_run_size(r, styles, style_id) for r in runs), default=None),
-        in_table=_in_table(p), has_object=_has_object(p),
+        in_table=_in_table(p), has_object=has_object,
         ends_section=_val(ppr, "w:sectPr") is not None,
         after_table=_previous_is_table(p), last_in_body=False, item=item,
     )
@@ -386,46 +393,65 @@ def _heading_level(styles: Styles, style_id: str | None, ppr) -> int | None:
     return None
 
 
-def _text_runs(p: etree._Element) -> list[etree._Element]:
-    """Return the runs of `p` (not of nested paragraphs) that hold visible text."""
-    runs = []
-    for r in p.iter(qn("w:r")):
-        if _owner_paragraph(r) is not p or _is_removed(r, p):
+_T, _R, _P = qn("w:t"), qn("w:r"), qn("w:p")
+_REMOVED = (qn("w:del"), qn("w:moveFrom"))
+_NBH = qn("w:noBreakHyphen")
+_SPACE = (qn("w:tab"), qn("w:br"), qn("w:cr"))
+_OBJECTS = frozenset(qn(t) for t in (
+    "w:drawing", "w:pict", "w:object", "w:br", "w:fldChar", "w:fldSimple", "w:sym",
+    "w:footnoteReference", "w:endnoteReference"))
+
+
+def own_elements(p: etree._Element):
+    """Yield (element, removed) for the descendants of `p`, not those of paragraphs nested in it.
+
+    `removed` is True inside deleted or moved-away content (w:del, w:moveFrom).
+    """
+    stack = [(child, False) for child in reversed(p)]
+    while stack:
+        el, removed = stack.pop()
+        if el.tag == _P or not isinstance(el.tag, str):
             continue
-        if any((t.text or "").strip() for t in r.iter(qn("w:t"))):
-            runs.append(r)
-    return runs
+        yield el, removed
+        inner = removed or el.tag in _REMOVED
+        stack.extend((child, inner) for child in reversed(el))
+
+
+def _scan(p: etree._Element) -> tuple[str, list[etree._Element], bool]:
+    """Return the current text of `p`, its runs holding visible text, and whether it holds
+    an object (drawing, break, field...), in one pass."""
+    out: list[str] = []
+    runs: list[etree._Element] = []
+    has_object = False
+    for el, removed in own_elements(p):
+        tag = el.tag
+        if tag in _OBJECTS:
+            has_object = True
+        if removed:
+            continue
+        if tag == _T:
+            out.append(el.text or "")
+            run = el.getparent()
+            if ((el.text or "").strip() and run is not None and run.tag == _R
+                    and (not runs or runs[-1] is not run)):
+                runs.append(run)
+        elif tag == _NBH:
+            out.append("-")
+        elif tag in _SPACE and el.getparent().tag == _R:
+            out.append(" ")
+    return "".join(out), runs, has_object
 
 
 def _owner_paragraph(el: etree._Element) -> etree._Element | None:
     parent = el.getparent()
-    while parent is not None and parent.tag != qn("w:p"):
+    while parent is not None and parent.tag != _P:
         parent = parent.getparent()
     return parent
 
 
-def _is_removed(el: etree._Element, stop: etree._Element) -> bool:
-    parent = el.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag in (qn("w:del"), qn("w:moveFrom")):
-            return True
-        parent = parent.getparent()
-    return False
-
-
 def paragraph_text(p: etree._Element) -> str:
     """Return the current text of `p`: inserted text in, deleted and moved-away text out."""
-    out: list[str] = []
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")):
-        if _owner_paragraph(el) is not p or _is_removed(el, p):
-            continue
-        if el.tag == qn("w:t"):
-            out.append(el.text or "")
-        elif el.tag == qn("w:noBreakHyphen"):
-            out.append("-")
-        elif el.tag in (qn("w:tab"), qn("w:br"), qn("w:cr")) and el.getparent().tag == qn("w:r"):
-            out.append(" ")
-    return "".join(out)
+    return _scan(p)[0]
 
 
 def _run_props(r: etree._Element, styles: Styles, attr: str, para_style: str | None):
@@ -460,14 +486,6 @@ def _in_table(p: etree._Element) -> bool:
         if parent.tag == qn("w:body"):
             return False
         parent = parent.getparent()
-    return False
-
-
-def _has_object(p: etree._Element) -> bool:
-    for tag in ("w:drawing", "w:pict", "w:object", "w:br", "w:fldChar", "w:fldSimple",
-                "w:sym", "w:footnoteReference", "w:endnoteReference"):
-        if p.find(f".//{qn(tag)}") is not None:
-            return True
     return False
 
 

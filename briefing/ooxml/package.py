@@ -99,6 +99,20 @@ class Package:
         pkg._check_is_word()
         return pkg
 
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str | Path) -> Package:
+        """Return the package held in `data` (a build in memory); `path` names it in messages."""
+        path = Path(path)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                parts = _read_members(zf, path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+                zlib.error, NotImplementedError) as exc:
+            raise DocumentError(f"{path}: damaged zip package ({exc})") from None
+        pkg = cls(path, parts)
+        pkg._check_is_word()
+        return pkg
+
     def _check_is_word(self) -> None:
         if "[Content_Types].xml" not in self.parts:
             raise DocumentError(f"{self.path}: not a Word document (no [Content_Types].xml)")
