@@ -21,7 +21,7 @@ import pytest
 # pytest is started (``pytest``, ``python -m pytest``, from any folder).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from libreoffice import LibreOffice, unavailable_reason  # noqa: E402
+from libreoffice import LibreOffice, unavailable_reason
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BRIEFING_SHARED") or ROOT.parent / "shared").resolve()

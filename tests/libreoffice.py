@@ -30,6 +30,7 @@ import tempfile
 import threading
 import zipfile
 from pathlib import Path
+from typing import Self
 
 from lxml import etree
 
@@ -110,7 +111,7 @@ def unavailable_reason() -> str | None:
 def _is_comment_part(name: str) -> bool:
     """Return whether the zip entry `name` is a comments part or its rels."""
     base = name.rsplit("/", 1)[-1].lower()
-    return base.startswith("comments") and (base.endswith(".xml") or base.endswith(".xml.rels"))
+    return base.startswith("comments") and base.endswith((".xml", ".xml.rels"))
 
 
 def has_comments(docx: Path) -> bool:
@@ -262,7 +263,7 @@ class LibreOffice:
                 shutil.rmtree(self._home, ignore_errors=True)
                 self._home = None
 
-    def __enter__(self) -> LibreOffice:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -327,7 +328,8 @@ class LibreOffice:
         if reason:
             raise LibreOfficeError(reason)
         self._workdir()
-        self._log = open(self._home / "worker.log", "ab")
+        # Open for the worker's whole life; closed in _stop().
+        self._log = open(self._home / "worker.log", "ab")  # noqa: SIM115
         self._replies = queue.Queue()
         self._proc = subprocess.Popen(
             [find_uno_python(), str(WORKER), "--soffice", find_soffice(),
@@ -466,7 +468,7 @@ def _check_edit(number: int, edit: dict) -> dict:
                          f"got {sorted(fields)}")
     for name in fields:
         if not isinstance(edit[name], str):
-            raise ValueError(f"edit {number} ({kind}): {name} must be text")
+            raise TypeError(f"edit {number} ({kind}): {name} must be text")
     for name in ("author", "find"):
         if not edit[name].strip():
             raise ValueError(f"edit {number} ({kind}): {name} must not be empty")

@@ -25,6 +25,7 @@ worker starts a fresh one and tries the request once more.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -84,7 +85,8 @@ class Office:
         self.home.mkdir(parents=True, exist_ok=True)
         pipe = f"briefing_lo_{os.getpid()}_{uuid.uuid4().hex[:12]}"
         profile = self.home / "profile"
-        log = open(self.home / f"soffice-{self.starts}.log", "wb")
+        # soffice inherits this file; ours is closed once it has started.
+        log = open(self.home / f"soffice-{self.starts}.log", "wb")  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(
                 [
@@ -130,7 +132,7 @@ class Office:
             return False
         try:
             self.desktop.getComponents()
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure over the bridge means gone
             return False
         return True
 
@@ -139,10 +141,8 @@ class Office:
         if self.proc is None:
             return
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(Exception):  # it may already be gone
                 self.desktop.terminate()
-            except Exception:
-                pass
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -205,11 +205,9 @@ def close_doc(doc) -> None:
     """Close `doc` without saving, ignoring a soffice that has already gone."""
     try:
         doc.close(True)
-    except Exception:
-        try:
+    except Exception:  # noqa: BLE001 - a closed or dead document cannot be closed
+        with contextlib.suppress(Exception):
             doc.dispose()
-        except Exception:
-            pass
 
 
 def text_paragraphs(text) -> list[str]:
@@ -420,7 +418,7 @@ def handle(worker: Worker, request: dict) -> dict:
             return {"ok": True, "result": op(**args), "restarts": worker.office.starts - 1}
         except EditError as exc:
             return {"ok": False, "error": str(exc)}
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a reply
             died = isinstance(exc, FATAL) or not worker.office.alive()
             if died and attempt == 1:
                 print(f"soffice failed ({type(exc).__name__}: {exc}); restarting",

@@ -9,12 +9,11 @@ import sys
 import zipfile
 
 import pytest
+from conftest import CORPUS, ROOT, corpus_file, corpus_files, validate_ooxml
 from docx import Document
 from docx.enum.text import WD_BREAK
-from lxml import etree
-
-from conftest import CORPUS, ROOT, corpus_file, corpus_files, validate_ooxml
 from libreoffice import LibreOffice, LibreOfficeError, pdf_page_count, strip_comments
+from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RECORDED = "libreoffice/libreoffice-7.4-recorded-changes-2authors.docx"
