@@ -24,7 +24,8 @@ W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-NSMAP = {"w": W, "w14": W14, "w15": W15, "r": R_NS}
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+NSMAP = {"w": W, "w14": W14, "w15": W15, "r": R_NS, "mc": MC}
 REVISIONS = {"ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
              "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "cellIns", "cellDel",
              "numberingChange", "moveFromRangeStart", "moveToRangeStart"}
@@ -112,6 +113,7 @@ _PART_TYPES = {  # part -> (relationship type, content type)
 def _bytes(el: etree._Element | bytes) -> bytes:
     if isinstance(el, bytes):
         return el
+    el.set(f"{{{MC}}}Ignorable", "w14 w15")  # as Word writes them: readers may skip these
     return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

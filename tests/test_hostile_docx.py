@@ -57,14 +57,22 @@ def encrypted(tmp: Path) -> Path:
     return path
 
 
+_BOMB: dict[str, bytes] = {}
+
+
 def zip_bomb(tmp: Path) -> Path:
     """Return a .docx carrying 300 MB of zeros (about 300 kB on disk), streamed in."""
-    path = write_docx(tmp / "bomb.docx", [para("Looks innocent.")])
+    path = tmp / "bomb.docx"
+    if "bytes" in _BOMB:  # made once per session: streaming 300 MB takes a second
+        path.write_bytes(_BOMB["bytes"])
+        return path
+    write_docx(path, [para("Looks innocent.")])
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("word/media/image1.png", "w", force_zip64=True) as fh:
             chunk = bytes(1 << 20)
             for _ in range(300):
                 fh.write(chunk)
+    _BOMB["bytes"] = path.read_bytes()
     return path
 
 
