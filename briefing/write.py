@@ -49,13 +49,14 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
     smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,
                      source_file=info.source_file, data_json=info.data_json)
     writer = bx.BodyWriter(bx.text_width(document))
-    bx.replace_body(document, [_element(writer, block, smap) for block in blocks])
+    fragments = [_element(writer, block, smap) for block in blocks]
+    bx.replace_body(document, bx.body_elements(fragments))
     _finish_package(pkg, main, info, smap)
     return pkg.to_bytes()
 
 
-def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap):
-    """Return the XML element for one block, recording its source ids in `smap`."""
+def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap) -> str:
+    """Return the XML of one block, recording its source ids in `smap`."""
     if isinstance(block, Table):
         rows = [[(cell.kind, _spans(cell, smap)) for cell in row] for row in block.rows]
         return writer.table(block.caption, rows, block.header_rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,11 +40,7 @@ CT_CUSTOM_PROPS = "application/vnd.openxmlformats-officedocument.custom-properti
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-_P, _PPR, _PSTYLE, _R, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:t")
-_VAL, _ID, _NAME = qn("w:val"), qn("w:id"), qn("w:name")
-_NUMPR, _ILVL, _NUMID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
-_BR, _TAB = qn("w:br"), qn("w:tab")
-_BMS, _BME = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+_T, _VAL, _NUMID = qn("w:t"), qn("w:val"), qn("w:numId")
 
 # Paragraph kind -> (style id, numbering id). Style ids are those of the reference.docx.
 STYLES = {
@@ -64,98 +61,109 @@ class Span:
 
 
 class BodyWriter:
-    """Builds body elements, handing out bookmark ids unique in the document."""
+    """Builds body XML, handing out bookmark ids unique in the document.
+
+    Paragraphs and tables are written as WordprocessingML text (escaped here)
+    and parsed once by `body_elements`: an order of magnitude faster than
+    building thousands of elements one lxml call at a time.
+    """
 
     def __init__(self, text_width: int) -> None:
         self.text_width = text_width
         self.next_bookmark_id = 0
         self.used_names: set[str] = set()
 
-    def paragraph(self, kind: str, spans: Iterable[Span]) -> etree._Element:
+    def paragraph(self, kind: str, spans: Iterable[Span]) -> str:
         """Return a w:p in the style of `kind` whose bookmarked spans are wrapped."""
-        p = etree.Element(_P)
-        style, num_id = STYLES[kind]
-        if style or num_id:
-            ppr = etree.SubElement(p, _PPR)
-            if style:
-                etree.SubElement(ppr, _PSTYLE).set(_VAL, style)
-            if num_id:
-                numpr = etree.SubElement(ppr, _NUMPR)
-                etree.SubElement(numpr, _ILVL).set(_VAL, "0")
-                etree.SubElement(numpr, _NUMID).set(_VAL, num_id)
+        out = ["<w:p>", _PPR_XML[kind]]
         open_name = None
         for span in spans:
             if span.bookmark != open_name:
-                self._close(p, open_name)
-                open_name = self._open(p, span.bookmark)
-            _add_run(p, span.text)
-        self._close(p, open_name)
-        return p
+                self._close(out, open_name)
+                open_name = self._open(out, span.bookmark)
+            out.append(run_xml(span.text))
+        self._close(out, open_name)
+        out.append("</w:p>")
+        return "".join(out)
 
-    def _open(self, p: etree._Element, name: str | None) -> str | None:
+    def _open(self, out: list[str], name: str | None) -> str | None:
         if name is None or name in self.used_names:
             return None
         self.used_names.add(name)
-        start = etree.SubElement(p, _BMS)
-        start.set(_ID, str(self.next_bookmark_id))
-        start.set(_NAME, name)
+        out.append(f'<w:bookmarkStart w:id="{self.next_bookmark_id}" w:name="{_attr(name)}"/>')
         return name
 
-    def _close(self, p: etree._Element, name: str | None) -> None:
+    def _close(self, out: list[str], name: str | None) -> None:
         if name is not None:
-            etree.SubElement(p, _BME).set(_ID, str(self.next_bookmark_id))
+            out.append(f'<w:bookmarkEnd w:id="{self.next_bookmark_id}"/>')
             self.next_bookmark_id += 1
 
     def table(self, caption: str, rows: list[list[tuple[str, list[Span]]]],
-              header_rows: int) -> etree._Element:
+              header_rows: int) -> str:
         """Return a w:tbl: full width, header rows repeating on each page, no merged cells."""
-        tbl = etree.Element(qn("w:tbl"))
-        tblpr = etree.SubElement(tbl, qn("w:tblPr"))
-        etree.SubElement(tblpr, qn("w:tblStyle")).set(_VAL, "BriefingTable")
-        width = etree.SubElement(tblpr, qn("w:tblW"))
-        width.set(qn("w:w"), "5000")
-        width.set(qn("w:type"), "pct")
-        if caption:
-            etree.SubElement(tblpr, qn("w:tblCaption")).set(_VAL, caption)
         widths = column_widths(len(rows[0]), self.text_width)
-        grid = etree.SubElement(tbl, qn("w:tblGrid"))
-        for w in widths:
-            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(w))
+        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="BriefingTable"/>'
+               '<w:tblW w:w="5000" w:type="pct"/>']
+        if caption:
+            out.append(f'<w:tblCaption w:val="{_attr(caption)}"/>')
+        out.append("</w:tblPr><w:tblGrid>")
+        out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        out.append("</w:tblGrid>")
         for index, row in enumerate(rows):
-            tr = etree.SubElement(tbl, qn("w:tr"))
-            trpr = etree.SubElement(tr, qn("w:trPr"))
-            etree.SubElement(trpr, qn("w:cantSplit"))
-            if index < header_rows:
-                etree.SubElement(trpr, qn("w:tblHeader"))
+            header = "<w:tblHeader/>" if index < header_rows else ""
+            out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
             for (kind, spans), w in zip(row, widths):
-                tc = etree.SubElement(tr, qn("w:tc"))
-                tcw = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
-                tcw.set(qn("w:w"), str(w))
-                tcw.set(qn("w:type"), "dxa")
-                tc.append(self.paragraph(kind, spans))
-        return tbl
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>')
+                out.append(self.paragraph(kind, spans))
+                out.append("</w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
 
 
-def _add_run(p: etree._Element, text: str) -> None:
-    """Append runs for `text`: line breaks become w:br and tabs w:tab, as Word stores them."""
-    r = etree.SubElement(p, _R)
-    piece = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
-        if ch in "\n\t":
-            _add_text(r, "".join(piece))
-            piece = []
-            etree.SubElement(r, _BR if ch == "\n" else _TAB)
-        else:
-            piece.append(ch)
-    _add_text(r, "".join(piece))
+def _ppr_xml(style: str | None, num_id: str | None) -> str:
+    """Return the w:pPr for a style and numbering (pStyle before numPr, as the schema says)."""
+    if not (style or num_id):
+        return ""
+    inner = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if num_id:
+        inner += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+    return f"<w:pPr>{inner}</w:pPr>"
 
 
-def _add_text(r: etree._Element, text: str) -> None:
-    if text:
-        t = etree.SubElement(r, _T)
-        t.text = text
-        if text[0].isspace() or text[-1].isspace() or "  " in text:
-            t.set(XML_SPACE, "preserve")
+_PPR_XML = {kind: _ppr_xml(style, num) for kind, (style, num) in STYLES.items()}
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
+
+
+def _attr(value: str) -> str:
+    return value.translate(_ATTR_ESCAPES)
+
+
+def run_xml(text: str) -> str:
+    """Return a w:r holding `text`: line breaks become w:br and tabs w:tab, as Word stores them."""
+    if not ("\n" in text or "\t" in text or "\r" in text):
+        return f'<w:r><w:t xml:space="preserve">{text.translate(_ESCAPES)}</w:t></w:r>'
+    out = ["<w:r>"]
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r\n", "\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            out.append(f'<w:t xml:space="preserve">{piece.translate(_ESCAPES)}</w:t>')
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def body_elements(fragments: list[str]) -> list[etree._Element]:
+    """Return the elements written by a BodyWriter, parsed in one go."""
+    xml = f'<w:body xmlns:w="{W}">{"".join(fragments)}</w:body>'
+    return list(etree.fromstring(xml.encode("utf-8"), _BODY_PARSER))
+
+
+_BODY_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def column_widths(count: int, total: int) -> list[int]:
@@ -186,10 +194,10 @@ def replace_body(document: etree._Element, elements: list[etree._Element]) -> No
     body = document.find(qn("w:body"))
     sect = body.find(qn("w:sectPr"))
     for child in list(body):
-        if child is not sect:
-            body.remove(child)
-    for i, el in enumerate(elements):
-        body.insert(i, el)
+        body.remove(child)
+    body.extend(elements)
+    if sect is not None:
+        body.append(sect)
 
 
 def fill_marking(part: etree._Element, marking: str) -> int:
