@@ -64,10 +64,21 @@ def _email(value: str) -> str:
 
 
 def _uk_phone(value: str) -> str:
-    if not _UK_PHONE.match(value.strip()):
+    if not (_UK_PHONE.match(value.strip()) and _uk_length_ok(value)):
         raise PydanticCustomError(
             "phone", "is not a UK phone number (e.g. 020 7664 3000 or +44 20 7664 3000)")
     return value.strip()
+
+
+def _uk_length_ok(value: str) -> bool:
+    """Return True when a UK number has as many digits as its kind needs (Ofcom's plan)."""
+    digits = re.sub(r"\D", "", value)
+    national = digits[2:] if value.strip().startswith("+44") else digits[1:]
+    if national.startswith("0"):  # +44 (0)20 ...
+        national = national[1:]
+    wanted = {"1": (9, 10), "2": (10,), "3": (10,), "5": (10,), "7": (10,), "8": (9, 10),
+              "9": (10,)}.get(national[:1], ())
+    return len(national) in wanted
 
 
 def _date(value: Any) -> Any:
