@@ -116,11 +116,9 @@ def decode(raw: bytes, name: str) -> str:
                             "YAML file")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BriefingError(f"{name}: is saved as UTF-16; save it as UTF-8")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line, col = _line_col_bytes(raw, nul)
-        raise ValidationFailed([Problem(name, line, col, "",
-                                        "is not a text file (it holds a NUL byte)")])
+    if b"\x00" in raw:
+        raise BriefingError(f"{name}: is not a text file (it holds NUL bytes); give the "
+                            "briefing's .yaml file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -316,7 +316,8 @@ def test_file_just_over_the_limit_refused(tmp_path):
 
 def test_nul_bytes(tmp_path):
     path = write(tmp_path, b"briefing:\n  title: a\x00b\n")
-    assert file_error(path) == f"{path}:2:11: is not a text file (it holds a NUL byte)"
+    assert file_error(path) == (f"{path}: is not a text file (it holds NUL bytes); give the "
+                                "briefing's .yaml file")
 
 
 def test_invalid_utf8_named_at_its_line(tmp_path):
