@@ -50,7 +50,7 @@ meeting:
 
 # One to three things the principal should come away with.
 objectives:
-  - Agree that officials meet the LGA before decisions are taken.
+  - Agree that officials meet the Local Government Association before decisions are taken.
 
 # The messages board members suggested for the meeting. Each needs a short,
 # unique id (lower-case letters, digits and hyphens): comments and case
