@@ -51,7 +51,7 @@ from briefing.yamledit import (
     YamlText,
     format_path,
     get_value,
-    path_from_source_id,
+    source_id_index,
 )
 
 MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one, edited"
@@ -158,13 +158,14 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     messages.extend(found.warnings)
     ours = json.loads(loaded.canonical_json)
     edits = merge(found.changes, base, ours, docx, into, smap)
-    text = into.read_text(encoding="utf-8")
-    editor = YamlText.parse(text)
-    apply_edits(editor, edits, into)
     entries = clearance_entries(pkg, smap, ours, role, today or dt.date.today(),
                                 messages) if record else []
-    editor.append_to_list("clearance", entries)
-    new_text = editor.result()
+    text = new_text = into.read_text(encoding="utf-8")
+    if edits or entries:
+        editor = YamlText.parse(text)
+        apply_edits(editor, edits, into)
+        editor.append_to_list("clearance", entries)
+        new_text = editor.result()
     if new_text != text:
         check_valid(new_text, into)
         if not dry_run:
@@ -222,7 +223,8 @@ def fresh_paragraphs(base: dict, smap: SourceMap | None,
             fh.write(data)
         pkg = Package.open(tmp)
         ids = read_source_map(pkg).ids
-        return [classify(p, ids, base) for p in read_paragraphs(pkg)]
+        index = source_id_index(base)
+        return [classify(p, ids, index) for p in read_paragraphs(pkg)]
     finally:
         os.unlink(tmp)
 
@@ -239,14 +241,15 @@ def _template(smap: SourceMap | None, messages: list[Message]):
         return find_template(None)
 
 
-def classify(p: DocParagraph, ids: dict[str, str], base: dict) -> FreshParagraph:
+def classify(p: DocParagraph, ids: dict[str, str],
+             index: dict[str, tuple[FieldPath, Any]]) -> FreshParagraph:
     """Return `p` with each bookmarked segment resolved to the field whose verbatim text it is."""
     parts: list[tuple[str, FieldPath | None]] = []
     sids: list[str] = []
     derived = False
     for seg in p.segments:
         sid = ids.get(seg.bookmark) if seg.bookmark else None
-        path = _verbatim_field(seg, sid, base)
+        path = _verbatim_field(seg, index.get(sid) if sid else None)
         if sid:
             sids.append(sid)
             derived = derived or path is None
@@ -256,16 +259,11 @@ def classify(p: DocParagraph, ids: dict[str, str], base: dict) -> FreshParagraph
     return FreshParagraph(p.number, tuple(parts), tuple(sids), p.heading, kind)
 
 
-def _verbatim_field(seg: Segment, sid: str | None, base: dict) -> FieldPath | None:
-    if not sid:
+def _verbatim_field(seg: Segment, entry: tuple[FieldPath, Any] | None) -> FieldPath | None:
+    """Return the field path when `seg` holds exactly that field's text, else None."""
+    if entry is None:
         return None
-    path = path_from_source_id(sid, base)
-    if path is None:
-        return None
-    try:
-        value = get_value(base, path)
-    except LookupError:
-        return None
+    path, value = entry
     return path if isinstance(value, str) and value.strip() == seg.text.strip() else None
 
 

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# libyaml composes a large briefing ten times faster than ruamel.yaml's pure-Python
+# parser and gives the same node spans; plain-scalar resolution (YAML 1.1 there) is
+# never relied on: what a value means is checked with ruamel.yaml (YAML 1.2), as the
+# loader reads it.
+_COMPOSER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 FOLD_WIDTH = 80
 
@@ -81,6 +87,31 @@ def path_from_source_id(source_id: str, data: Any) -> FieldPath | None:
         else:
             return None
     return tuple(path)
+
+
+def source_id_index(data: Any) -> dict[str, tuple[FieldPath, Any]]:
+    """Return every source id in `data` mapped to its field path and value.
+
+    The path is the one path_from_source_id gives; one walk serves a whole document.
+    """
+    index: dict[str, tuple[FieldPath, Any]] = {}
+    stack: list[tuple[Any, str, FieldPath]] = [(data, "", ())]
+    while stack:
+        node, sid, path = stack.pop()
+        if path:
+            index[sid] = (path, node)
+        if isinstance(node, dict):
+            stack.extend((v, f"{sid}/{k}" if sid else str(k), path + (k,))
+                         for k, v in node.items())
+        elif isinstance(node, list):
+            by_id = bool(node) and all(isinstance(x, dict) for x in node) and \
+                any("id" in x for x in node)
+            for i, item in enumerate(node):
+                if by_id and isinstance(item.get("id"), str):
+                    stack.append((item, f"{sid}/{item['id']}", path + (ById(item["id"]),)))
+                elif not by_id:
+                    stack.append((item, f"{sid}/{i}", path + (i,)))
+    return index
 
 
 def _list_step(items: list, seg: str) -> tuple[Step | None, Any]:
@@ -196,13 +227,14 @@ class YamlText:
     text: str
     root: Node
     _splices: list[_Splice] = field(default_factory=list)
+    _parents: dict[int, Node] | None = None
 
     @classmethod
     def parse(cls, text: str) -> YamlText:
         """Return an editor for `text` (raise EditError when it is not a YAML mapping)."""
         try:
-            root = YAML(typ="rt", pure=True).compose(io.StringIO(text))
-        except YAMLError as exc:
+            root = pyyaml.compose(text, Loader=_COMPOSER)
+        except (pyyaml.YAMLError, YAMLError) as exc:
             raise EditError(f"cannot parse the YAML: {exc}") from None
         if not isinstance(root, MappingNode):
             raise EditError("the YAML's top level is not a mapping")
@@ -243,7 +275,7 @@ class YamlText:
     def set_scalar(self, path: FieldPath, value: str) -> None:
         """Replace the string at `path` with `value`, in the old value's style where it fits."""
         node = self.node(path)
-        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        if not _is_text(node):
             raise EditError(f"{format_path(path)}: is not a text value in the YAML")
         self._replace_scalar(node, self.render_like(node, value, flow=self._in_flow(node)))
 
@@ -312,20 +344,21 @@ class YamlText:
         return bool(getattr(parent, "flow_style", False))
 
     def _parent(self, target: Node) -> Node | None:
-        stack: list[tuple[Node, Node | None]] = [(self.root, None)]
-        while stack:
-            node, parent = stack.pop()
-            if node is target:
-                return parent
-            if isinstance(node, MappingNode):
-                stack.extend((v, node) for _, v in node.value)
-            elif isinstance(node, SequenceNode):
-                stack.extend((v, node) for v in node.value)
-        return None
+        if self._parents is None:
+            self._parents = {}
+            stack: list[Node] = [self.root]
+            while stack:
+                node = stack.pop()
+                children = ([v for _, v in node.value] if isinstance(node, MappingNode)
+                            else node.value if isinstance(node, SequenceNode) else [])
+                for child in children:
+                    self._parents[id(child)] = node
+                stack.extend(children)
+        return self._parents.get(id(target))
 
     def render_like(self, node: ScalarNode, value: str, *, flow: bool) -> str:
         """Return `value` rendered in `node`'s style, or the nearest style that can hold it."""
-        style = node.style
+        style = node.style or None
         if style in ("|", ">") and not flow:
             block = self._render_block(node, value)
             if block is not None:
@@ -430,8 +463,7 @@ class YamlText:
             if key.value in entry and isinstance(value, ScalarNode):
                 new = entry[key.value]
                 rendered = (self.render_like(value, new, flow=False)
-                            if isinstance(new, str) and value.tag == "tag:yaml.org,2002:str"
-                            else render_value(new))
+                            if isinstance(new, str) and _is_text(value) else render_value(new))
                 splices.append((value.start_mark.index + shift, value.end_mark.index + shift,
                                 rendered))
         for s, e, r in sorted(splices, reverse=True):
@@ -458,6 +490,18 @@ class YamlText:
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _is_text(node: Node) -> bool:
+    """Return True when `node` is a string scalar as YAML 1.2 (and the loader) reads it."""
+    if not isinstance(node, ScalarNode):
+        return False
+    if node.style:
+        return True
+    try:
+        return isinstance(_SAFE.load(f"k: {node.value}" if node.value else "k:")["k"], str)
+    except (YAMLError, TypeError, KeyError):
+        return False
 
 
 def _mapping_get(node: MappingNode, key: str) -> Any:
