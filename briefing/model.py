@@ -28,7 +28,8 @@ from pydantic_core import PydanticCustomError
 # Characters XML 1.0 cannot hold: C0 controls other than tab, LF, CR; U+FFFE/U+FFFF; surrogates.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+                    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _UK_PHONE = re.compile(r"^(?:\+44\s?(?:\(0\)\s?)?|0)(?:\d\s?){9,10}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -138,12 +139,16 @@ UKPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_uk_ph
 
 
 class Classification(str, Enum):
+    """Protective marking shown in capitals in every header and footer."""
+
     OFFICIAL = "OFFICIAL"
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
     NONE = "NONE"
 
 
 class Status(str, Enum):
+    """Where the draft is: draft -> for-clearance -> cleared -> final."""
+
     DRAFT = "draft"
     FOR_CLEARANCE = "for-clearance"
     CLEARED = "cleared"
@@ -151,6 +156,8 @@ class Status(str, Enum):
 
 
 class Outcome(str, Enum):
+    """What a lead member decided about a version."""
+
     CLEARED = "cleared"
     CLEARED_WITH_CHANGES = "cleared-with-changes"
     NOT_CLEARED = "not-cleared"
@@ -163,6 +170,8 @@ class Strict(BaseModel):
 
 
 class BriefingInfo(Strict):
+    """About the document: title, reference, marking, status, version, date prepared."""
+
     title: ShortText
     reference: ShortText | None = None
     classification: Classification = Classification.OFFICIAL
@@ -172,12 +181,16 @@ class BriefingInfo(Strict):
 
 
 class Person(Strict):
+    """Someone at the meeting."""
+
     name: ShortText
     role: ShortText
     organisation: ShortText | None = None
 
 
 class Meeting(Strict):
+    """The meeting: who is briefed, whom they meet, when (date or when), where, why."""
+
     principal: Person
     counterparts: list[Person] = Field(min_length=1)
     date: Date | None = None
@@ -190,11 +203,14 @@ class Meeting(Strict):
     def _date_or_when(self) -> Meeting:
         if self.date is None and self.when is None:
             raise PydanticCustomError(
-                "date_or_when", "give the meeting's date or, if not yet fixed, when (e.g. 'Autumn 2010')")
+                "date_or_when",
+                "give the meeting's date or, if not yet fixed, when (e.g. 'Autumn 2010')")
         return self
 
 
 class KeyMessage(Strict):
+    """A message board members suggested for the meeting; `id` is a stable slug."""
+
     id: Slug
     headline: Text
     points: list[Text] = Field(default_factory=list)
@@ -203,6 +219,8 @@ class KeyMessage(Strict):
 
 
 class MemberComment(Strict):
+    """A comment minuted at a board meeting; relates_to lists key message ids."""
+
     id: Slug
     text: Text
     board: ShortText
@@ -213,12 +231,16 @@ class MemberComment(Strict):
 
 
 class Source(Strict):
+    """The publication a case study comes from."""
+
     title: ShortText
     year: int = Field(strict=True, ge=1900, le=2100)
     url: ShortText | None = None
 
 
 class CaseStudy(Strict):
+    """An excerpt from a council publication, to be agreed with the council before clearance."""
+
     id: Slug
     council: ShortText
     title: ShortText
@@ -230,18 +252,24 @@ class CaseStudy(Strict):
 
 
 class LineToTake(Strict):
+    """An "if asked" question and the line to take."""
+
     id: Slug
     question: Text
     answer: Text
 
 
 class BackgroundSection(Strict):
+    """Background reading: a heading and its paragraphs."""
+
     id: Slug
     heading: ShortText
     paragraphs: list[Text] = Field(min_length=1)
 
 
 class Contact(Strict):
+    """The officer who prepared the briefing (UK phone number, email)."""
+
     name: ShortText
     position: ShortText
     phone: UKPhone
@@ -249,6 +277,8 @@ class Contact(Strict):
 
 
 class ClearanceEntry(Strict):
+    """Who cleared which version, when, and with what outcome."""
+
     reviewer: ShortText
     role: ShortText
     version: int = Field(strict=True, ge=1, le=10_000)
@@ -257,7 +287,11 @@ class ClearanceEntry(Strict):
 
 
 class Briefing(Strict):
-    """The whole briefing. Cross-field rules raise with a `loc`-style path in their context."""
+    """A Chairman's briefing: the meeting, key messages, member comments and case studies.
+
+    Rules across fields (unique ids, references, status gates) are listed by
+    `cross_field_problems`; the loader reports each at its own line.
+    """
 
     briefing: BriefingInfo
     meeting: Meeting

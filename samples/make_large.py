@@ -1,4 +1,4 @@
-"""Generate a large, valid briefing for benchmarks: 100 key messages, 1,000 comments, 60 case studies.
+"""Generate a large valid briefing for benchmarks: 100 key messages, 1,000 comments, 60 cases.
 
     python samples/make_large.py large.yaml [--key-messages 100] [--comments 1000] \
         [--case-studies 60] [--seed 2010]

@@ -29,7 +29,8 @@ def minimal(**changes) -> dict:
     data = {
         "briefing": {"title": "Meeting", "version": 1, "prepared": "2010-09-20"},
         "meeting": {"principal": {"name": "Baroness Eaton", "role": "Chairman"},
-                    "counterparts": [{"name": "Iain Duncan Smith MP", "role": "Secretary of State"}],
+                    "counterparts": [{"name": "Iain Duncan Smith MP",
+                                      "role": "Secretary of State"}],
                     "when": "Autumn 2010", "purpose": "To press for a role for councils."},
         "objectives": ["Agree a pilot."],
         "key_messages": [{"id": "local-commissioning", "headline": "Councils should commission.",

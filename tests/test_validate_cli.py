@@ -65,7 +65,8 @@ def test_bad_input_exits_1_with_the_located_message(tmp_path, text, expected):
 
 
 def test_missing_file(tmp_path):
-    assert_clean_failure(validate(tmp_path / "none.yaml"), f"{tmp_path / 'none.yaml'}: no such file\n")
+    missing = tmp_path / "none.yaml"
+    assert_clean_failure(validate(missing), f"{missing}: no such file\n")
 
 
 def test_folder(tmp_path):
@@ -79,7 +80,8 @@ def test_empty_file(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "{p}: is not a text file (it holds NUL bytes); give the briefing's .yaml file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+     "{p}: is not a text file (it holds NUL bytes); give the briefing's .yaml file"),
     (b"title: caf\xe9\n", "{p}:1:11: is not UTF-8 text (byte 0xE9 here); save the file as UTF-8"),
     (b"PK\x03\x04rest", "{p}: is a Word document or other binary file, not a briefing YAML file"),
 ], ids=["png", "latin-1", "zip"])
