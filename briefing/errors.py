@@ -61,3 +61,7 @@ class StatusGate(BriefingError):
 
 class Conflict(BriefingError):
     """The YAML moved on since the document was built and the same field changed on both sides."""
+
+
+class WriteFailed(BriefingError):
+    """An output could not be written (disk full, no permission); nothing was written."""

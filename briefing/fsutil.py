@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from briefing.errors import OutputExists
+from briefing.errors import OutputExists, WriteFailed
 
 
 def check_writable(path: Path, *, force: bool) -> None:
@@ -23,20 +25,51 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     """Yield a binary file that replaces `path` only if the block completes.
 
     On any exception (KeyboardInterrupt and a full disk included) the temporary
-    file is removed and `path` is left exactly as it was.
+    file is removed and `path` is left exactly as it was; an OSError becomes
+    WriteFailed, which says so. The new file gets the old one's permissions,
+    or the user's default ones (not the private 0600 of a temporary file).
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                   dir=path.parent or ".")
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot be written ({_reason(exc)}); nothing was written") \
+            from None
+    try:
+        _set_mode(fd, path)
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"{path}: cannot be written ({_reason(exc)}); nothing was written"
+                              + (", the earlier file is unchanged" if path.exists() else "")) \
+                from None
         raise
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    return exc.strerror or str(exc)
+
+
+def _set_mode(fd: int, path: Path) -> None:
+    """Give the temporary file the mode `path` has, or the default mode for new files."""
+    if not hasattr(os, "fchmod"):
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.fchmod(fd, mode)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
