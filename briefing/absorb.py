@@ -194,6 +194,8 @@ def base_data(smap: SourceMap | None, loaded, docx: Path, into: Path,
             return json.loads(smap.data_json)
         except json.JSONDecodeError:
             pass
+    if smap is not None and smap.data_hash == loaded.data_hash:
+        return json.loads(loaded.canonical_json)  # the YAML is the data it was built from
     if smap is not None and smap.data_hash and smap.data_hash != loaded.data_hash:
         raise Conflict(f"{docx}: was built from another version of {into} and does not carry "
                        "the data it was built from, so its edits cannot be merged safely; "
