@@ -212,3 +212,32 @@ def test_any_text_in_any_style_reads_back_exactly(value, which):
     editor.set_scalar(which, value)
     data = load(editor.result())
     assert get_value(data, which).strip() == value
+
+
+LISTS = """\
+top:
+  # block list, items in several styles
+  block:
+    - plain item
+    - 'single quoted'
+    - >-
+      a folded item that runs
+      over two lines
+    - last one   # trailing comment
+  flow: [one, "two", three]
+  after: kept
+"""
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(_TEXT, max_size=6), which=st.sampled_from(["block", "flow"]))
+def test_any_list_edit_reads_back_and_leaves_the_rest_alone(values, which):
+    editor = YamlText.parse(LISTS)
+    editor.set_list(("top", which), values)
+    out = editor.result()
+    data = load(out)
+    assert [v.strip() for v in data["top"][which]] == values
+    other = "flow" if which == "block" else "block"
+    assert data["top"][other] == load(LISTS)["top"][other]
+    assert data["top"]["after"] == "kept"
+    assert out.startswith("top:\n  # block list, items in several styles\n")
