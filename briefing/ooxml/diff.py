@@ -22,7 +22,7 @@ from lxml import etree
 
 from briefing.ooxml.inline import (
     DELETED, INSERTED, MARK, PPR, RPR, SAME, STARTS, TEXT, ZERO, Atom, Builder, Piece,
-    paragraph_atoms, paragraph_text, ppr_key, tokens,
+    paragraph_atoms, paragraph_signature, paragraph_text, ppr_key, tokens,
 )
 from briefing.ooxml.ns import qn
 from briefing.ooxml.sourcemap import is_source_bookmark
@@ -88,11 +88,11 @@ def container_blocks(container: etree._Element, use_ids: bool) -> list[Block]:
         if not isinstance(tag, str) or tag in (SECT_PR, TC_PR):
             continue
         if tag == P:
-            text = paragraph_text(el)
+            text = etree.tostring(el, method="text", encoding="unicode")
             sid = paragraph_sid(el) if use_ids else None
             out.append(Block(el, "p", ("id", sid) if sid else ("p", text), sid, text))
         elif tag == TBL:
-            text = "\n".join(paragraph_text(p) for p in el.iter(P))
+            text = etree.tostring(el, method="text", encoding="unicode")
             out.append(Block(el, "tbl", ("tbl", text), None, text))
         elif tag in _ZERO_TAGS:
             out.append(Block(el, "zero", ("zero", tag, el.get(W_NAME)), None, ""))
@@ -337,10 +337,19 @@ class BodyDiffer:
 
     def paragraphs(self, olds: list, news: list) -> list[etree._Element]:
         """Return output paragraphs for OLD paragraphs `olds` replaced by NEW `news`."""
+        if len(olds) == len(news) == 1 and self._same(olds[0], news[0]):
+            return [news[0]]
         pieces = group_pieces(olds, news, self.b)
         if len(olds) == len(news) == 1 and _unchanged(pieces, olds[0], news[0]):
             return [news[0]]
         return self.b.paragraphs(pieces)
+
+    def _same(self, old: etree._Element, new: etree._Element) -> bool:
+        """Return True when two paragraphs read and look the same (the common case, made fast)."""
+        if etree.tostring(old) == etree.tostring(new):
+            return True
+        return (paragraph_signature(old, self.b.rpr_key_of)
+                == paragraph_signature(new, self.b.rpr_key_of))
 
     # tables ------------------------------------------------------------------------------
 
@@ -449,10 +458,10 @@ def group_pieces(olds: list, news: list, builder: Builder) -> list[Piece]:
     emitter = _Emitter(old_atoms, new_atoms, builder)
     ot, nt = tokens(old_atoms[:-1]), tokens(new_atoms[:-1])
     old_end, new_end = old_atoms[-1].pos, new_atoms[-1].pos
-    sm = SequenceMatcher(None, [t.key for t in ot], [t.key for t in nt], autojunk=False)
+    sm = SequenceMatcher(None, [t[0] for t in ot], [t[0] for t in nt], autojunk=False)
     for tag, i1, i2, j1, j2 in _cleanup(sm.get_opcodes(), ot, nt):
-        a2 = ot[i2 - 1].end if i2 > i1 else (ot[i1].start if i1 < len(ot) else old_end)
-        b2 = nt[j2 - 1].end if j2 > j1 else (nt[j1].start if j1 < len(nt) else new_end)
+        a2 = ot[i2 - 1][2] if i2 > i1 else (ot[i1][1] if i1 < len(ot) else old_end)
+        b2 = nt[j2 - 1][2] if j2 > j1 else (nt[j1][1] if j1 < len(nt) else new_end)
         if tag == "equal":
             emitter.equal(a2, b2)
         else:
@@ -493,7 +502,7 @@ def _cleanup(opcodes: list, ot: list, nt: list) -> list:
 
 
 def _filler(toks: list) -> bool:
-    return len(toks) <= 2 and all(not t.key[:1].isalnum() and t.key[:1] != "\x00" for t in toks)
+    return len(toks) <= 2 and all(not t[0][:1].isalnum() and t[0][:1] != "\x00" for t in toks)
 
 
 class _Emitter:

@@ -144,18 +144,12 @@ def paragraph_text(p: etree._Element) -> str:
 # --- tokens ------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Token:
-    """A word, a run of spaces, a punctuation mark, or one non-text atom."""
+def tokens(atoms: list[Atom]) -> list[tuple[str, int, int]]:
+    """Return (key, start, end) tokens of an atom list: words, spaces, punctuation, objects.
 
-    key: str
-    start: int
-    end: int
-
-
-def tokens(atoms: list[Atom]) -> list[Token]:
-    """Return the tokens of an atom list; text is tokenised across run boundaries."""
-    out: list[Token] = []
+    Text is tokenised across run boundaries; every non-text atom is one token.
+    """
+    out: list[tuple[str, int, int]] = []
     buf: list[str] = []
     buf_start = 0
     for atom in atoms:
@@ -166,17 +160,41 @@ def tokens(atoms: list[Atom]) -> list[Token]:
             continue
         if atom.kind == ZERO:
             continue
+        if buf:
+            _flush(buf, buf_start, out)
+            buf = []
+        out.append((atom.text, atom.pos, atom.pos + 1))
+    if buf:
         _flush(buf, buf_start, out)
-        buf = []
-        out.append(Token(atom.text, atom.pos, atom.pos + 1))
-    _flush(buf, buf_start, out)
     return out
 
 
-def _flush(buf: list[str], start: int, out: list[Token]) -> None:
-    if buf:
-        for m in _TOKEN.finditer("".join(buf)):
-            out.append(Token(m.group(), start + m.start(), start + m.end()))
+def _flush(buf: list[str], pos: int, out: list) -> None:
+    for tok in _TOKEN.findall("".join(buf)):  # the pattern matches every character
+        end = pos + len(tok)
+        out.append((tok, pos, end))
+        pos = end
+
+
+def paragraph_signature(p: etree._Element, rkey) -> tuple:
+    """Return what a reader sees of `p`: its properties and its text in runs of one format.
+
+    Two paragraphs with equal signatures need no tracked change; `rkey(run)`
+    gives a run's formatting key.
+    """
+    parts: list[tuple] = []
+    for run in p.iter(RUN):
+        text = "".join(item.text or "" if item.tag == T else _item_key(item) for item in run
+                       if isinstance(item.tag, str) and item.tag != RPR
+                       and item.tag not in _SKIPPED_ITEMS)
+        if not text:
+            continue
+        key = rkey(run)
+        if parts and parts[-1][0] == key:
+            parts[-1] = (key, parts[-1][1] + text)
+        else:
+            parts.append((key, text))
+    return ppr_key(p), tuple(parts)
 
 
 # --- formatting keys ---------------------------------------------------------------------
