@@ -436,7 +436,7 @@ def _split_fields(f: FreshParagraph, text: str) -> list[tuple[FieldPath, str]] |
     if not f.fields:
         return None
     pattern = "".join("(.*)" if p is not None else re.escape(t) for t, p in f.parts)
-    m = re.fullmatch(pattern, text, re.S)
+    m = re.fullmatch(pattern, text, re.DOTALL)
     if m is None:
         return None
     return list(zip(f.fields, m.groups()))

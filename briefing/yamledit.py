@@ -403,7 +403,7 @@ class YamlText:
                 self._splice(*self._item_span(items[k]), "")
             new = values[j1 + pairs:j2]
             if new:
-                before = i2 if i1 + pairs < i2 else i1 + pairs
+                before = max(i1 + pairs, i2)
                 at = self._insert_point(items, before)
                 like = items[before - 1] if before > 0 else items[0]  # the item it follows
                 text = "".join(self._block_item(dash_col, like, v) for v in new)
@@ -578,8 +578,8 @@ def render_value(value: Any) -> str:
     return plain(str(value), False) or double_quoted(str(value))
 
 
-_COMMENT_LINE = re.compile(r"^\s*#.*\n?", re.M)
-_TRAILING_COMMENT = re.compile(r"[ \t]+#[^\n'\"]*$", re.M)
+_COMMENT_LINE = re.compile(r"^\s*#.*\n?", re.MULTILINE)
+_TRAILING_COMMENT = re.compile(r"[ \t]+#[^\n'\"]*$", re.MULTILINE)
 
 
 def _strip_comments(text: str) -> str:

@@ -95,14 +95,14 @@ def test_edited_fields_and_list_items_are_absorbed_in_place(built, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{yaml}: absorbed 4 changes from {cleared}",
-        "  key_messages[local-commissioning].headline: 'Councils should help commission "
+        ("  key_messages[local-commissioning].headline: 'Councils should help commission "
         "the Work Programme, not watch from th…' -> 'Councils must help commission the "
-        "Work Programme, not watch from the …'",
-        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'They know which providers work best.'",
+        "Work Programme, not watch from the …'"),
+        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'They know which providers work best.'"),
         "  key_messages[local-commissioning].points[2]: added 'Councils will share their data.'",
-        "  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
-        "they want to work in partnership with local govern…'",
+        ("  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
+        "they want to work in partnership with local govern…'"),
     ]
     after = yaml.read_text(encoding="utf-8")
     assert diff_lines(before, after) == [
@@ -156,8 +156,8 @@ def test_a_paragraph_rewritten_beyond_recognition_still_maps_to_its_field(built,
     result = absorb_file(cleared, yaml, record=False)
 
     assert result.value.splitlines()[1:] == [
-        "  key_messages[local-commissioning].headline: 'Councils should help commission the "
-        f"Work Programme, not watch from th…' -> '{new}'"]
+        ("  key_messages[local-commissioning].headline: 'Councils should help commission the "
+        f"Work Programme, not watch from th…' -> '{new}'")]
     assert f"    headline: {new}\n" in yaml.read_text(encoding="utf-8")
 
 
@@ -193,8 +193,8 @@ def test_dry_run_prints_the_changes_and_writes_nothing(built, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{yaml}: 1 change to absorb from {cleared} (dry run: nothing written)",
-        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'Shorter point.'",
+        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'Shorter point.'"),
     ]
     assert yaml.read_bytes() == before
 
@@ -337,8 +337,8 @@ def test_reviewers_recorded_by_accept_become_clearance_entries(built, tmp_path):
     result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
 
     assert result.value.splitlines()[-2:] == [
-        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, "
-        "cleared-with-changes)",
+        ("  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, "
+        "cleared-with-changes)"),
         "  clearance: Cllr Raj Patel (Lead member, version 2, 2010-09-24, cleared)",
     ]
     after = yaml.read_text(encoding="utf-8")

@@ -62,17 +62,17 @@ def test_edits_by_two_members_come_back_into_the_yaml_and_the_next_build(lo, tmp
 
     today = dt.date.today().isoformat()
     assert result.stdout.splitlines()[1:] == [
-        "  key_messages[local-commissioning].headline: 'Councils should help commission "
+        ("  key_messages[local-commissioning].headline: 'Councils should help commission "
         "the Work Programme, not watch from th…' -> 'Councils must help commission the "
-        "Work Programme, not watch from the …'",
-        "  member_comments[rt-jul-future-jobs].text: 'Lessons from the Future Jobs Fund "
+        "Work Programme, not watch from the …'"),
+        ("  member_comments[rt-jul-future-jobs].text: 'Lessons from the Future Jobs Fund "
         "should not be lost when it closes; …' -> 'The lessons of the Future Jobs Fund should "
-        "not be lost when it closes…'",
-        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'They know which providers work best.'",
+        "not be lost when it closes…'"),
+        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'They know which providers work best.'"),
         "  key_messages[local-commissioning].points[2]: added 'Councils will share their data.'",
-        "  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
-        "they want to work in partnership with local govern…'",
+        ("  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
+        "they want to work in partnership with local govern…'"),
         f"  clearance: {ANN} (Lead member, version 2, {today}, cleared-with-changes)",
         f"  clearance: {RAJ} (Lead member, version 2, {today}, cleared-with-changes)",
     ]
@@ -82,18 +82,18 @@ def test_edits_by_two_members_come_back_into_the_yaml_and_the_next_build(lo, tmp
                                                      lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert changed[:8] == [
-        "-    headline: Councils should help commission the Work Programme, not watch from "
-        "the side-lines.",
-        "+    headline: Councils must help commission the Work Programme, not watch from "
-        "the side-lines.",
+        ("-    headline: Councils should help commission the Work Programme, not watch from "
+        "the side-lines."),
+        ("+    headline: Councils must help commission the Work Programme, not watch from "
+        "the side-lines."),
         "-      - They know which providers deliver and where the gaps in local provision are.",
         "+      - They know which providers work best.",
         "+      - Councils will share their data.",
         "-      - Civil servants say they want to work in partnership with local government.",
-        "-    text: Lessons from the Future Jobs Fund should not be lost when it closes; "
-        "councils had shown they could create placements quickly.",
-        "+    text: The lessons of the Future Jobs Fund should not be lost when it closes; "
-        "councils had shown they could create placements quickly.",
+        ("-    text: Lessons from the Future Jobs Fund should not be lost when it closes; "
+        "councils had shown they could create placements quickly."),
+        ("+    text: The lessons of the Future Jobs Fund should not be lost when it closes; "
+        "councils had shown they could create placements quickly."),
     ]
 
     invoke("build", yaml, "-o", tmp_path / "rebuilt.docx")

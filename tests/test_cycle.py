@@ -67,11 +67,11 @@ def test_new_build_edit_review_accept_absorb_build_since(lo, tmp_path):
     summary = run("absorb", cleared, "--into", yaml).splitlines()
     assert summary[0] == f"{yaml}: absorbed 6 changes from {cleared}"
     assert summary[1:5] == [
-        "  key_messages[councils-role].headline: 'Councils should have a real role in "
+        ("  key_messages[councils-role].headline: 'Councils should have a real role in "
         "commissioning the programme.' -> 'Councils must have a real role in commissioning "
-        "the programme.'",
-        "  lines_to_take[capacity].answer: 'Many already do, as the case studies show.' -> "
-        "'Most already do, as the case studies show.'",
+        "the programme.'"),
+        ("  lines_to_take[capacity].answer: 'Many already do, as the case studies show.' -> "
+        "'Most already do, as the case studies show.'"),
         "  key_messages[councils-role].points[1]: added 'Many also run their own job clubs.'",
         "  case_studies[example-council].outcomes[0]: deleted 'One measurable result.'",
     ]

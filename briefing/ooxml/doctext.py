@@ -39,7 +39,7 @@ REVISION_TAGS = {qn(f"w:{t}"): t for t in (
     "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
     "tblPrChange", "tblPrExChange", "trPrChange", "tcPrChange", "tblGridChange",
     "cellIns", "cellDel", "cellMerge", "numberingChange")}
-_HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.I)
+_HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
