@@ -320,7 +320,7 @@ def _marking_missing(rule: str, message: str, expected: str | None) -> Finding:
 
 
 def expected_marking(view: DocView) -> str | None:
-    """Return the marking a document must carry: from its data when ours, else any found, else None."""
+    """Return the marking a document must carry: its data's, else one found in it, else None."""
     marking = briefing_info(view).get("classification")
     if isinstance(marking, str) and marking:
         return marking

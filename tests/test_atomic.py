@@ -62,10 +62,9 @@ def test_write_replaces_the_file(tmp_path):
 def test_failure_mid_write_leaves_the_previous_file(tmp_path, error):
     target = tmp_path / "out.docx"
     target.write_bytes(b"old")
-    with pytest.raises(type(error)):
-        with fsutil.atomic_open(target) as fh:
-            fh.write(b"half of the new")
-            raise error
+    with pytest.raises(type(error)), fsutil.atomic_open(target) as fh:
+        fh.write(b"half of the new")
+        raise error
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
 
@@ -204,7 +203,7 @@ def test_no_command_changes_its_input(work, name):
 
 
 def test_absorb_changes_only_the_yaml(work):
-    args, inputs, yaml = commands(work)["absorb"]
+    args, _, yaml = commands(work)["absorb"]
     before = yaml.read_bytes()
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -334,10 +334,10 @@ def test_marking_must_match_the_data(tmp_path):
     path = make_docx(tmp_path / "ours.docx", data=data)
     found = [str(f) for f in check_file(path) if f.rule == "A11-classification"]
     assert found == [
-        "error: A11-classification: document: header header1.xml lacks OFFICIAL-SENSITIVE in "
-        "capitals",
-        "error: A11-classification: document: footer footer1.xml lacks OFFICIAL-SENSITIVE in "
-        "capitals",
+        ("error: A11-classification: document: header header1.xml lacks OFFICIAL-SENSITIVE in "
+         "capitals"),
+        ("error: A11-classification: document: footer footer1.xml lacks OFFICIAL-SENSITIVE in "
+         "capitals"),
     ]
     ok = make_docx(tmp_path / "ok.docx", data=data, header="OFFICIAL-SENSITIVE",
                    footer="OFFICIAL-SENSITIVE")

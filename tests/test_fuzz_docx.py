@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import signal
 import tempfile
@@ -27,25 +28,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, corpus_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.ooxml.package import Package
-from conftest import ROOT, corpus_files
 
 pytestmark = pytest.mark.corpus
 
 CORPUS_FILES = corpus_files()
 TIME_LIMIT = 30
-EXAMPLES = 25
+EXAMPLES = 25  # BRIEFING_FUZZ_EXAMPLES=500 for a deeper run
 LAST_RESORT = "set BRIEFING_DEBUG=1 for details"
 CORE_PARTS = ("word/document.xml", "[Content_Types].xml", "_rels/.rels",
               "word/_rels/document.xml.rels", "word/styles.xml", "word/comments.xml",
               "word/numbering.xml", "word/settings.xml", "docProps/core.xml")
 runner = CliRunner()
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+FUZZ = settings(max_examples=int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", EXAMPLES)),
+                deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

@@ -21,11 +21,11 @@ SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
 runner = CliRunner()
 
 NOT_AGREED = [
-    "{y}:272:26: case_studies[2].agreed_with_council: case study 'eastbridge-apprenticeships' "
-    "is not agreed with Eastbridge City Council; status '{s}' needs every case study agreed",
-    "{y}:300:26: case_studies[4].agreed_with_council: case study 'southmere-data-sharing' is "
-    "not agreed with Southmere Metropolitan Borough Council; status '{s}' needs every case "
-    "study agreed",
+    ("{y}:272:26: case_studies[2].agreed_with_council: case study 'eastbridge-apprenticeships' "
+     "is not agreed with Eastbridge City Council; status '{s}' needs every case study agreed"),
+    ("{y}:300:26: case_studies[4].agreed_with_council: case study 'southmere-data-sharing' is "
+     "not agreed with Southmere Metropolitan Borough Council; status '{s}' needs every case "
+     "study agreed"),
 ]
 NO_CLEARANCE = "{y}:13:11: briefing.status: status 'cleared' needs a clearance entry for version 2"
 CLEARANCE_V2 = """  - reviewer: Cllr Jean Hart
@@ -105,9 +105,9 @@ def test_drafts_build_with_unagreed_case_studies_and_say_so(tmp_path, status):
     out = tmp_path / "briefing.docx"
     result = build(yaml, out)
     assert result.exit_code == 0
-    assert ("warning: {y}:272:26: case_studies[2].agreed_with_council: "
+    assert (f"warning: {yaml}:272:26: case_studies[2].agreed_with_council: "
             "'eastbridge-apprenticeships' is not yet agreed with Eastbridge City Council; "
-            "agree it before the briefing is cleared").format(y=yaml) in result.output
+            "agree it before the briefing is cleared") in result.output
 
 
 def test_validate_reports_the_same_gates(tmp_path):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from briefing.ooxml.ns import DC, W, qn
+from briefing.ooxml.ns import DC, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
 
@@ -514,9 +514,8 @@ def _on_table(tbl: etree._Element, walk: _Walk) -> None:
     for tc in tbl.iter(qn("w:tc")):
         tcpr = tc.find(qn("w:tcPr"))
         span = _val(tcpr, "w:gridSpan")
-        if _val(tcpr, "w:vMerge") is not None or _val(tcpr, "w:hMerge") is not None:
-            merged = True
-        elif span is not None and span.get(qn("w:val"), "1") not in ("1", "0", ""):
+        vertical = _val(tcpr, "w:vMerge") is not None or _val(tcpr, "w:hMerge") is not None
+        if vertical or (span is not None and span.get(qn("w:val"), "1") not in ("1", "0", "")):
             merged = True
     item = next(reversed(walk.open_items.values()), None) if walk.open_items else None
     walk.view.tables.append(Table(walk.number + 1, header, merged, item))
