@@ -157,6 +157,30 @@ def test_corpus_compare_inputs(tmp_path, lo, revised):
     assert {r.author for r in read_review(out).revisions} == {"Policy Officer"}
 
 
+REAL_REVISED = [
+    "SuperDoc/msword-tracked-changes.docx",
+    "Open-Xml-PowerTools/RP048-Deleted-Inserted-Para-Mark.docx",
+    "Open-Xml-PowerTools/RP011-Multiple-Deleted-Rows.docx",
+    "Open-Xml-PowerTools/RP012-Multiple-Inserted-Rows.docx",
+    "Open-Xml-PowerTools/TestDocument.docx",
+    "pandoc/paragraph_insertion_deletion.docx",
+    "libreoffice/libreoffice-7.4-recorded-changes-2authors.docx",
+]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.corpus
+@pytest.mark.parametrize("relative", REAL_REVISED)
+def test_redline_recovers_real_reviews(tmp_path, lo, relative):
+    """OLD and NEW are a real reviewed file with every change rejected / accepted by LibreOffice."""
+    reviewed = corpus_file(relative)
+    old = lo.reject_all_save(reviewed, tmp_path / "old.docx")
+    new = lo.accept_all_save(reviewed, tmp_path / "new.docx")
+    out = tmp_path / "out.docx"
+    redline_files(old, new, out, author="Policy Officer")
+    _assert_fidelity(lo, old, new, out)
+
+
 # --- two builds of a briefing: matched by source id ----------------------------------------
 
 def _two_builds(tmp_path: Path) -> tuple[Path, Path]:
