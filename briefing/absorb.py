@@ -347,10 +347,41 @@ def _pair_rewritten(steps: list[Step]) -> list[Step]:
         new = [s.doc for s in run if s.doc is not None and s.doc.text.strip()]
         if gone and len(gone) == len(new):
             out.extend(Step(f, d) for f, d in zip(gone, new))
+        elif gone and new:
+            out.extend(_pair_sticky(gone, new))
         else:
             out.extend(run)
         k = end
     return out
+
+
+def _pair_sticky(gone: list[FreshParagraph], new: list[DocParagraph]) -> list[Step]:
+    """Return steps pairing, in order, as many paragraphs that cannot just go as possible.
+
+    With more removed than added (or the reverse), a list item may really have
+    gone, but a heading, fixed wording or a required field cannot have: it was
+    rewritten, so it takes one of the new paragraphs.
+    """
+    n, m = len(gone), len(new)
+    sticky = [f.list_item is None for f in gone]
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1],
+                             best[i + 1][j + 1] + 1 if sticky[i] else -1)
+    steps: list[Step] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and sticky[i] and best[i][j] == best[i + 1][j + 1] + 1:
+            steps.append(Step(gone[i], new[j]))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            steps.append(Step(gone[i], None))
+            i += 1
+        else:
+            steps.append(Step(None, new[j]))
+            j += 1
+    return steps
 
 
 # --- from differences to changes --------------------------------------------------------
@@ -391,7 +422,7 @@ class _Locator:
         for step in self.steps[:k + 1]:
             if step.doc is not None:
                 number = step.doc.number
-                if step.doc.heading:
+                if step.doc.heading and step is not self.steps[k]:
                     heading = step.doc.text
         if self.steps[k].doc is None:
             number = (number or 0) + 1

@@ -14,11 +14,12 @@ from typer.testing import CliRunner
 from briefing.absorb import absorb_file
 from briefing.build import build_file
 from briefing.cli import app
+from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import record_reviewers
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
+FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"
 HEADLINE = "Councils should help commission the Work Programme, not watch from the side-lines."
 POINT_1 = "They know which providers deliver and where the gaps in local provision are."
 POINT_2 = "A commissioning role can be tested in a handful of areas before any wider change."
@@ -29,9 +30,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def built(tmp_path):
-    """Return (yaml, docx) for the sample copied into tmp_path and built."""
+    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
     yaml = tmp_path / "briefing.yaml"
-    shutil.copyfile(SAMPLE, yaml)
+    shutil.copyfile(FIXTURE, yaml)
     out = tmp_path / "draft.docx"
     build_file(yaml, out=out)
     return yaml, out
@@ -199,28 +200,53 @@ def test_dry_run_prints_the_changes_and_writes_nothing(built, tmp_path):
     assert yaml.read_bytes() == before
 
 
-def test_fixed_wording_and_derived_lines_are_reported_not_absorbed(built, tmp_path):
+def located(docx_path: Path, text: str) -> str:
+    """Return how absorb locates the paragraph whose text is `text`: number and heading."""
+    heading = None
+    for p in read_paragraphs(Package.open(docx_path)):
+        if p.text == text:
+            if heading and len(heading) > 50:  # long headings are cut short
+                heading = heading[:49] + "…"
+            under = f' (under "{heading}")' if heading else ""
+            return f"paragraph {p.number}{under}"
+        if p.heading:
+            heading = p.text
+    raise AssertionError(f"no paragraph {text!r}")
+
+
+def test_headings_fixed_wording_and_derived_lines_are_reported_not_absorbed(built, tmp_path):
     yaml, draft = built
     before = yaml.read_bytes()
+    question = "Do councils have the capacity to do this?"
+    attribution = next(p.text for p in read_paragraphs(Package.open(draft))
+                       if p.text.startswith("Regeneration and Transport Board, 14 July"))
 
     def edit(document):
-        para(document, "What members said").runs[0].text = "What members told us"
-        para(document, "Regeneration and Transport Board, 14 July 2010").runs[0].text = \
-            "Board meeting, July 2010"
+        para(document, "Objectives").runs[0].text = "Our objectives"
+        p = para(document, "If asked: ")
+        for run in p.runs[1:]:
+            run._element.getparent().remove(run._element)
+        p.runs[0].text = f"If pressed: {question}"
+        p = para(document, attribution)
+        for run in p.runs[1:]:
+            run._element.getparent().remove(run._element)
+        p.runs[0].text = "Board meeting, July 2010"
 
     cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
     result = invoke("absorb", str(cleared), "--into", str(yaml))
 
     assert result.exit_code == 0, result.output
     assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
-    under = 'under "Councils should help commission the Work Programm…"'
-    assert (f"warning: {cleared}: paragraph 29 ({under}): fixed wording changed from "
-            "'What members said' to 'What members told us'; not absorbed: it comes from the "
-            "template, not the YAML") in result.stderr
-    assert (f"warning: {cleared}: paragraph 31 ({under}): line built from several "
-            "fields changed from 'Regeneration and Transport Board, 14 July 2010, Work "
-            "Programme' to 'Board meeting, July 2010'; not absorbed: edit the fields it is "
-            "built from in the YAML") in result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        f"warning: {cleared}: {located(draft, 'Objectives')}: heading changed from "
+        "'Objectives' to 'Our objectives'; not absorbed: headings come from the template",
+        f"warning: {cleared}: {located(draft, attribution)}: line built from several fields "
+        f"changed from '{attribution}' to 'Board meeting, July 2010'; not absorbed: edit the "
+        "fields it is built from in the YAML",
+        f"warning: {cleared}: {located(draft, 'If asked: ' + question)}: fixed wording around "
+        f"a field changed from 'If asked: {question}' to 'If pressed: {question}'; not "
+        "absorbed: it comes from the template, not the YAML",
+    ]
     assert yaml.read_bytes() == before
 
 
@@ -319,10 +345,11 @@ def test_an_edit_that_makes_the_briefing_invalid_writes_nothing(built, tmp_path)
     result = invoke("absorb", str(cleared), "--into", str(yaml))
 
     assert result.exit_code == 1
+    line = before.decode("utf-8").splitlines().index("objectives:") + 1
     assert result.stderr == (
         f"{yaml}: the cleared document's edits would make the briefing invalid, so nothing "
         "was changed (line numbers are those of the edited file):\n"
-        f"{yaml}:34:1: objectives: has 4 entries; at most 3 are allowed\n")
+        f"{yaml}:{line}:1: objectives: has 4 entries; at most 3 are allowed\n")
     assert yaml.read_bytes() == before
 
 

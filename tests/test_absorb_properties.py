@@ -2,7 +2,7 @@
 
 Random edit scripts (reword a field, add a paragraph after a list item, delete a
 list item), with or without the bookmarks surviving, are made on a built
-sample; after absorb, a fresh build of the YAML reads exactly like the edited
+briefing; after absorb, a fresh build of the YAML reads exactly like the edited
 document (up to the clearance record, which absorb extends).
 """
 
@@ -26,7 +26,7 @@ from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
+FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"
 WORDS = st.sampled_from(["councils", "must", "lead", "local", "jobs", "the", "programme",
                          "support", "£2m", "R&D", "«quoted»", "O'Neill", "{{ x }}", "naïve"])
 NEW_TEXT = st.lists(WORDS, min_size=2, max_size=9).map(
@@ -34,8 +34,8 @@ NEW_TEXT = st.lists(WORDS, min_size=2, max_size=9).map(
 
 
 def _targets():
-    """Return (field paragraphs, list-item paragraphs) of the sample's build, by text."""
-    loaded = load_briefing(SAMPLE).value
+    """Return (field paragraphs, list-item paragraphs) of the test briefing's build, by text."""
+    loaded = load_briefing(FIXTURE).value
     fresh = fresh_paragraphs(json.loads(loaded.canonical_json), None, [])
     unique = {p.text for p in fresh if [q.text for q in fresh].count(p.text) == 1}
     fields = [p.text for p in fresh if p.kind == "field" and len(p.fields) == 1
@@ -95,7 +95,7 @@ def test_absorb_then_build_reads_like_the_edited_document(script, keep_bookmarks
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         yaml = tmp / "briefing.yaml"
-        shutil.copyfile(SAMPLE, yaml)
+        shutil.copyfile(FIXTURE, yaml)
         draft, cleared, rebuilt = tmp / "draft.docx", tmp / "cleared.docx", tmp / "rebuilt.docx"
         build_file(yaml, out=draft)
         document = docx.Document(str(draft))
