@@ -238,14 +238,14 @@ def test_headings_fixed_wording_and_derived_lines_are_reported_not_absorbed(buil
     assert result.exit_code == 0, result.output
     assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
     assert result.stderr.splitlines()[:3] == [
-        f"warning: {cleared}: {located(draft, 'Objectives')}: heading changed from "
-        "'Objectives' to 'Our objectives'; not absorbed: headings come from the template",
-        f"warning: {cleared}: {located(draft, attribution)}: line built from several fields "
+        (f"warning: {cleared}: {located(draft, 'Objectives')}: heading changed from "
+        "'Objectives' to 'Our objectives'; not absorbed: headings come from the template"),
+        (f"warning: {cleared}: {located(draft, attribution)}: line built from several fields "
         f"changed from '{attribution}' to 'Board meeting, July 2010'; not absorbed: edit the "
-        "fields it is built from in the YAML",
-        f"warning: {cleared}: {located(draft, 'If asked: ' + question)}: fixed wording around "
+        "fields it is built from in the YAML"),
+        (f"warning: {cleared}: {located(draft, 'If asked: ' + question)}: fixed wording around "
         f"a field changed from 'If asked: {question}' to 'If pressed: {question}'; not "
-        "absorbed: it comes from the template, not the YAML",
+        "absorbed: it comes from the template, not the YAML"),
     ]
     assert yaml.read_bytes() == before
 
