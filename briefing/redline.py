@@ -72,6 +72,7 @@ def redline_result(old_path: str | Path, new_docx: bytes | str | Path, *,
     refuse_pending(new)
     stamper = Stamper(author or default_author(), revision_date(date), max_used_id(new) + 1)
     messages = _redline_packages(old, new, stamper)
+    new.check_sound()  # a damaged NEW must not be passed on as a damaged output
     return Result(new.to_bytes(), messages)
 
 

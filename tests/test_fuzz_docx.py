@@ -1,6 +1,7 @@
 """Fuzzing: damaged copies of real documents into every command that reads a .docx.
 
-Each example takes a corpus document and breaks it one way (truncated zip,
+Each example takes a corpus document (or one of our own builds, source map
+and all) and breaks it one way (truncated zip,
 flipped bytes, a part missing, half-written or replaced by junk, XML cut in
 the middle of an element) and runs a command through the CLI. Whatever the
 damage, the command must:
@@ -17,6 +18,7 @@ Bounded by `max_examples` so the suite stays well under a minute per command.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -35,8 +37,6 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.ooxml.package import Package
-
-pytestmark = pytest.mark.corpus
 
 CORPUS_FILES = corpus_files()
 TIME_LIMIT = 30
@@ -169,8 +169,27 @@ def _assert_opens(path: Path, context: str) -> None:
 
 # --- the tests --------------------------------------------------------------------------
 
-needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason="the shared corpus is not available")
-corpus = st.sampled_from(CORPUS_FILES or [Path("absent.docx")])
+OURS = "samples/work-programme-2010.yaml built"  # one of our own documents, source map and all
+sources = st.sampled_from([OURS, *CORPUS_FILES])
+
+
+@functools.cache
+def ours() -> bytes:
+    """Return the .docx bytes of the shipped sample, built in memory."""
+    from briefing.build import build_bytes
+    from briefing.compose import find_template
+    from briefing.load import load_briefing
+
+    loaded = load_briefing(ROOT / "samples" / "work-programme-2010.yaml").value
+    return build_bytes(loaded.briefing, find_template(None), data_hash=loaded.data_hash,
+                       data_json=loaded.canonical_json, source_file="work-programme-2010.yaml")
+
+
+def source_bytes(source) -> tuple[str, bytes]:
+    """Return (name, bytes) of a fuzzing source."""
+    if source == OURS:
+        return OURS, ours()
+    return str(source.relative_to(source.parents[1])), source.read_bytes()
 
 
 class Damaged(tuple):
@@ -182,9 +201,9 @@ class Damaged(tuple):
 
 @st.composite
 def damaged_document(draw):
-    source = draw(corpus)
-    what, data = draw(damaged(source.read_bytes()))
-    return Damaged((f"{source.relative_to(source.parents[1])} {what}", data))
+    name, original = source_bytes(draw(sources))
+    what, data = draw(damaged(original))
+    return Damaged((f"{name} {what}", data))
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -194,7 +213,6 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-@needs_corpus
 @FUZZ
 @given(doc=damaged_document(), as_json=st.booleans())
 def test_check_survives_damaged_documents(tmp_path, doc, as_json):
@@ -203,7 +221,6 @@ def test_check_survives_damaged_documents(tmp_path, doc, as_json):
     run_safely(["check", str(path)] + (["--json"] if as_json else []), what, [path])
 
 
-@needs_corpus
 @FUZZ
 @given(doc=damaged_document(), as_json=st.booleans())
 def test_review_survives_damaged_documents(tmp_path, doc, as_json):
@@ -212,7 +229,6 @@ def test_review_survives_damaged_documents(tmp_path, doc, as_json):
     run_safely(["review", str(path)] + (["--json"] if as_json else []), what, [path])
 
 
-@needs_corpus
 @FUZZ
 @given(doc=damaged_document(), command=st.sampled_from(["accept", "reject"]))
 def test_accept_and_reject_survive_damaged_documents(tmp_path, doc, command):
@@ -222,7 +238,6 @@ def test_accept_and_reject_survive_damaged_documents(tmp_path, doc, command):
     run_safely([command, str(path), "-o", str(out)], what, [path], out)
 
 
-@needs_corpus
 @FUZZ
 @given(doc=damaged_document(), damaged_is_new=st.booleans())
 def test_redline_survives_damaged_documents(tmp_path, doc, damaged_is_new):
@@ -230,13 +245,12 @@ def test_redline_survives_damaged_documents(tmp_path, doc, damaged_is_new):
     what, data = doc
     broken = _write(tmp_path, "broken.docx", data)
     intact = broken.with_name("intact.docx")
-    shutil.copyfile(CORPUS_FILES[0], intact)
+    intact.write_bytes(ours())
     old, new = (intact, broken) if damaged_is_new else (broken, intact)
     out = broken.with_name("out.docx")
     run_safely(["redline", str(old), str(new), "-o", str(out)], what, [old, new], out)
 
 
-@needs_corpus
 @FUZZ
 @given(doc=damaged_document())
 def test_absorb_survives_damaged_documents(tmp_path, doc):
