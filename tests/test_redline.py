@@ -329,8 +329,42 @@ def test_cli_refuses_comments_in_new(tmp_path):
     assert not out.exists()
 
 
-def test_build_since_writes_tracked_changes(tmp_path):
-    v1, v2 = _two_builds(tmp_path)
-    assert v2.is_file()
-    assert read_review(v1).revisions == []
-    assert len(read_review(v2).revisions) > 3
+def test_cli_build_since_writes_tracked_changes_by_the_author(tmp_path):
+    v1_yaml = tmp_path / "v1.yaml"
+    shutil.copy(SAMPLE, v1_yaml)
+    v1 = tmp_path / "v1.docx"
+    assert runner.invoke(app, ["build", str(v1_yaml), "-o", str(v1)]).exit_code == 0
+    text = v1_yaml.read_text(encoding="utf-8")
+    v2_yaml = tmp_path / "v2.yaml"
+    v2_yaml.write_text(text.replace("help commission", "jointly commission"), encoding="utf-8")
+    v2 = tmp_path / "v2.docx"
+    result = runner.invoke(app, ["build", str(v2_yaml), "-o", str(v2), "--since", str(v1),
+                                 "--author", "Jo Bloggs"])
+    assert result.exit_code == 0, result.output
+    assert [(r.kind, r.text, r.author) for r in read_review(v2).revisions] == [
+        ("delete", "help", "Jo Bloggs"), ("insert", "jointly", "Jo Bloggs")]
+
+
+def test_cli_build_since_refuses_a_missing_previous_draft(tmp_path):
+    v1_yaml = tmp_path / "v1.yaml"
+    shutil.copy(SAMPLE, v1_yaml)
+    out = tmp_path / "v2.docx"
+    missing = tmp_path / "v1.docx"
+    result = runner.invoke(app, ["build", str(v1_yaml), "-o", str(out), "--since", str(missing)])
+    assert result.exit_code == 1
+    assert f"{missing}: no such file" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.libreoffice
+def test_a_rewritten_document_keeps_fidelity(tmp_path, lo):
+    """Every paragraph changed: the large-region alignment path still accepts and rejects exactly."""
+    old_blocks = [f"Paragraph {i} says the council will review item {i} in spring."
+                  for i in range(120)]
+    new_blocks = [f"Paragraph {i} says the board agreed item {i * 7 % 120} last autumn."
+                  if i % 3 else f"Entirely new text number {i}." for i in range(110)]
+    old = write_doc(tmp_path / "old.docx", old_blocks)
+    new = write_doc(tmp_path / "new.docx", new_blocks)
+    out = tmp_path / "out.docx"
+    redline_files(old, new, out)
+    _assert_fidelity(lo, old, new, out)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import copy
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -126,14 +128,60 @@ def similarity(a: list[str], b: list[str]) -> float:
 
 def align(olds: list[Block], news: list[Block]) -> list[Op]:
     """Return the alignment of two block lists as ops, in document order."""
-    sm = SequenceMatcher(None, [b.key for b in olds], [b.key for b in news], autojunk=False)
     ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "equal":
-            ops.extend(Op([o], [n]) for o, n in zip(olds[i1:i2], news[j1:j2]))
-        else:
-            ops.extend(_align_region(olds[i1:i2], news[j1:j2]))
+    i = j = 0
+    for mi, mj in matched_keys([b.key for b in olds], [b.key for b in news]) + [
+            (len(olds), len(news))]:
+        ops.extend(_align_region(olds[i:mi], news[j:mj]))
+        if mi < len(olds):
+            ops.append(Op([olds[mi]], [news[mj]]))
+        i, j = mi + 1, mj + 1
     return _fold_splits_and_merges(ops)
+
+
+def matched_keys(a: list, b: list) -> list[tuple[int, int]]:
+    """Return index pairs (i, j), increasing in both, where a[i] == b[j]: a longest common run.
+
+    Keys found once in each list anchor the match (longest increasing
+    subsequence, as patience diff does), so the work is near linear however
+    many places changed; difflib matches what lies between two anchors.
+    """
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
+    anchors = [(i, where_b[k]) for i, k in enumerate(a) if count_a[k] == 1 and k in where_b]
+    out: list[tuple[int, int]] = []
+    i0 = j0 = 0
+    for i, j in _increasing(anchors) + [(len(a), len(b))]:
+        if i > i0 and j > j0:
+            sm = SequenceMatcher(None, a[i0:i], b[j0:j], autojunk=False)
+            for block in sm.get_matching_blocks():
+                out.extend((i0 + block.a + t, j0 + block.b + t) for t in range(block.size))
+        if i < len(a):
+            out.append((i, j))
+        i0, j0 = i + 1, j + 1
+    return out
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the longest subsequence of `pairs` (sorted by i) whose j also increases."""
+    tails: list[int] = []       # tails[k]: j of the smallest tail of an increasing run of k+1
+    tail_at: list[int] = []     # index into pairs of that tail
+    back = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        k = bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[k] = j
+            tail_at[k] = n
+        back[n] = tail_at[k - 1] if k else -1
+    out = []
+    n = tail_at[-1] if tail_at else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = back[n]
+    return out[::-1]
 
 
 def settle_ends(ops: list[Op]) -> list[Op]:
@@ -458,8 +506,7 @@ def group_pieces(olds: list, news: list, builder: Builder) -> list[Piece]:
     emitter = _Emitter(old_atoms, new_atoms, builder)
     ot, nt = tokens(old_atoms[:-1]), tokens(new_atoms[:-1])
     old_end, new_end = old_atoms[-1].pos, new_atoms[-1].pos
-    sm = SequenceMatcher(None, [t[0] for t in ot], [t[0] for t in nt], autojunk=False)
-    for tag, i1, i2, j1, j2 in _cleanup(sm.get_opcodes(), ot, nt):
+    for tag, i1, i2, j1, j2 in _cleanup(opcodes([t[0] for t in ot], [t[0] for t in nt]), ot, nt):
         a2 = ot[i2 - 1][2] if i2 > i1 else (ot[i1][1] if i1 < len(ot) else old_end)
         b2 = nt[j2 - 1][2] if j2 > j1 else (nt[j1][1] if j1 < len(nt) else new_end)
         if tag == "equal":
@@ -468,6 +515,26 @@ def group_pieces(olds: list, news: list, builder: Builder) -> list[Piece]:
             emitter.change(a2, b2)
     emitter.finish(olds[-1])
     return emitter.pieces
+
+
+def opcodes(a: list, b: list) -> list[tuple]:
+    """Return difflib opcodes turning `a` into `b`; a shared head and tail are matched first."""
+    n = min(len(a), len(b))
+    head = 0
+    while head < n and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    out = [("equal", 0, head, 0, head)] if head else []
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    if mid_a or mid_b:
+        sm = SequenceMatcher(None, mid_a, mid_b, autojunk=False)
+        out.extend((tag, i1 + head, i2 + head, j1 + head, j2 + head)
+                   for tag, i1, i2, j1, j2 in sm.get_opcodes())
+    if tail:
+        out.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return out
 
 
 def _concat_atoms(paragraphs: list) -> list[Atom]:
