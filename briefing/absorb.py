@@ -156,6 +156,10 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     fresh = fresh_paragraphs(base, smap, messages)
     found = compare(fresh, read_paragraphs(pkg), base, str(docx))
     messages.extend(found.warnings)
+    comments = comment_authors(pkg)
+    if comments:
+        messages.append(Message("info", f"{docx}: {_plural(len(comments), 'comment')} left in "
+                                        "the document; absorb carries wording, not comments"))
     ours = json.loads(loaded.canonical_json)
     edits = merge(found.changes, base, ours, docx, into, smap)
     entries = clearance_entries(pkg, smap, ours, role, today or dt.date.today(),
@@ -586,10 +590,11 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
     reviewers = dict(smap.reviewers) if smap is not None else {}
     for name in comment_authors(pkg):
         reviewers.setdefault(name, 0)
-    unnamed = [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]
-    for name in unnamed:
-        messages.append(Message("info", f"{_plural(reviewers.pop(name), 'change')} by "
-                                        f"'{name}' (no real name) not recorded as a reviewer"))
+    for name in [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]:
+        count = reviewers.pop(name)
+        if count:
+            messages.append(Message("info", f"{_plural(count, 'change')} by '{name}' (no real "
+                                            "name) not recorded as a reviewer"))
     if not reviewers:
         messages.append(Message("info", "no reviewer names found in the document (accept or "
                                         "reject its changes with `briefing accept`/`reject` to "

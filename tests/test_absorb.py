@@ -411,3 +411,18 @@ def test_not_a_word_document_is_refused(built, tmp_path):
 
     assert result.exit_code == 1
     assert result.stderr == f"{bogus}: not a Word document (.docx files are zip packages)\n"
+
+
+def test_comment_authors_are_reviewers_and_comments_are_not_carried(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", lambda d: d.add_comment(
+        para(d, POINT_1).runs, text="Fine by me.", author="Cllr Sue Green"))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert (f"info: {cleared}: 1 comment left in the document; absorb carries wording, "
+            "not comments") in result.stderr
+    assert result.stdout.splitlines()[1].startswith(
+        "  clearance: Cllr Sue Green (Lead member, version 2, ")
+    assert result.stdout.splitlines()[1].endswith(", cleared)")

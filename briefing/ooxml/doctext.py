@@ -28,7 +28,7 @@ from briefing.ooxml.sourcemap import is_source_bookmark
 _W_P, _W_TBL, _W_T, _W_R = qn("w:p"), qn("w:tbl"), qn("w:t"), qn("w:r")
 _SKIP = {qn(t) for t in ("w:del", "w:moveFrom", "w:pPr", "w:rPr", "w:txbxContent",
                          "mc:Fallback", "w:instrText", "w:delText", "w:fldData")}
-_CHARS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
+_CHARS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
           qn("w:noBreakHyphen"): "-", qn("w:softHyphen"): ""}
 _BM_START, _BM_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 _CONTAINERS = {qn(t) for t in ("w:body", "w:sdt", "w:sdtContent", "w:customXml", "w:tr",
@@ -211,13 +211,10 @@ def pending_changes(pkg: Package) -> Pending:
 
 
 def comment_authors(pkg: Package) -> list[str]:
-    """Return the distinct authors of the comments in the package, in order of appearance."""
+    """Return the author of each comment in the package, in order (repeats kept)."""
     out: list[str] = []
     for part in pkg.story_parts():
-        if not part.endswith("comments.xml"):
-            continue
-        for el in pkg.xml(part).iter(qn("w:comment")):
-            name = (el.get(qn("w:author")) or "").strip()
-            if name and name not in out:
-                out.append(name)
+        if part.endswith("comments.xml"):
+            out.extend((el.get(qn("w:author")) or "").strip()
+                       for el in pkg.xml(part).iter(qn("w:comment")))
     return out
