@@ -49,7 +49,7 @@ PARAGRAPH_KINDS = frozenset({
 TABLE_KINDS = frozenset({"table", "header", "row"})
 CELL_SEPARATOR = " | "
 _TOKEN = re.compile("\ue000(\\d+)\ue001|\ue002(\\d+)\ue003")
-_LINE = re.compile(r"^([a-z][a-z0-9]*)\s*(?::\s?(.*))?$", re.S)
+_TOKEN_SPLIT = re.compile("([\ue000\ue002])(\\d+)[\ue001\ue003]")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -279,11 +279,38 @@ def _environment(folder: str):
                 return not attr.startswith("_")
             return super().is_safe_attribute(obj, attr, value)
 
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is Item:  # fields only: Item refuses every other name
+                try:
+                    return obj.__getattr__(attribute)
+                except AttributeError:
+                    return self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
     env = BriefingSandbox(loader=FileSystemLoader(folder), undefined=StrictUndefined,
-                               autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=False, auto_reload=False)
+                          autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                          keep_trailing_newline=False, auto_reload=False,
+                          bytecode_cache=_bytecode_cache())
     env.filters["long_date"] = long_date
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _bytecode_cache():
+    """Return Jinja2's per-user bytecode cache, so each run skips compiling the layout; or None.
+
+    Jinja2 keeps it in a private folder (mode 0700, checked to be the user's
+    own) under the temporary directory, keyed by each template's source
+    checksum, so an edited template is compiled afresh.
+    """
+    if os.environ.get("BRIEFING_NO_TEMPLATE_CACHE"):
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -390,11 +417,13 @@ class _LayoutParser:
         return self.blocks
 
     def _line(self, line: str, number: int) -> None:
-        match = _LINE.match(line)
-        kind = match.group(1) if match else ""
-        rest = (match.group(2) or "") if match else ""
+        head, colon, rest = line.partition(":")
+        kind = head.rstrip()
+        if rest[:1] == " ":
+            rest = rest[1:]
         if kind in PARAGRAPH_KINDS:
-            self._close_table()
+            if self.table is not None:
+                self._close_table()
             para = self._paragraph(kind, rest)
             if para.runs:
                 self.blocks.append(para)
@@ -431,32 +460,35 @@ class _LayoutParser:
 
     def _paragraph(self, kind: str, rest: str) -> Paragraph:
         """Return the paragraph for one line's text, its tokens swapped for runs."""
-        runs: list[Run] = []
+        if "\ue000" not in rest and "\ue002" not in rest:
+            return Paragraph(kind, (Run(rest),) if rest else ())
+        parts = _TOKEN_SPLIT.split(rest)  # text, marker, number, text, marker, number, ..., text
+        all_refs = self.render.refs
+        if len(parts) == 4 and parts[1] == "\ue000":  # the common case: one field
+            ref = all_refs[int(parts[2])]
+            runs = [Run(text, sid) for text, sid in
+                    ((parts[0], None), (ref.text, ref.sid), (parts[3], None)) if text]
+            return Paragraph(kind, tuple(runs), ref.sid, derived=not ref.verbatim)
+        pieces: list[tuple[str, str | None]] = []  # (text, source id or None for fixed wording)
         refs: list[Ref] = []
         composite = None
-        pos = 0
-        for m in _TOKEN.finditer(rest):
-            if m.start() > pos:
-                runs.append(Run(rest[pos:m.start()]))
-            if m.group(1) is not None:
-                ref = self.render.refs[int(m.group(1))]
+        for i in range(0, len(parts) - 1, 3):
+            if parts[i]:
+                pieces.append((parts[i], None))
+            if parts[i + 1] == "\ue000":
+                ref = all_refs[int(parts[i + 2])]
                 refs.append(ref)
-                if ref.text:
-                    runs.append(Run(ref.text, ref.sid))
+                pieces.append((ref.text, ref.sid))
             else:
-                composite = self.render.composites[int(m.group(2))]
-            pos = m.end()
-        if pos < len(rest):
-            runs.append(Run(rest[pos:]))
-        runs = _merge_fixed(runs)
-        if composite is not None:
-            return Paragraph(kind, _joined(_retag(runs, composite)), composite, derived=True)
-        if len(refs) == 1:
-            return Paragraph(kind, tuple(runs), refs[0].sid, derived=not refs[0].verbatim)
-        if refs:
-            sid = _common_path([r.sid for r in refs])
-            return Paragraph(kind, _joined(_retag(runs, sid)), sid, derived=True)
-        return Paragraph(kind, tuple(runs))
+                composite = self.render.composites[int(parts[i + 2])]
+        if parts[-1]:
+            pieces.append((parts[-1], None))
+        if composite is None and len(refs) == 1:
+            return Paragraph(kind, _runs(pieces), refs[0].sid, derived=not refs[0].verbatim)
+        if composite is None and not refs:
+            return Paragraph(kind, _runs(pieces))
+        sid = composite or _common_path([r.sid for r in refs])
+        return Paragraph(kind, _runs(_retag(pieces, sid)), sid, derived=True)
 
     def _plain(self, text: str) -> str:
         """Return `text` with tokens replaced by their values (for captions and messages)."""
@@ -465,37 +497,27 @@ class _LayoutParser:
         return _TOKEN.sub(swap, text)
 
 
-def _merge_fixed(runs: list[Run]) -> list[Run]:
-    """Return `runs` with adjacent fixed-wording runs joined and empty ones dropped."""
-    out: list[Run] = []
-    for run in runs:
-        if not run.text:
+def _runs(pieces: list[tuple[str, str | None]]) -> tuple[Run, ...]:
+    """Return runs for (text, source id) pieces: empty ones dropped, like neighbours joined."""
+    out: list[list] = []
+    for text, sid in pieces:
+        if not text:
             continue
-        if out and run.source_id is None and out[-1].source_id is None:
-            out[-1] = Run(out[-1].text + run.text)
+        if out and out[-1][1] == sid:
+            out[-1][0] += text
         else:
-            out.append(run)
-    return out
+            out.append([text, sid])
+    return tuple(Run(text, sid) for text, sid in out)
 
 
-def _retag(runs: list[Run], sid: str) -> list[Run]:
-    """Return `runs` with everything from the first to the last data run tagged `sid`."""
-    data = [i for i, r in enumerate(runs) if r.source_id is not None]
+def _retag(pieces: list[tuple[str, str | None]], sid: str) -> list[tuple[str, str | None]]:
+    """Return `pieces` with everything from the first to the last data piece tagged `sid`."""
+    data = [i for i, (_, s) in enumerate(pieces) if s is not None]
     if not data:
-        return runs
+        return pieces
     first, last = data[0], data[-1]
-    return [Run(r.text, sid) if first <= i <= last else r for i, r in enumerate(runs)]
-
-
-def _joined(runs: list[Run]) -> tuple[Run, ...]:
-    """Return `runs` with neighbours of the same source id joined into one run."""
-    out: list[Run] = []
-    for run in runs:
-        if out and out[-1].source_id == run.source_id:
-            out[-1] = Run(out[-1].text + run.text, run.source_id)
-        else:
-            out.append(run)
-    return tuple(out)
+    return [(text, sid) if first <= i <= last else (text, s)
+            for i, (text, s) in enumerate(pieces)]
 
 
 def _common_path(sids: list[str]) -> str:

@@ -50,7 +50,11 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
                      source_file=info.source_file, data_json=info.data_json)
     writer = bx.BodyWriter(bx.text_width(document))
     fragments = [_element(writer, block, smap) for block in blocks]
-    bx.replace_body(document, bx.body_elements(fragments))
+    spliced = bx.document_with_body(document, fragments)
+    if spliced is None:
+        bx.replace_body(document, bx.body_elements(fragments))
+    else:
+        pkg.set_bytes(main, spliced)
     _finish_package(pkg, main, info, smap)
     return pkg.to_bytes()
 
@@ -65,11 +69,11 @@ def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap) -> str:
 
 def _spans(para: Paragraph, smap: SourceMap) -> list[bx.Span]:
     """Return the paragraph's runs as spans, data runs inside the paragraph's bookmark."""
-    if para.source_id is None:
-        return [bx.Span(r.text) for r in para.runs]
-    name = smap.add(para.source_id)
-    return [bx.Span(r.text, name if r.source_id == para.source_id else None)
-            for r in para.runs]
+    sid = para.source_id
+    if sid is None:
+        return [(r.text, None) for r in para.runs]
+    name = smap.add(sid)
+    return [(r.text, name if r.source_id == sid else None) for r in para.runs]
 
 
 def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap) -> None:

@@ -52,12 +52,8 @@ STYLES = {
 }
 
 
-@dataclass(frozen=True)
-class Span:
-    """A piece of paragraph text; `bookmark` is the source bookmark it falls inside, if any."""
-
-    text: str
-    bookmark: str | None = None
+# A piece of paragraph text and the source bookmark it falls inside (None: outside any).
+Span = tuple[str, "str | None"]
 
 
 class BodyWriter:
@@ -77,11 +73,11 @@ class BodyWriter:
         """Return a w:p in the style of `kind` whose bookmarked spans are wrapped."""
         out = ["<w:p>", _PPR_XML[kind]]
         open_name = None
-        for span in spans:
-            if span.bookmark != open_name:
+        for text, bookmark in spans:
+            if bookmark != open_name:
                 self._close(out, open_name)
-                open_name = self._open(out, span.bookmark)
-            out.append(run_xml(span.text))
+                open_name = self._open(out, bookmark)
+            out.append(run_xml(text))
         self._close(out, open_name)
         out.append("</w:p>")
         return "".join(out)
@@ -132,19 +128,35 @@ def _ppr_xml(style: str | None, num_id: str | None) -> str:
 
 
 _PPR_XML = {kind: _ppr_xml(style, num) for kind, (style, num) in STYLES.items()}
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 
 
+def _escape(text: str) -> str:
+    """Return `text` escaped for XML character data."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
 def _attr(value: str) -> str:
-    return value.translate(_ATTR_ESCAPES)
+    return _escape(value).replace('"', "&quot;")
+
+
+def _t(text: str) -> str:
+    """Return a w:t for `text`, marked to keep its spaces only when it has spaces to lose."""
+    if text[0] == " " or text[-1] == " " or "  " in text:
+        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+    return f"<w:t>{_escape(text)}</w:t>"
 
 
 def run_xml(text: str) -> str:
     """Return a w:r holding `text`: line breaks become w:br and tabs w:tab, as Word stores them."""
     if not ("\n" in text or "\t" in text or "\r" in text):
-        return f'<w:r><w:t xml:space="preserve">{text.translate(_ESCAPES)}</w:t></w:r>'
+        return f"<w:r>{_t(text)}</w:r>"
     out = ["<w:r>"]
     for piece in _BREAKS.split(text):
         if piece == "\t":
@@ -152,9 +164,35 @@ def run_xml(text: str) -> str:
         elif piece in ("\r\n", "\r", "\n"):
             out.append("<w:br/>")
         elif piece:
-            out.append(f'<w:t xml:space="preserve">{piece.translate(_ESCAPES)}</w:t>')
+            out.append(_t(piece))
     out.append("</w:r>")
     return "".join(out)
+
+
+_BODY_MARK = "BRIEFING-BODY"
+
+
+def document_with_body(document: etree._Element, fragments: list[str]) -> bytes | None:
+    """Return the serialised document with its body replaced by `fragments` (BodyWriter XML).
+
+    The body is spliced in as text, so thousands of paragraphs are never parsed
+    and re-serialised; the final section properties stay last. Returns None
+    when the document does not bind the `w` prefix to WordprocessingML (the
+    caller then falls back to `replace_body`).
+    """
+    if document.nsmap.get("w") != W:
+        return None
+    body = document.find(qn("w:body"))
+    sect = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not sect:
+            body.remove(child)
+    body.insert(0, etree.Comment(_BODY_MARK))
+    xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    body.remove(body[0])
+    mark = f"<!--{_BODY_MARK}-->".encode()
+    head, tail = xml.split(mark, 1)
+    return b"".join([head, "".join(fragments).encode("utf-8"), tail])
 
 
 def body_elements(fragments: list[str]) -> list[etree._Element]:
