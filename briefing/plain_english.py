@@ -225,7 +225,7 @@ _FORM_INDEX, _PHRASE_FORMS = _index()
 
 def abbreviations(text: str) -> list[str]:
     """Return each "eg", "ie", "etc" and "&" in `text` (addresses and links ignored)."""
-    text = _URLISH.sub(" ", text)
+    text = _without_addresses(text)
     found = [m.group() for m in _ABBREV.finditer(text)]
     found += ["&" for _ in _AMP.finditer(text)]
     return found
@@ -249,7 +249,7 @@ def unexpanded_acronyms(texts: Iterable[str]) -> Iterator[AcronymHit]:
     for index, text in enumerate(texts):
         if _mostly_capitals(text):
             continue
-        clean = _URLISH.sub(lambda m: " " * len(m.group()), text)
+        clean = _without_addresses(text)
         for m in _ACRONYM.finditer(clean):
             acronym = m.group(1)
             if acronym in seen or acronym in KNOWN_ACRONYMS or len(acronym) > 8:
@@ -259,9 +259,16 @@ def unexpanded_acronyms(texts: Iterable[str]) -> Iterator[AcronymHit]:
                 yield AcronymHit(index, acronym)
 
 
+def _without_addresses(text: str) -> str:
+    """Return `text` with e-mail addresses and links blanked out (same length)."""
+    if "@" not in text and "http" not in text and "www." not in text:
+        return text
+    return _URLISH.sub(lambda m: " " * len(m.group()), text)
+
+
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    return bool(letters) and sum(map(str.isupper, text)) > 0.6 * letters
 
 
 def _spelt_out(text: str, start: int, end: int, acronym: str) -> bool:

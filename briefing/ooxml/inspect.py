@@ -13,15 +13,18 @@ document defaults (`w:docDefaults`); a run with no size anywhere is 10 pt.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from briefing.ooxml.ns import DC, qn
+from briefing.ooxml.ns import DC
+from briefing.ooxml.ns import qn as _qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
 
+qn = functools.cache(_qn)  # the same few dozen names, looked up very often
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 VML = "urn:schemas-microsoft-com:vml"
 RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
@@ -400,6 +403,7 @@ _SPACE = (qn("w:tab"), qn("w:br"), qn("w:cr"))
 _OBJECTS = frozenset(qn(t) for t in (
     "w:drawing", "w:pict", "w:object", "w:br", "w:fldChar", "w:fldSimple", "w:sym",
     "w:footnoteReference", "w:endnoteReference"))
+_SCAN_TAGS = (_T, _NBH, *_SPACE, *_OBJECTS)
 
 
 def own_elements(p: etree._Element):
@@ -420,20 +424,25 @@ def own_elements(p: etree._Element):
 def _scan(p: etree._Element) -> tuple[str, list[etree._Element], bool]:
     """Return the current text of `p`, its runs holding visible text, and whether it holds
     an object (drawing, break, field...), in one pass."""
+    if any(el is not p for el in p.iter(_P, *_REMOVED)):
+        elements = own_elements(p)  # deletions or nested paragraphs: walk with care
+    else:
+        elements = ((el, False) for el in p.iter(*_SCAN_TAGS) if el is not p)
     out: list[str] = []
     runs: list[etree._Element] = []
     has_object = False
-    for el, removed in own_elements(p):
+    for el, removed in elements:
         tag = el.tag
         if tag in _OBJECTS:
             has_object = True
         if removed:
             continue
         if tag == _T:
-            out.append(el.text or "")
+            text = el.text or ""
+            out.append(text)
             run = el.getparent()
-            if ((el.text or "").strip() and run is not None and run.tag == _R
-                    and (not runs or runs[-1] is not run)):
+            if text.strip() and run is not None and run.tag == _R and (
+                    not runs or runs[-1] is not run):
                 runs.append(run)
         elif tag == _NBH:
             out.append("-")
