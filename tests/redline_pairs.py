@@ -34,16 +34,16 @@ PAIRS = {
         ["First point.", "Second point."],
     ),
     "split": (
-        ["Members want local commissioning of employment support. They also want ring-fenced "
-         "funding for five years.", "After."],
+        [("Members want local commissioning of employment support. They also want ring-fenced "
+         "funding for five years."), "After."],
         ["Members want local commissioning of employment support.",
          "They also want ring-fenced funding for five years.", "After."],
     ),
     "merge": (
         ["Before.", "Councils know their labour markets.",
          "They should lead the work and health programme."],
-        ["Before.", "Councils know their labour markets and should lead the work and health "
-         "programme."],
+        ["Before.", ("Councils know their labour markets and should lead the work and health "
+         "programme.")],
     ),
     "reorder": (
         ["Alpha item about devolution deals.", "Beta item about skills funding.",

@@ -275,7 +275,7 @@ def test_cli_never_writes_over_an_input(tmp_path):
 
 
 def test_cli_refuses_a_file_that_is_not_a_word_document(tmp_path):
-    old, new = write_pair(tmp_path, "word-edit")
+    _, new = write_pair(tmp_path, "word-edit")
     bad = tmp_path / "notes.docx"
     bad.write_text("just text", encoding="utf-8")
     out = tmp_path / "out.docx"
@@ -299,7 +299,7 @@ def test_cli_refuses_a_bad_date(tmp_path):
 
 
 def test_cli_refuses_tracked_changes_already_in_old(tmp_path):
-    old, new, redlined = _redline(tmp_path, "merge")
+    _, new, redlined = _redline(tmp_path, "merge")
     out = tmp_path / "out.docx"
     before = redlined.read_bytes()
     result = runner.invoke(app, ["redline", str(redlined), str(new), "-o", str(out)])

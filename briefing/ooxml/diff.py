@@ -23,8 +23,20 @@ from difflib import SequenceMatcher
 from lxml import etree
 
 from briefing.ooxml.inline import (
-    DELETED, INSERTED, MARK, PPR, RPR, SAME, STARTS, TEXT, ZERO, Atom, Builder, Piece,
-    paragraph_atoms, paragraph_signature, paragraph_text, ppr_key, tokens,
+    DELETED,
+    INSERTED,
+    MARK,
+    SAME,
+    STARTS,
+    ZERO,
+    Atom,
+    Builder,
+    Piece,
+    paragraph_atoms,
+    paragraph_signature,
+    paragraph_text,
+    ppr_key,
+    tokens,
 )
 from briefing.ooxml.ns import qn
 from briefing.ooxml.sourcemap import is_source_bookmark
@@ -477,15 +489,6 @@ def _replace_rows(tbl: etree._Element, rows: list[etree._Element]) -> None:
     tbl.extend(rows)
 
 
-def _mark_state(p: etree._Element, state: str) -> bool:
-    if p.tag != P:
-        return False
-    ppr = p.find(PPR)
-    rpr = ppr.find(RPR) if ppr is not None else None
-    tag = qn("w:ins") if state == INSERTED else qn("w:del")
-    return rpr is not None and rpr.find(tag) is not None
-
-
 def _unchanged(pieces: list[Piece], old: etree._Element, new: etree._Element) -> bool:
     for piece in pieces:
         if piece.state != SAME or piece.old_run is not None:
@@ -669,4 +672,4 @@ class _Cursor:
         return out
 
 
-__all__ = ["BodyDiffer", "align", "group_pieces", "TEXT"]
+__all__ = ["BodyDiffer", "align", "group_pieces", "matched_keys", "opcodes"]

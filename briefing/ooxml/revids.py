@@ -111,4 +111,4 @@ def census(pkg: Package) -> Census:
     return Census(revisions, max(comments, refs))
 
 
-__all__ = ["Census", "Stamper", "census", "max_used_id", "REVISION_TAGS", "W"]
+__all__ = ["REVISION_TAGS", "Census", "Stamper", "W", "census", "max_used_id"]
