@@ -43,9 +43,10 @@ from briefing.model import Briefing
 LAYOUT_FILE = "layout.j2"
 REFERENCE_FILE = "reference.docx"
 PARAGRAPH_KINDS = frozenset({
-    "h1", "h2", "h3", "marking", "numbered", "body", "bullet", "quote", "label",
+    "h1", "h2", "h3", "h4", "marking", "numbered", "body", "bullet", "quote", "label",
     "attribution", "note",
 })
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 TABLE_KINDS = frozenset({"table", "header", "row"})
 CELL_SEPARATOR = " | "
 _TOKEN = re.compile("\ue000(\\d+)\ue001|\ue002(\\d+)\ue003")
@@ -68,7 +69,7 @@ class Run:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph: kind (h1-h3, numbered, body, bullet, ...), runs and source id.
+    """One paragraph: kind (h1-h4, numbered, body, bullet, ...), runs and source id.
 
     `derived` marks a paragraph made from several fields (an attribution, a
     source line): its text is not any one field's value.
@@ -86,8 +87,8 @@ class Paragraph:
 
     @property
     def level(self) -> int:
-        """Return the heading level (1-3), or 0 for other paragraphs."""
-        return int(self.kind[1]) if self.kind in ("h1", "h2", "h3") else 0
+        """Return the heading level (1-4), or 0 for other paragraphs."""
+        return int(self.kind[1]) if self.kind in _HEADINGS else 0
 
 
 @dataclass(frozen=True)

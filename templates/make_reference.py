@@ -10,7 +10,7 @@ so a user can restyle the file in Word and the next build follows. This
 script is how the shipped files were made; every element is written in the
 order the ECMA-376 schema requires, so the output validates.
 
-Style ids the builder relies on (a restyled file must keep them): Heading1-3,
+Style ids the builder relies on (a restyled file must keep them): Heading1-4,
 Marking, NumberedPara, ListBullet, Quote, Label, Attribution, Note,
 TableText, TableHeading, BriefingTable; numbering: numId 1 (numbered
 paragraphs, one list for the whole document) and numId 2 (bullets).
@@ -50,6 +50,7 @@ CHAIRMAN = Look(
         ("Marking", "OFFICIAL"),
         ("Heading2", "Heading 2: a section"),
         ("Heading3", "Heading 3: a key message"),
+        ("Heading4", "Heading 4: a case study under its key message"),
         ("NumberedPara", "Numbered paragraph: numbered on through the whole document."),
         ("ListBullet", "List Bullet: a member comment."),
         ("Attribution", "Attribution: board, meeting date, item, member."),
@@ -190,6 +191,9 @@ def styles(look: Look) -> str:
               next_="Normal", ui=9),
         style("Heading3", "heading 3", keep + '<w:spacing w:before="200" w:after="80"/>'
               '<w:outlineLvl w:val="2"/>', rpr(look.h3_size, bold=True), next_="Normal", ui=9),
+        style("Heading4", "heading 4", keep + '<w:spacing w:before="160" w:after="60"/>'
+              '<w:outlineLvl w:val="3"/>', rpr(look.body_size, bold=True, color="404040"),
+              next_="Normal", ui=9),
         style("Marking", "Marking", '<w:spacing w:after="240"/><w:jc w:val="center"/>',
               rpr(bold=True)),
         style("NumberedPara", "Numbered Paragraph", '<w:ind w:left="567" w:hanging="567"/>'),

@@ -45,6 +45,7 @@ _T, _VAL, _NUMID = qn("w:t"), qn("w:val"), qn("w:numId")
 # Paragraph kind -> (style id, numbering id). Style ids are those of the reference.docx.
 STYLES = {
     "h1": ("Heading1", None), "h2": ("Heading2", None), "h3": ("Heading3", None),
+    "h4": ("Heading4", None),
     "marking": ("Marking", None), "numbered": ("NumberedPara", NUMBERED_NUM_ID),
     "body": (None, None), "bullet": ("ListBullet", BULLET_NUM_ID), "quote": ("Quote", None),
     "label": ("Label", None), "attribution": ("Attribution", None), "note": ("Note", None),
