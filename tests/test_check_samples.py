@@ -18,20 +18,10 @@ TEMPLATES = sorted(p.name for p in (ROOT / "templates").iterdir()
                    if (p / "reference.docx").is_file())
 runner = CliRunner()
 
-# The chairman-briefing layout writes "What members said" and "Case study: <title>" as
-# bold Label paragraphs: to a screen reader they are body text standing in for headings.
-LABELS_ARE_NOT_HEADINGS = pytest.mark.xfail(
-    strict=True, reason="A04-fake-heading: the layout's Label paragraphs should be headings")
+CASES = [pytest.param(s, t, id=f"{s.stem}-{t}") for s in SAMPLES for t in TEMPLATES]
 
 
-def cases():
-    for sample in SAMPLES:
-        for template in TEMPLATES:
-            marks = [LABELS_ARE_NOT_HEADINGS] if template == "chairman-briefing" else []
-            yield pytest.param(sample, template, marks=marks, id=f"{sample.stem}-{template}")
-
-
-@pytest.mark.parametrize("sample, template", cases())
+@pytest.mark.parametrize("sample, template", CASES)
 def test_built_sample_has_no_accessibility_finding(tmp_path, sample, template):
     out = tmp_path / f"{sample.stem}.docx"
     result = runner.invoke(app, ["build", str(sample), "-o", str(out), "--template", template])
@@ -40,8 +30,7 @@ def test_built_sample_has_no_accessibility_finding(tmp_path, sample, template):
     assert [str(f) for f in findings if f.rule.startswith("A") or f.severity == "error"] == []
 
 
-@pytest.mark.parametrize("sample, template", [
-    pytest.param(s, t, id=f"{s.stem}-{t}") for s in SAMPLES for t in TEMPLATES])
+@pytest.mark.parametrize("sample, template", CASES)
 def test_built_sample_passes_check_on_the_command_line(tmp_path, sample, template):
     out = tmp_path / f"{sample.stem}.docx"
     runner.invoke(app, ["build", str(sample), "-o", str(out), "--template", template])
