@@ -85,8 +85,8 @@ def docxtpl_template() -> bytes:
     para("Reference: {{ briefing.reference }}")
     rows = [("Meeting", "Details"),
             ("Principal", "{{ meeting.principal.name }}, {{ meeting.principal.role }}"),
-            ("Meeting with", "{% for p in meeting.counterparts %}{{ p.name }}, {{ p.role }}"
-                             "{% if not loop.last %}; {% endif %}{% endfor %}"),
+            ("Meeting with", ("{% for p in meeting.counterparts %}{{ p.name }}, {{ p.role }}"
+                             "{% if not loop.last %}; {% endif %}{% endfor %}")),
             ("When", "{{ meeting.date or meeting.when }}"), ("Venue", "{{ meeting.venue }}"),
             ("Requested by", "{{ meeting.requested_by }}"), ("Purpose", "{{ meeting.purpose }}")]
     table = doc.add_table(rows=len(rows), cols=2)
@@ -148,8 +148,8 @@ def _loop(doc, head: str, body: list[tuple[str, str | None]]) -> None:
 def _comments(doc, items: str) -> None:
     _loop(doc, f"c in {items}", [
         ("{{ c.text }}", "List Bullet"),
-        ("{{ c.board }}, {{ c.meeting_date }}{% if c.item %}, {{ c.item }}{% endif %}"
-         "{% if c.member %}, {{ c.member }}{% endif %}", None)])
+        (("{{ c.board }}, {{ c.meeting_date }}{% if c.item %}, {{ c.item }}{% endif %}"
+         "{% if c.member %}, {{ c.member }}{% endif %}"), None)])
 
 
 def _case_studies(doc, items: str) -> None:
@@ -260,7 +260,7 @@ def scaling(runs: int) -> list[tuple[int, float]]:
     out = []
     for scale in (0.25, 0.5, 1.0):
         briefing = large_briefing(scale)
-        (seconds,) = interleaved([lambda: build_bytes(briefing, template)], runs)
+        (seconds,) = interleaved([lambda b=briefing: build_bytes(b, template)], runs)
         out.append((item_count(briefing), seconds))
     return out
 

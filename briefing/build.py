@@ -23,7 +23,7 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
                force: bool = False) -> Result[Path]:
     """Build the .docx for the briefing at `path`; return the path written and any warnings."""
     from briefing.compose import find_template
-    from briefing.fsutil import atomic_write_bytes, check_writable
+    from briefing.fsutil import atomic_write_bytes
     from briefing.load import load_briefing
 
     path = Path(path)
@@ -71,7 +71,7 @@ def document_info(briefing: Briefing, blocks, *, data_hash: str, data_json: str,
         status=info.status.value,
         marking="" if classification == "NONE" else classification.upper(),
         version=info.version,
-        created=dt.datetime.combine(info.prepared, dt.time(9, 0), tzinfo=dt.timezone.utc),
+        created=dt.datetime.combine(info.prepared, dt.time(9, 0), tzinfo=dt.UTC),
         track_revisions=info.status == Status.FOR_CLEARANCE,
         data_hash=data_hash,
         data_json=data_json,

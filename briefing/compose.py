@@ -59,6 +59,14 @@ class TemplateError(BriefingError):
     """A template that cannot be used: missing files, Jinja2 errors, bad layout lines."""
 
 
+def shown(path: str | Path) -> str:
+    """Return `path` for messages: relative to the working folder when inside it."""
+    try:
+        return os.fspath(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return os.fspath(path)
+
+
 @dataclass(frozen=True)
 class Run:
     """A piece of a paragraph's text; `source_id` is set when the text is a data field's."""
@@ -139,7 +147,7 @@ class _Render:
 class Ref:
     """A data value as a template sees it: renders as an opaque token, never as its text."""
 
-    __slots__ = ("sid", "text", "value", "verbatim", "_render")
+    __slots__ = ("_render", "sid", "text", "value", "verbatim")
 
     def __init__(self, render: _Render, sid: str, value: Any, text: str | None = None,
                  verbatim: bool = True) -> None:
@@ -162,7 +170,7 @@ class Ref:
 class Item:
     """A model as a template sees it: string fields become Refs at their source-id path."""
 
-    __slots__ = ("_model", "_sid", "_render", "_seen")
+    __slots__ = ("_model", "_render", "_seen", "_sid")
 
     def __init__(self, render: _Render, model: BaseModel, sid: str) -> None:
         self._render = render
@@ -189,7 +197,7 @@ class Item:
             raise KeyError(name) from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fields(model: type[BaseModel]) -> frozenset[str]:
     """Return the field names of a model class."""
     return frozenset(model.model_fields)
@@ -267,7 +275,7 @@ def template_context(briefing: Briefing, render: _Render) -> dict[str, Any]:
 # --- templates ------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _environment(folder: str):
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
@@ -320,13 +328,13 @@ def _load_template(folder: str, stamp: float) -> Template:
 
     path = Path(folder)
     if not (path / REFERENCE_FILE).is_file():
-        raise TemplateError(f"{path / REFERENCE_FILE}: template has no reference.docx")
+        raise TemplateError(f"{shown(path / REFERENCE_FILE)}: template has no reference.docx")
     if not (path / LAYOUT_FILE).is_file():
-        raise TemplateError(f"{path / LAYOUT_FILE}: template has no {LAYOUT_FILE}")
+        raise TemplateError(f"{shown(path / LAYOUT_FILE)}: template has no {LAYOUT_FILE}")
     try:
         layout = _environment(folder).get_template(LAYOUT_FILE)
     except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or str(path / LAYOUT_FILE)
+        where = shown(exc.filename or path / LAYOUT_FILE)
         raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     return Template(name=path.name, folder=path, layout=layout)
 
@@ -393,10 +401,10 @@ def _render_layout(template: Template, ctx: dict[str, Any]) -> str:
 def _template_frame(exc: BaseException, template: Template) -> str:
     """Return 'FILE:LINE' of the innermost template line in `exc`'s traceback."""
     folder = os.fspath(template.folder)
-    where = os.fspath(template.folder / LAYOUT_FILE)
+    where = shown(template.folder / LAYOUT_FILE)
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.startswith(folder):
-            where = f"{frame.filename}:{frame.lineno}"
+            where = f"{shown(frame.filename)}:{frame.lineno}"
     return where
 
 
@@ -418,7 +426,7 @@ class _LayoutParser:
         return self.blocks
 
     def _line(self, line: str, number: int) -> None:
-        head, colon, rest = line.partition(":")
+        head, _colon, rest = line.partition(":")
         kind = head.rstrip()
         if rest[:1] == " ":
             rest = rest[1:]
@@ -435,7 +443,7 @@ class _LayoutParser:
             self._row(kind, rest, number)
         else:
             raise TemplateError(
-                f"{self.template.folder / LAYOUT_FILE}: rendered line {number} "
+                f"{shown(self.template.folder / LAYOUT_FILE)}: rendered line {number} "
                 f"'{self._plain(line)[:60]}' does not start with a known kind "
                 f"({', '.join(sorted(PARAGRAPH_KINDS | TABLE_KINDS))}) and a colon")
 
@@ -444,7 +452,7 @@ class _LayoutParser:
             self.table = ("", [], 0)
         caption, rows, header_rows = self.table
         if kind == "header" and len(rows) > header_rows:
-            raise TemplateError(f"{self.template.folder / LAYOUT_FILE}: rendered line {number}: "
+            raise TemplateError(f"{shown(self.template.folder / LAYOUT_FILE)}: rendered line {number}: "
                                 "a header row must come before the table's other rows")
         cell_kind = "th" if kind == "header" else "td"
         rows.append(tuple(self._paragraph(cell_kind, cell.strip())

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.compose import Block, Paragraph, Table, Template, TemplateError
+from briefing.compose import Block, Paragraph, Table, Template, TemplateError, shown
 from briefing.ooxml import build_xml as bx
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap
@@ -33,7 +33,7 @@ class DocumentInfo:
     status: str = "draft"
     marking: str = ""
     version: int = 1
-    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     track_revisions: bool = False
     data_hash: str = ""
     data_json: str = ""
@@ -86,7 +86,7 @@ def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap
     settings = bx.settings_part(pkg, main)
     if settings:
         bx.set_track_revisions(pkg.xml(settings), info.track_revisions)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     core = bx.CoreProperties(
         title=info.title, subject=info.subject, creator=info.author, keywords=info.keywords,
         description=f"{info.status}, version {info.version}", category="Chairman's briefing",
@@ -109,7 +109,7 @@ def _reference_package(template: Template) -> Package:
     try:
         stamp = Path(path).stat().st_mtime
     except OSError:
-        raise TemplateError(f"{path}: template has no reference.docx") from None
+        raise TemplateError(f"{shown(path)}: template has no reference.docx") from None
     return Package(Path(path), dict(_reference_parts(path, stamp)))
 
 
@@ -117,10 +117,10 @@ def _check_reference(pkg: Package, main: str, template: Template) -> None:
     """Raise TemplateError when the reference lacks the styles or numbering blocks need."""
     missing = sorted({s for s, _ in bx.STYLES.values() if s} - bx.style_ids(pkg, main))
     if missing:
-        raise TemplateError(f"{template.reference}: reference.docx lacks the styles "
+        raise TemplateError(f"{shown(template.reference)}: reference.docx lacks the styles "
                             f"{', '.join(missing)} (see templates/make_reference.py)")
     nums = bx.numbering_ids(pkg, main)
     if not {bx.NUMBERED_NUM_ID, bx.BULLET_NUM_ID} <= nums:
-        raise TemplateError(f"{template.reference}: reference.docx lacks numbering "
+        raise TemplateError(f"{shown(template.reference)}: reference.docx lacks numbering "
                             f"definitions {bx.NUMBERED_NUM_ID} (numbered paragraphs) and "
                             f"{bx.BULLET_NUM_ID} (bullets)")

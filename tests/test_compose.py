@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def test_no_marking_line_when_classification_is_none(chairman):
 def test_headings_never_skip_a_level(chairman):
     levels = [b.level for b in compose(make(), chairman) if isinstance(b, Paragraph) and b.level]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
 def test_every_verbatim_data_paragraph_holds_its_field_exactly(chairman):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import zipfile
@@ -112,7 +113,7 @@ def test_only_real_heading_styles_and_no_skipped_levels(doc):
     levels = [int(doc.style(p)[-1]) for p in doc.paragraphs()
               if (doc.style(p) or "").startswith("Heading")]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
 def test_marking_first_body_line_and_in_every_header_and_footer(doc):

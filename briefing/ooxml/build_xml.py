@@ -99,8 +99,8 @@ class BodyWriter:
               header_rows: int) -> str:
         """Return a w:tbl: full width, header rows repeating on each page, no merged cells."""
         widths = column_widths(len(rows[0]), self.text_width)
-        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="BriefingTable"/>'
-               '<w:tblW w:w="5000" w:type="pct"/>']
+        out = [('<w:tbl><w:tblPr><w:tblStyle w:val="BriefingTable"/>'
+               '<w:tblW w:w="5000" w:type="pct"/>')]
         if caption:
             out.append(f'<w:tblCaption w:val="{_attr(caption)}"/>')
         out.append("</w:tblPr><w:tblGrid>")
@@ -250,15 +250,7 @@ def fill_marking(part: etree._Element, marking: str) -> int:
 
 
 # settings.xml children that come before w:trackRevisions (ECMA-376 17.15.1.78 CT_Settings).
-_BEFORE_TRACK = {qn(f"w:{n}") for n in (
-    "writeProtection view zoom removePersonalInformation removeDateAndTime "
-    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
-    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
-    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
-    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
-    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
-    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
-    "revisionView").split()}
+_BEFORE_TRACK = {qn(f"w:{n}") for n in ["writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime", "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText", "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges", "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge", "revisionView"]}
 
 
 def set_track_revisions(settings: etree._Element, on: bool) -> None:
@@ -331,7 +323,7 @@ def core_properties_xml(props: CoreProperties) -> bytes:
     for tag, when in (("created", props.created), ("modified", props.modified)):
         el = etree.SubElement(root, f"{{{DCTERMS}}}{tag}")
         el.set(f"{{{XSI}}}type", "dcterms:W3CDTF")
-        el.text = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        el.text = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
