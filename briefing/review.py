@@ -178,14 +178,14 @@ def _by_author(review: Review) -> list[str]:
 
 
 def _by_item(review: Review) -> list[str]:
-    """Return one line per briefing item: how many changes and comments, by whom."""
+    """Return one line per briefing item, in document order: how many changes and comments."""
     items: dict[str, Counter] = defaultdict(Counter)
     for r in review.revisions:
         items[r.item or OUTSIDE][r.author] += 1
     for c in review.comments:
         items[c.item or OUTSIDE][c.author] += 1
     lines = []
-    for item in sorted(items, key=lambda s: (s == OUTSIDE, s)):
+    for item in sorted(items, key=lambda s: s == OUTSIDE):  # document order, outside last
         who = ", ".join(f"{a} {n}" for a, n in sorted(items[item].items()))
         lines.append(f"  {item}: {sum(items[item].values())} ({who})")
     return lines

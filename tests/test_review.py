@@ -147,7 +147,7 @@ def test_review_json_lists_comments_with_anchor_thread_and_resolved_state(review
          "item": COMMENT_TEXT, "story": "document", "id": "1", "parent": 0, "replies": [],
          "resolved": False},
         {"author": BOB, "date": D2, "text": "Tone this down.", "anchor_text": "An unsourced line",
-         "item": "meeting/purpose", "story": "document", "id": "2", "parent": None,
+         "item": None, "story": "document", "id": "2", "parent": None,
          "replies": [], "resolved": True},
     ]
 
@@ -168,9 +168,9 @@ def test_review_command_prints_the_report_by_author_and_by_item(reviewed):
         "By briefing item",
         f"  {HEADLINE}: 2 ({ALICE} 1, {BOB} 1)",
         f"  {POINT}: 1 ({BOB} 1)",
-        "  meeting/purpose: 2 (" + f"{ALICE} 1, {BOB} 1)",
         f"  {COMMENT_TEXT}: 4 ({ALICE} 2, {BOB} 2)",
-        f"  (outside briefing items): 2 ({ALICE} 1, {BOB} 1)",
+        f"  meeting/purpose: 1 ({ALICE} 1)",
+        f"  (outside briefing items): 3 ({ALICE} 1, {BOB} 2)",
     ]
     assert f"  1. insert by {ALICE} {D1} in document \u00bb Key messages [{HEADLINE}]: " \
            "\"Councils\"" in lines
@@ -178,8 +178,7 @@ def test_review_command_prints_the_report_by_author_and_by_item(reviewed):
            "\"new\"" in lines
     assert f"  2. {BOB} {D2} (reply to 1) on \"Funding must follow the new duties\" " \
            f"[{COMMENT_TEXT}]: \"Yes, with the council.\"" in lines
-    assert f"  3. {BOB} {D2} (resolved) on \"An unsourced line\" [meeting/purpose]: " \
-           "\"Tone this down.\"" in lines
+    assert f"  3. {BOB} {D2} (resolved) on \"An unsourced line\": \"Tone this down.\"" in lines
 
 
 def test_review_json_command_prints_the_contract(reviewed):

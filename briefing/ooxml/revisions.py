@@ -94,6 +94,15 @@ class AnchorRecord:
 
 
 @dataclass
+class _ParagraphContext:
+    """Which of our bookmarks a paragraph holds, and whether it continues the one before."""
+
+    first: str | None  # the first source bookmark anywhere in the paragraph
+    continues: bool  # split off the previous paragraph: its own or the previous mark inserted
+    opened: str | None = None  # the last source bookmark opened so far in the paragraph
+
+
+@dataclass
 class _Walk:
     """The state of one walk through a part, in document order."""
 
@@ -104,7 +113,9 @@ class _Walk:
     anchors: dict[str, AnchorRecord] = field(default_factory=dict)
     open_comments: dict[str, list[str]] = field(default_factory=dict)
     open_bookmarks: list[tuple[str, str]] = field(default_factory=list)
-    last_bookmark: str | None = None
+    paragraphs: list[_ParagraphContext] = field(default_factory=list)
+    carry: str | None = None  # the item a paragraph split off the previous one belongs to
+    previous_mark_inserted: bool = False
     heading: str = ""
     enclosing: list[int] = field(default_factory=list)
     moves: dict[str, str] = field(default_factory=dict)  # "from"/"to" -> current range name
@@ -215,11 +226,35 @@ def _visit_paragraph(p: etree._Element, walk: _Walk) -> None:
     ppr = p.find(PPR)
     if ppr is not None and _is_heading(ppr, walk.heading_styles):
         walk.heading = _visible_text(p)
-    for child in p:
-        if isinstance(child.tag, str) and child is not ppr:
-            _visit(child, walk)
-    if ppr is None:
-        return
+    mark_inserted = p.find(f"{PPR}/{RPR}/{INS}") is not None
+    ctx = _ParagraphContext(first=_first_source_bookmark(p),
+                            continues=mark_inserted or walk.previous_mark_inserted)
+    walk.paragraphs.append(ctx)
+    try:
+        for child in p:
+            if isinstance(child.tag, str) and child is not ppr:
+                _visit(child, walk)
+        if ppr is not None:
+            _visit_paragraph_properties(ppr, p, walk)
+    finally:
+        walk.paragraphs.pop()
+    if ctx.first is not None:
+        walk.carry = ctx.opened or ctx.first
+    elif not ctx.continues:
+        walk.carry = None
+    walk.previous_mark_inserted = mark_inserted
+
+
+def _first_source_bookmark(el: etree._Element) -> str | None:
+    """Return the name of the first of our source bookmarks under `el`, or None."""
+    for start in el.iter(BOOKMARK_START):
+        if is_source_bookmark(start.get(NAME, "")):
+            return start.get(NAME)
+    return None
+
+
+def _visit_paragraph_properties(ppr: etree._Element, p: etree._Element, walk: _Walk) -> None:
+    """Record the revisions of a paragraph's mark and properties (they end the paragraph)."""
     mark_rpr = ppr.find(RPR)
     for child in ppr:
         if child is mark_rpr:
@@ -253,7 +288,8 @@ def _visit_row_properties(trpr: etree._Element, walk: _Walk) -> None:
     for child in trpr:
         if child.tag in ROW_CHANGES:
             cells = [_visible_text(tc) for tc in row.iter(TC)]
-            _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells))
+            _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells),
+                    bookmark=_first_source_bookmark(row))
         elif child.tag in PROPERTY_CHANGES:
             _record(walk, child, PROPERTY_CHANGES[child.tag], "")
 
@@ -292,14 +328,15 @@ def _is_heading(ppr: etree._Element, styles: frozenset[str]) -> bool:
     return outline is not None and outline.get(VAL, "9") < "9"
 
 
-def _record(walk: _Walk, el: etree._Element, kind: str, text: str) -> int:
+def _record(walk: _Walk, el: etree._Element, kind: str, text: str,
+            bookmark: str | None = None) -> int:
     """Append a record for revision element `el`; return its index."""
     move = None
     if kind.endswith("move-from"):
         move = walk.moves.get("from")
     elif kind.endswith("move-to"):
         move = walk.moves.get("to")
-    bookmark = walk.open_bookmarks[-1][1] if walk.open_bookmarks else walk.last_bookmark
+    bookmark = _current_bookmark(walk) or bookmark
     walk.records.append(RevisionRecord(
         kind=kind, author=el.get(AUTHOR) or "unknown", date=el.get(DATE) or None, text=text,
         part=walk.part, story=walk.story, heading=walk.heading, bookmark=bookmark,
@@ -312,7 +349,8 @@ def _bookmark_start(el: etree._Element, walk: _Walk) -> None:
     name = el.get(NAME, "")
     if is_source_bookmark(name):
         walk.open_bookmarks.append((el.get(ID, ""), name))
-        walk.last_bookmark = name
+        if walk.paragraphs:
+            walk.paragraphs[-1].opened = name
 
 
 def _bookmark_end(el: etree._Element, walk: _Walk) -> None:
@@ -343,8 +381,26 @@ def _comment_reference(el: etree._Element, walk: _Walk) -> None:
 
 
 def _anchor_here(walk: _Walk) -> AnchorRecord:
-    bookmark = walk.open_bookmarks[-1][1] if walk.open_bookmarks else walk.last_bookmark
-    return AnchorRecord(story=walk.story, heading=walk.heading, bookmark=bookmark)
+    return AnchorRecord(story=walk.story, heading=walk.heading, bookmark=_current_bookmark(walk))
+
+
+def _current_bookmark(walk: _Walk) -> str | None:
+    """Return the source bookmark (briefing item) that the walk is in now, or None.
+
+    The innermost open one; else, where editing moved text out of it (Word and
+    LibreOffice put a bookmark's start inside a deletion, or typed text after
+    its end), the paragraph's own; else, for a paragraph split off a sourced
+    one (a paragraph mark inserted), that paragraph's. Template wording (headings,
+    labels, table headers) belongs to no item.
+    """
+    if walk.open_bookmarks:
+        return walk.open_bookmarks[-1][1]
+    if not walk.paragraphs:
+        return None
+    ctx = walk.paragraphs[-1]
+    if ctx.opened or ctx.first:
+        return ctx.opened or ctx.first
+    return walk.carry if ctx.continues else None
 
 
 def _move_start(side: str):
