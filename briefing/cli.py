@@ -42,6 +42,17 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def _interrupted(since: int = 0) -> str:
+    """Return what to say on Ctrl-C: nothing was written, or which files already were
+    (those written after the first `since` of this process)."""
+    from briefing.fsutil import written
+
+    done = written()[since:]
+    if not done:
+        return "interrupted; nothing was written"
+    return "interrupted after writing " + ", ".join(str(p) for p in done)
+
+
 def _print_messages(messages: list[Message]) -> None:
     for m in messages:
         _err(str(m))
@@ -52,13 +63,16 @@ def user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from briefing.fsutil import written
+
+        before = len(written())
         try:
             return func(*args, **kwargs)
         except BriefingError as exc:
             _err(str(exc))
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
-            _err("interrupted; nothing was written")
+            _err(_interrupted(before))
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -250,5 +264,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        _err("interrupted; nothing was written")
+        _err(_interrupted())
         sys.exit(130)

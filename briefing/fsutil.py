@@ -14,6 +14,14 @@ from typing import IO
 from briefing.errors import OutputExists, WriteFailed
 
 
+_written: list[Path] = []
+
+
+def written() -> list[Path]:
+    """Return the files this process has replaced so far (for an honest message on Ctrl-C)."""
+    return list(_written)
+
+
 def check_writable(path: Path, *, force: bool) -> None:
     """Raise OutputExists when `path` exists and `force` is not set."""
     if path.exists() and not force:
@@ -43,6 +51,7 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _written.append(path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
