@@ -153,28 +153,43 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     smap = read_source_map(pkg)
     messages: list[Message] = []
     base = base_data(smap, loaded, docx, into, messages)
-    fresh = fresh_paragraphs(base, smap, messages)
-    found = compare(fresh, read_paragraphs(pkg), base, str(docx))
-    messages.extend(found.warnings)
-    comments = comment_authors(pkg)
-    if comments:
-        messages.append(Message("info", f"{docx}: {_plural(len(comments), 'comment')} left in "
-                                        "the document; absorb carries wording, not comments"))
+    found = compare(fresh_paragraphs(base, smap, messages, docx), read_paragraphs(pkg), base,
+                    str(docx))
+    messages.extend(found.warnings + comments_note(pkg, docx))
     ours = json.loads(loaded.canonical_json)
     edits = merge(found.changes, base, ours, docx, into, smap)
     entries = clearance_entries(pkg, smap, ours, role, today or dt.date.today(),
                                 messages) if record else []
-    text = new_text = into.read_text(encoding="utf-8")
-    if edits or entries:
-        editor = YamlText.parse(text)
-        apply_edits(editor, edits, into)
-        editor.append_to_list("clearance", entries)
-        new_text = editor.result()
-    if new_text != text:
-        check_valid(new_text, into)
-        if not dry_run:
-            atomic_write_text(into, new_text)
-    return Result(summary(edits, entries, docx, into, dry_run, new_text != text), messages)
+    changed = update_yaml(into, edits, entries, dry_run=dry_run)
+    return Result(summary(edits, entries, docx, into, dry_run, changed), messages)
+
+
+def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], *,
+                dry_run: bool) -> bool:
+    """Splice the edits and entries into the YAML, validate, write atomically; return if changed.
+
+    With `dry_run` everything is checked and nothing is written.
+    """
+    if not edits and not entries:
+        return False
+    text = into.read_text(encoding="utf-8")
+    editor = YamlText.parse(text)
+    apply_edits(editor, edits, into)
+    editor.append_to_list("clearance", entries)
+    new_text = editor.result()
+    if new_text == text:
+        return False
+    check_valid(new_text, into)
+    if not dry_run:
+        atomic_write_text(into, new_text)
+    return True
+
+
+def comments_note(pkg: Package, docx: Path) -> list[Message]:
+    """Return a note when comments are left in the document (absorb does not carry them)."""
+    n = len(comment_authors(pkg))
+    return [Message("info", f"{docx}: {_plural(n, 'comment')} left in the document; absorb "
+                            "carries wording, not comments")] if n else []
 
 
 def refuse_pending(pkg: Package, docx: Path) -> None:
@@ -214,13 +229,20 @@ def base_data(smap: SourceMap | None, loaded, docx: Path, into: Path,
 # --- the fresh build --------------------------------------------------------------------
 
 
-def fresh_paragraphs(base: dict, smap: SourceMap | None,
-                     messages: list[Message]) -> list[FreshParagraph]:
+def fresh_paragraphs(base: dict, smap: SourceMap | None, messages: list[Message],
+                     docx: Path | None = None) -> list[FreshParagraph]:
     """Return the paragraphs of the document built again from `base`, with their field paths."""
+    from pydantic import ValidationError
+
     from briefing.build import build_bytes
     from briefing.model import Briefing
 
-    briefing = Briefing.model_validate(base)
+    try:
+        briefing = Briefing.model_validate(base)
+    except ValidationError as exc:
+        raise BriefingError(f"{docx}: the data recorded in the document is not a valid briefing "
+                            f"for this version of briefing ({exc.error_count()} problems); "
+                            "build the document again from the YAML") from None
     template = _template(smap, messages)
     data = build_bytes(briefing, template, data_json="")
     fd, tmp = tempfile.mkstemp(suffix=".docx")

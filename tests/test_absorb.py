@@ -16,7 +16,7 @@ from briefing.build import build_file
 from briefing.cli import app
 from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
-from briefing.ooxml.sourcemap import record_reviewers
+from briefing.ooxml.sourcemap import SourceMap, record_reviewers
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"
@@ -426,3 +426,24 @@ def test_comment_authors_are_reviewers_and_comments_are_not_carried(built, tmp_p
     assert result.stdout.splitlines()[1].startswith(
         "  clearance: Cllr Sue Green (Lead member, version 2, ")
     assert result.stdout.splitlines()[1].endswith(", cleared)")
+
+
+def test_document_whose_recorded_data_is_not_a_briefing_is_refused(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    pkg = Package.open(draft)
+    name = next(n for n in pkg.parts if n.startswith("customXml/item") and b"briefing" in
+                pkg.parts[n][:300])
+    smap = SourceMap.from_xml(pkg.parts[name])
+    smap.data_json = '{"briefing": {"title": "x"}}'
+    pkg.set_bytes(name, smap.to_xml())
+    odd = tmp_path / "odd.docx"
+    pkg.save(odd)
+
+    result = invoke("absorb", str(odd), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{odd}: the data recorded in the document is not a valid "
+                                    "briefing for this version of briefing (")
+    assert result.stderr.endswith("problems); build the document again from the YAML\n")
+    assert yaml.read_bytes() == before
