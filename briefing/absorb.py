@@ -40,6 +40,7 @@ from briefing.ooxml.doctext import (
     Segment,
     comment_authors,
     pending_changes,
+    people,
     read_paragraphs,
 )
 from briefing.ooxml.package import Package
@@ -610,7 +611,10 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
                       today: dt.date, messages: list[Message]) -> list[dict[str, Any]]:
     """Return one new clearance entry per reviewer of the document (none already recorded)."""
     reviewers = dict(smap.reviewers) if smap is not None else {}
-    for name in comment_authors(pkg):
+    commenters = comment_authors(pkg)
+    if not reviewers:  # changes accepted in Word itself: its list of people still names them
+        reviewers = {name: 0 if name in commenters else 1 for name in people(pkg)}
+    for name in commenters:
         reviewers.setdefault(name, 0)
     for name in [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]:
         count = reviewers.pop(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -447,3 +448,36 @@ def test_document_whose_recorded_data_is_not_a_briefing_is_refused(built, tmp_pa
                                     "briefing for this version of briefing (")
     assert result.stderr.endswith("problems); build the document again from the YAML\n")
     assert yaml.read_bytes() == before
+
+
+def with_people(src: Path, dest: Path, names: list[str]) -> Path:
+    """Save `src` as `dest` with a word/people.xml naming `names`, as Word writes it."""
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    persons = "".join(f'<w15:person w15:author="{n}"><w15:presenceInfo w15:providerId="None" '
+                      f'w15:userId="{n}"/></w15:person>' for n in names)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdPeople" Type="http://schemas.microsoft.com/office/'
+                    b'2011/relationships/people" Target="people.xml"/></Relationships>'))
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/word/people.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.wordprocessingml.people+xml"/></Types>'))
+            zout.writestr(item, data)
+        zout.writestr("word/people.xml", f'<?xml version="1.0" encoding="UTF-8" '
+                      f'standalone="yes"?><w15:people xmlns:w15="{w15}">{persons}</w15:people>')
+    return dest
+
+
+def test_changes_accepted_in_word_still_name_their_authors(built, tmp_path):
+    yaml, draft = built
+    edited = edit_docx(draft, tmp_path / "edited.docx", member_edits)
+    cleared = with_people(edited, tmp_path / "cleared.docx", ["Cllr Ann Baker"])
+
+    result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
+
+    assert result.value.splitlines()[-1] == (
+        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)")

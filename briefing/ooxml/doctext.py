@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from briefing.ooxml.ns import qn
+from briefing.ooxml.ns import W15, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import is_source_bookmark
 
@@ -217,4 +217,23 @@ def comment_authors(pkg: Package) -> list[str]:
         if part.endswith("comments.xml"):
             out.extend((el.get(qn("w:author")) or "").strip()
                        for el in pkg.xml(part).iter(qn("w:comment")))
+    return out
+
+
+def people(pkg: Package) -> list[str]:
+    """Return the people Word lists as authors of the document's changes and comments.
+
+    Word keeps `word/people.xml` (w15:person, [MS-DOCX] 2.6.8) after changes
+    are accepted in Word itself, so it still names who edited the document.
+    """
+    main = pkg.main_part or "word/document.xml"
+    name = next((r.target for r in pkg.rels(main)
+                 if r.type.endswith("/people") and r.target in pkg.parts), None)
+    if name is None:
+        return []
+    out: list[str] = []
+    for el in pkg.xml(name).iter(f"{{{W15}}}person"):
+        author = (el.get(f"{{{W15}}}author") or "").strip()
+        if author and author not in out:
+            out.append(author)
     return out
