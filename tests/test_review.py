@@ -367,3 +367,21 @@ def test_mc_fallback_copies_are_not_reported_twice(tmp_path):
     out = tmp_path / "box-accepted.docx"
     resolve_file(path, out)
     assert b"w:ins " not in Package.open(out).parts["word/document.xml"]
+
+
+def test_the_console_entry_runs_review_the_same_way_typer_does(reviewed, tmp_path):
+    import subprocess
+    import sys
+
+    for args in (["review", "--json", str(reviewed)], ["review", str(reviewed), "--json"],
+                 ["review", str(reviewed)]):
+        direct = subprocess.run([sys.executable, "-m", "briefing", *args],
+                                capture_output=True, text=True, check=False)
+        typer_run = runner.invoke(app, args)
+        assert (direct.returncode, direct.stdout, direct.stderr) == (
+            typer_run.exit_code, typer_run.stdout, typer_run.stderr)
+    missing = tmp_path / "missing.docx"
+    direct = subprocess.run([sys.executable, "-m", "briefing", "review", str(missing)],
+                            capture_output=True, text=True, check=False)
+    assert (direct.returncode, direct.stdout, direct.stderr) == (
+        1, "", f"{missing}: no such file\n")
