@@ -17,7 +17,6 @@ import copy
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from lxml import etree
@@ -56,16 +55,15 @@ _ZERO_TAGS = frozenset(qn(f"w:{t}") for t in (
 _TRPR_TAIL = frozenset(qn(f"w:{t}") for t in ("ins", "del", "trPrChange"))
 
 
-@dataclass(eq=False)
 class Block:
     """One block of a container (paragraph, table, row or other) with its alignment key."""
 
-    el: etree._Element
-    kind: str
-    key: tuple
-    sid: str | None = None
-    text: str = ""
-    _words: list[str] | None = field(default=None, repr=False)
+    __slots__ = ("_words", "el", "key", "kind", "sid", "text")
+
+    def __init__(self, el: etree._Element, kind: str, key: tuple, sid: str | None = None,
+                 text: str = "") -> None:
+        self.el, self.kind, self.key, self.sid, self.text = el, kind, key, sid, text
+        self._words: list[str] | None = None
 
     @property
     def words(self) -> list[str]:
@@ -75,12 +73,13 @@ class Block:
         return self._words
 
 
-@dataclass
 class Op:
     """One step of an alignment: OLD blocks replaced by NEW blocks (either may be empty)."""
 
-    olds: list[Block]
-    news: list[Block]
+    __slots__ = ("news", "olds")
+
+    def __init__(self, olds: list[Block], news: list[Block]) -> None:
+        self.olds, self.news = olds, news
 
 
 # --- blocks ------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 
 from lxml import etree
 
@@ -64,16 +63,21 @@ _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-@dataclass(slots=True)
 class Atom:
-    """One unit of paragraph content; see the module docstring for the kinds."""
+    """One unit of paragraph content; see the module docstring for the kinds.
 
-    kind: int
-    el: etree._Element          # w:t, the run item, the opaque/zero element, or the w:p (MARK)
-    run: etree._Element | None  # the owning w:r for TEXT and ITEM
-    chain: tuple                # run containers from the paragraph down to the run
-    pos: int = 0                # start in character space
-    text: str = ""              # TEXT: the characters; others: a comparison key
+    `el` is the w:t, the run item, the opaque or zero-width element, or the
+    w:p (MARK); `run` the owning w:r (TEXT and ITEM); `chain` the run
+    containers from the paragraph down; `pos` the start in character space;
+    `text` the characters (TEXT) or a comparison key (others).
+    """
+
+    __slots__ = ("chain", "el", "kind", "pos", "run", "text")
+
+    def __init__(self, kind: int, el: etree._Element, run: etree._Element | None,
+                 chain: tuple, pos: int = 0, text: str = "") -> None:
+        self.kind, self.el, self.run, self.chain, self.pos, self.text = (
+            kind, el, run, chain, pos, text)
 
     @property
     def length(self) -> int:
@@ -236,16 +240,20 @@ def element_key(el: etree._Element) -> tuple:
 # --- pieces and the builder --------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Piece:
-    """A slice [start, end) of an atom's text, with its revision state and OLD formatting."""
+    """A slice [start, end) of an atom's text, with its revision state.
 
-    state: str
-    atom: Atom
-    start: int = 0
-    end: int = 0
-    old_run: etree._Element | None = None   # SAME text whose formatting changed: OLD's run
-    old_mark: etree._Element | None = None  # SAME mark: the OLD paragraph it matches
+    `old_run` is OLD's run for SAME text whose formatting changed; `old_mark`
+    the OLD paragraph a SAME paragraph mark matches.
+    """
+
+    __slots__ = ("atom", "end", "old_mark", "old_run", "start", "state")
+
+    def __init__(self, state: str, atom: Atom, start: int = 0, end: int = 0,
+                 old_run: etree._Element | None = None,
+                 old_mark: etree._Element | None = None) -> None:
+        self.state, self.atom, self.start, self.end = state, atom, start, end
+        self.old_run, self.old_mark = old_run, old_mark
 
 
 class Builder:
