@@ -157,10 +157,30 @@ def text_of(el: etree._Element) -> str:
     for node in el.iter(*TEXT_NODES, FALLBACK):
         if node.tag == FALLBACK:
             continue
-        if _under_fallback(node, el):
+        if _under(node, el, (FALLBACK,)):
             continue
         out.append(_char(node))
     return "".join(out)
+
+
+def current_text(el: etree._Element) -> str:
+    """Return the text under `el` as it now reads: insertions in, deletions and moved-away text out."""
+    out = []
+    for node in el.iter(*TEXT_NODES):
+        if node.tag == DEL_TEXT or _under(node, el, (DEL, MOVE_FROM, FALLBACK)):
+            continue
+        out.append(_char(node))
+    return "".join(out)
+
+
+def _under(node: etree._Element, stop: etree._Element, tags: tuple[str, ...]) -> bool:
+    """Return True when an ancestor of `node` below `stop` has one of `tags`."""
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _char(node: etree._Element) -> str:
@@ -177,16 +197,6 @@ def _char(node: etree._Element) -> str:
 
 
 _SPECIAL = {TAB: "\t", BR: "\n", CR: "\n", SOFT_HYPHEN: "\u00ad", NB_HYPHEN: "\u2011"}
-
-
-def _under_fallback(node: etree._Element, stop: etree._Element) -> bool:
-    """Return True when `node` sits in an mc:Fallback below `stop`."""
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag == FALLBACK:
-            return True
-        parent = parent.getparent()
-    return False
 
 
 def _visit_children(el: etree._Element, walk: _Walk) -> None:
@@ -225,7 +235,7 @@ def _visit_paragraph(p: etree._Element, walk: _Walk) -> None:
     """Walk a paragraph: content first, then its mark's revisions (the mark ends it)."""
     ppr = p.find(PPR)
     if ppr is not None and _is_heading(ppr, walk.heading_styles):
-        walk.heading = _visible_text(p)
+        walk.heading = current_text(p)
     mark_inserted = p.find(f"{PPR}/{RPR}/{INS}") is not None
     ctx = _ParagraphContext(first=_first_source_bookmark(p),
                             continues=mark_inserted or walk.previous_mark_inserted)
