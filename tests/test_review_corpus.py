@@ -231,9 +231,7 @@ def lo_wrong_on_reject_comment042(lo, path: Path, ours: list[str], theirs: list[
     Five of its six body paragraph marks are tracked insertions. ECMA-376
     Part 1, 17.13.5.16: rejecting an inserted paragraph mark joins the
     paragraph with the next, so the six become 6 - 5 = 1 paragraph. LibreOffice
-    leaves an extra empty one (its last paragraph's inserted footnote and
-    endnote anchors keep the join from happening). Check the rule, and that the
-    text is LibreOffice's.
+    leaves an extra empty one. Check the rule, and that the text is LibreOffice's.
     """
     before = lo.paragraphs(path)
     assert len(ours) == len(before) - inserted_body_marks(path) == 1
