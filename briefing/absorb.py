@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import json
 import os
 import re
@@ -563,21 +564,35 @@ def merge(changes: list[Change], base: dict, ours: dict, docx: Path, into: Path,
 
 
 def _merge_items(change: Change, mine: Any) -> list | None:
-    """Return the item-by-item merge of a list both sides edited in place, or None."""
+    """Return the three-way merge of a list both sides changed, or None when they collide."""
     base, new = change.base, change.new
     if not (isinstance(base, list) and isinstance(mine, list) and isinstance(new, list)):
         return None
-    if not len(base) == len(mine) == len(new):
-        return None
-    out = []
-    for b, o, t in zip(base, mine, new):
-        if o == b or o == t:
-            out.append(t)
-        elif t == b:
-            out.append(o)
-        else:
+    return merge_lists(base, mine, new)
+
+
+def merge_lists(base: list, ours: list, theirs: list) -> list | None:
+    """Return `base` with both sides' changes, or None when they touch the same items.
+
+    Each side's changes are hunks over base positions (from difflib); hunks
+    that overlap, or insert at the same place, collide unless they are equal.
+    """
+    hunks = sorted({*_hunks(base, ours), *_hunks(base, theirs)})
+    for (a1, a2, _), (b1, b2, _) in itertools.pairwise(hunks):
+        if b1 < a2 or (a1 == a2 == b1 == b2) or (a1 == b1 and a2 == b2):
             return None
-    return out
+    out, at = [], 0
+    for i1, i2, items in hunks:
+        out.extend(base[at:i1])
+        out.extend(items)
+        at = i2
+    return out + base[at:]
+
+
+def _hunks(base: list, side: list) -> list[tuple[int, int, tuple]]:
+    sm = difflib.SequenceMatcher(None, base, side, autojunk=False)
+    return [(i1, i2, tuple(side[j1:j2])) for op, i1, i2, j1, j2 in sm.get_opcodes()
+            if op != "equal"]
 
 
 # --- writing ----------------------------------------------------------------------------

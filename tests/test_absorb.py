@@ -12,7 +12,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from briefing.absorb import absorb_file
+from briefing.absorb import absorb_file, merge_lists
 from briefing.build import build_file
 from briefing.cli import app
 from briefing.ooxml.doctext import read_paragraphs
@@ -481,3 +481,37 @@ def test_changes_accepted_in_word_still_name_their_authors(built, tmp_path):
 
     assert result.value.splitlines()[-1] == (
         "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)")
+
+
+@pytest.mark.parametrize(("ours", "theirs", "merged"), [
+    (["a", "B", "c", "d"], ["a", "b", "C", "d"], ["a", "B", "C", "d"]),
+    (["b", "c", "d"], ["a", "b", "C", "d"], ["b", "C", "d"]),
+    (["a", "b", "x", "c", "d"], ["a", "b", "c", "d", "y"], ["a", "b", "x", "c", "d", "y"]),
+    (["a", "x", "b", "c", "d"], ["a", "x", "b", "c", "d"], ["a", "x", "b", "c", "d"]),
+    (["a", "b", "c"], ["a", "b", "c", "d", "e"], ["a", "b", "c", "e"]),
+    (["a", "B", "c", "d"], ["a", "b2", "c", "d"], None),
+    (["a", "x", "b", "c", "d"], ["a", "y", "b", "c", "d"], None),
+    (["a", "c", "d"], ["a", "B", "c", "d"], None),
+], ids=["both-edit", "delete-and-edit", "two-inserts", "same-change", "delete-and-append",
+        "same-item", "same-place", "edit-deleted"])
+def test_lists_changed_on_both_sides_merge_item_by_item(ours, theirs, merged):
+    assert merge_lists(["a", "b", "c", "d"], ours, theirs) == merged
+
+
+def test_officer_adds_a_point_while_a_member_rewords_another(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, POINT_1).runs[0], "text", "Shorter point."))
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        f"      - {POINT_2}\n", f"      - {POINT_2}\n      - An officer's new point.\n"),
+        encoding="utf-8")
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
+        "and where the gaps in local provisi…' -> 'Shorter point.'")
+    assert ("      - Shorter point.\n"
+            f"      - {POINT_2}\n"
+            "      - An officer's new point.\n") in yaml.read_text(encoding="utf-8")
