@@ -283,9 +283,7 @@ def _wanted(record: RevisionRecord, authors, items, smap) -> bool:
     """Return True when a revision passes the --author and --item filters."""
     if authors and record.author not in authors:
         return False
-    if items and not any(item_matches(_item(record.bookmark, smap), w) for w in items):
-        return False
-    return True
+    return not items or any(item_matches(_item(record.bookmark, smap), w) for w in items)
 
 
 def _filter_messages(path, records, chosen, authors, items) -> list[Message]:

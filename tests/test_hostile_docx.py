@@ -67,11 +67,11 @@ def zip_bomb(tmp: Path) -> Path:
         path.write_bytes(_BOMB["bytes"])
         return path
     write_docx(path, [para("Looks innocent.")])
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("word/media/image1.png", "w", force_zip64=True) as fh:
-            chunk = bytes(1 << 20)
-            for _ in range(300):
-                fh.write(chunk)
+    with (zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf,
+          zf.open("word/media/image1.png", "w", force_zip64=True) as fh):
+        chunk = bytes(1 << 20)
+        for _ in range(300):
+            fh.write(chunk)
     _BOMB["bytes"] = path.read_bytes()
     return path
 
@@ -119,21 +119,21 @@ def utf16_doctype(tmp: Path) -> Path:
 CASES = {
     "not-a-zip": (not_a_zip, "{path}: not a Word document (.docx files are zip packages)"),
     "zip-not-word": (zip_not_word, "{path}: not a Word document (no [Content_Types].xml)"),
-    "spreadsheet": (spreadsheet, "{path}: not a Word document (main part is application/"
-                                 "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml)"),
-    "encrypted": (encrypted, "{path}: password-protected (encrypted) or old binary Word file; "
+    "spreadsheet": (spreadsheet, ("{path}: not a Word document (main part is application/"
+                                 "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml)")),
+    "encrypted": (encrypted, ("{path}: password-protected (encrypted) or old binary Word file; "
                              "remove the password in Word (File > Info > Protect Document) "
-                             "or save as .docx"),
-    "zip-bomb": (zip_bomb, "{path}: part word/media/image1.png inflates to 314,572,800 bytes "
-                           "(ratio 1029:1); refused as a zip bomb"),
-    "forged-sizes": (forged_sizes, "{path}: damaged zip package (Bad CRC-32 for file "
-                                   "'word/media/image1.png')"),
-    "billion-laughs": (billion_laughs, "{path}:word/document.xml: contains a DOCTYPE or entity "
-                                       "declaration; refused for safety"),
-    "external-entity": (external_entity, "{path}:word/document.xml: contains a DOCTYPE or "
-                                         "entity declaration; refused for safety"),
-    "utf16-doctype": (utf16_doctype, "{path}:word/document.xml: contains a DOCTYPE or entity "
-                                     "declaration; refused for safety"),
+                             "or save as .docx")),
+    "zip-bomb": (zip_bomb, ("{path}: part word/media/image1.png inflates to 314,572,800 bytes "
+                           "(ratio 1029:1); refused as a zip bomb")),
+    "forged-sizes": (forged_sizes, ("{path}: damaged zip package (Bad CRC-32 for file "
+                                   "'word/media/image1.png')")),
+    "billion-laughs": (billion_laughs, ("{path}:word/document.xml: contains a DOCTYPE or entity "
+                                       "declaration; refused for safety")),
+    "external-entity": (external_entity, ("{path}:word/document.xml: contains a DOCTYPE or "
+                                         "entity declaration; refused for safety")),
+    "utf16-doctype": (utf16_doctype, ("{path}:word/document.xml: contains a DOCTYPE or entity "
+                                     "declaration; refused for safety")),
 }
 
 

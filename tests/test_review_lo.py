@@ -86,7 +86,7 @@ def test_accepting_one_member_leaves_the_other_members_changes(edited, tmp_path)
 
 
 def test_rejecting_one_item_leaves_the_others(edited, tmp_path, lo):
-    built, reviewed = edited
+    _, reviewed = edited
     out = tmp_path / "partnership-rejected.docx"
     resolve_file(reviewed, out, accept=False, items=["partnership-not-centralism"])
     assert members_changes(out) == [e for e in EXPECTED if not e[3].startswith(PARTNER)]

@@ -31,9 +31,26 @@ from lxml import etree
 
 from briefing.ooxml.ns import qn
 from briefing.ooxml.revisions import (
-    CONTENT_CHANGES, DEL, DEL_TEXT, INS, MOVE_FROM, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO,
-    MOVE_TO_END, MOVE_TO_START, NUMPR, P, PPR, RANGE_MARKERS, REVISION_TAGS, RPR, TBL, TC, TR,
+    CONTENT_CHANGES,
+    DEL,
+    DEL_TEXT,
+    INS,
+    MOVE_FROM,
+    MOVE_FROM_END,
+    MOVE_FROM_START,
+    MOVE_TO,
+    MOVE_TO_END,
+    MOVE_TO_START,
+    NUMPR,
+    PPR,
+    RANGE_MARKERS,
+    REVISION_TAGS,
+    RPR,
+    TBL,
+    TC,
+    TR,
     TRPR,
+    P,
 )
 
 MAX_PASSES = 20
