@@ -247,3 +247,14 @@ def test_resolving_twice_changes_nothing_more():
     assert resolve_part(doc, accept=True) == 3
     assert resolve_part(doc, accept=True) == 0
     assert paragraph_texts(doc) == ["bc"]
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_bookmarks_and_comment_ranges_inside_removed_content_survive(accept):
+    removed = w.del_ if accept else w.ins
+    doc = body_of(para(removed(w.bookmarkStart(id="1", name="_Brf0123456789abcdef0123"),
+                               w.commentRangeStart(id="7"), run("gone"), author="Ann"),
+                       "kept", w.bookmarkEnd(id="1"), w.commentRangeEnd(id="7")))
+    assert resolved(doc, accept=accept) == ["kept"]
+    kids = [c.tag.split("}")[1] for c in doc[0][0]]
+    assert kids == ["bookmarkStart", "commentRangeStart", "r", "bookmarkEnd", "commentRangeEnd"]

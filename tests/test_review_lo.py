@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from briefing.build import build_file
 from briefing.cli import app
+from briefing.ooxml.package import Package
 from briefing.review import read_review, resolve_file
 from tests.conftest import ROOT
 
@@ -93,6 +94,17 @@ def test_rejecting_one_item_leaves_the_others(edited, tmp_path, lo):
     texts = lo.paragraphs(out)
     assert any(t.startswith("Civil servants say") for t in texts)
     assert "A single, centrally let contract for each region cuts across both." in texts
+
+
+def test_our_source_bookmarks_survive_accepting_and_rejecting(edited, tmp_path):
+    built, reviewed = edited
+    ids = {r.item for r in read_review(reviewed).revisions if r.author in (ALICE, BOB)}
+    for accept in (True, False):
+        out = tmp_path / f"{accept}.docx"
+        resolve_file(reviewed, out, accept=accept)
+        names = Package.open(out).parts["word/document.xml"].count(b'w:name="_Brf')
+        assert names == Package.open(built).parts["word/document.xml"].count(b'w:name="_Brf')
+    assert len(ids) == 4
 
 
 def test_accept_all_and_reject_all_agree_with_libreoffice_on_our_document(edited, lo, tmp_path):

@@ -65,6 +65,9 @@ _BETWEEN = {qn(f"w:{t}") for t in (
     "permEnd", "proofErr", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
     "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
     "customXmlDelRangeStart", "customXmlDelRangeEnd")}
+_KEPT_MARKERS = tuple(qn(f"w:{t}") for t in (
+    "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
+    "permEnd"))
 _RANGE_END_OF = {MOVE_FROM_END: MOVE_FROM_START, MOVE_TO_END: MOVE_TO_START}
 
 
@@ -118,7 +121,7 @@ def _resolve_one(el: etree._Element, accept: bool) -> None:
         if keep:
             _unwrap(el, deleted=(tag == DEL))
         else:
-            _remove(el)
+            _remove_content(el)
     elif tag in _CELL_MARKS:
         _resolve_cell(el, accept)
     elif accept or tag == qn("w:numberingChange"):
@@ -237,6 +240,19 @@ def _unwrap(el: etree._Element, *, deleted: bool) -> None:
     at = parent.index(el)
     for offset, child in enumerate(list(el)):
         parent.insert(at + offset, child)
+    parent.remove(el)
+
+
+def _remove_content(el: etree._Element) -> None:
+    """Remove revised content but keep the bookmarks and comment ranges that sat in it.
+
+    Editors put a bookmark's start inside a deletion (LibreOffice does, with our
+    source-id bookmarks); the bookmark is not content and survives, as in Word.
+    """
+    parent = el.getparent()
+    at = parent.index(el)
+    for offset, marker in enumerate([m for m in el.iter(*_KEPT_MARKERS)]):
+        parent.insert(at + offset, marker)
     parent.remove(el)
 
 
