@@ -343,8 +343,9 @@ def _foldable(a: Op, b: Op) -> bool:
         return False
     single = b if a_pair else a
     pair = a if a_pair else b
-    return pair.news and pair.olds and not (single.olds and single.news) and (
-        not (len(pair.olds) > 1 and single.news) and not (len(pair.news) > 1 and single.olds))
+    if len(pair.olds) == len(pair.news) == 1 and pair.olds[0].key == pair.news[0].key:
+        return False  # the same text on both sides: nothing was split off or merged in
+    return not (len(pair.olds) > 1 and single.news) and not (len(pair.news) > 1 and single.olds)
 
 
 def _score(op: Op) -> float:

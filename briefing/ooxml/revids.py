@@ -29,6 +29,7 @@ REVISION_TAGS = frozenset(qn(f"w:{t}") for t in (
 ))
 _COMMENT = qn("w:comment")
 _COMMENT_REF = qn("w:commentReference")
+_ALL_IDS = etree.XPath("//@w:id", namespaces={"w": W})
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 
 
@@ -59,9 +60,8 @@ def max_used_id(pkg: Package) -> int:
     """Return the largest integer `w:id` used anywhere in the package's story parts."""
     top = 0
     for part in pkg.story_parts():
-        for el in pkg.xml(part).iter():
-            value = el.get(W_ID) if isinstance(el.tag, str) else None
-            if value is not None and value.lstrip("-").isdigit():
+        for value in _ALL_IDS(pkg.xml(part)):
+            if value.isdigit():
                 top = max(top, int(value))
     return top
 
