@@ -631,6 +631,10 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
         reviewers = {name: 0 if name in commenters else 1 for name in people(pkg)}
     for name in commenters:
         reviewers.setdefault(name, 0)
+    for name in smap.redliners if smap is not None else []:
+        if reviewers.pop(name, 0):
+            messages.append(Message("info", f"changes by '{name}' were the redline against the "
+                                            "previous draft; not recorded as a reviewer"))
     for name in [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]:
         count = reviewers.pop(name)
         if count:

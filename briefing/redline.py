@@ -23,7 +23,7 @@ from briefing.ooxml.inline import Builder
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package, _read_members
 from briefing.ooxml.revids import Stamper, census, max_used_id
-from briefing.ooxml.sourcemap import read_source_map
+from briefing.ooxml.sourcemap import read_source_map, record_redliner
 from briefing.results import Message, Result
 
 DEFAULT_AUTHOR = "briefing"
@@ -72,6 +72,7 @@ def redline_result(old_path: str | Path, new_docx: bytes | str | Path, *,
     refuse_pending(new)
     stamper = Stamper(author or default_author(), revision_date(date), max_used_id(new) + 1)
     messages = _redline_packages(old, new, stamper)
+    record_redliner(new, stamper.author)  # absorb must not take it for a member's review
     new.check_sound()  # a damaged NEW must not be passed on as a damaged output
     return Result(new.to_bytes(), messages)
 

@@ -515,3 +515,19 @@ def test_officer_adds_a_point_while_a_member_rewords_another(built, tmp_path):
     assert ("      - Shorter point.\n"
             f"      - {POINT_2}\n"
             "      - An officer's new point.\n") in yaml.read_text(encoding="utf-8")
+
+
+def test_the_redline_author_is_not_taken_for_a_reviewer(built, tmp_path):
+    yaml, draft = built
+    text = yaml.read_text(encoding="utf-8")
+    yaml.write_text(text.replace(POINT_1, "They know the providers."), encoding="utf-8")
+    redlined, cleared = tmp_path / "v3.docx", tmp_path / "v3-cleared.docx"
+    build_file(yaml, out=redlined, since=draft, author="Policy officer")
+    invoke("accept", str(redlined), "-o", str(cleared))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
+    assert ("info: changes by 'Policy officer' were the redline against the previous draft; "
+            "not recorded as a reviewer") in result.stderr

@@ -57,6 +57,9 @@ class SourceMap:
     # accept/reject` record them (the cleared document no longer holds the revisions) so
     # that absorb can write one clearance entry per reviewer.
     reviewers: dict[str, int] = field(default_factory=dict)
+    # Authors of the redline a draft was built with (`build --since`): their tracked
+    # changes show what changed since the last draft; they are not a member's review.
+    redliners: list[str] = field(default_factory=list)
 
 
     def add(self, source_id: str) -> str:
@@ -76,6 +79,8 @@ class SourceMap:
             etree.SubElement(root, f"{{{BR}}}source", bookmark=name, id=sid)
         for name, count in self.reviewers.items():
             etree.SubElement(root, f"{{{BR}}}reviewer", name=name, changes=str(count))
+        for name in self.redliners:
+            etree.SubElement(root, f"{{{BR}}}redliner", name=name)
         if self.data_json:
             etree.SubElement(root, f"{{{BR}}}data").text = self.data_json
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -101,6 +106,8 @@ class SourceMap:
                 count = el.get("changes", "0")
                 smap.reviewers[name] = smap.reviewers.get(name, 0) + (
                     int(count) if count.isdigit() else 0)
+        smap.redliners = [el.get("name") for el in root.iter(f"{{{BR}}}redliner")
+                          if el.get("name")]
         data = root.find(f"{{{BR}}}data")
         smap.data_json = data.text or "" if data is not None else ""
         return smap
@@ -131,14 +138,37 @@ def record_reviewers(pkg: Package, counts: dict[str, int]) -> bool:
     `briefing accept` and `briefing reject` call this with the authors of the
     changes they resolve, so the cleared document still says who reviewed it.
     """
+
+    def add(smap: SourceMap) -> None:
+        for author, count in counts.items():
+            author = (author or "").strip() or "unknown"
+            smap.reviewers[author] = smap.reviewers.get(author, 0) + count
+
+    return _update(pkg, add)
+
+
+def record_redliner(pkg: Package, author: str) -> bool:
+    """Note in the package's source map that `author` made its redline; False if it has none.
+
+    `build --since` calls this, so absorb does not take the redline's author
+    for a lead member who reviewed the draft.
+    """
+
+    def add(smap: SourceMap) -> None:
+        if author and author not in smap.redliners:
+            smap.redliners.append(author)
+
+    return _update(pkg, add)
+
+
+def _update(pkg: Package, change) -> bool:
+    """Apply `change` to the package's source map in place; return False when it has none."""
     for name in sorted(pkg.parts):
         if re.fullmatch(r"customXml/item\d+\.xml", name) and BR.encode() in pkg.parts[name][:512]:
             smap = SourceMap.from_xml(pkg.parts[name], f"{pkg.path}:{name}")
             if smap is None:
                 return False
-            for author, count in counts.items():
-                author = (author or "").strip() or "unknown"
-                smap.reviewers[author] = smap.reviewers.get(author, 0) + count
+            change(smap)
             pkg.set_bytes(name, smap.to_xml())
             return True
     return False
