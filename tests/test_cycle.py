@@ -96,3 +96,16 @@ def test_new_build_edit_review_accept_absorb_build_since(lo, tmp_path):
     assert "Most already do, as the case studies show." in accepted
     assert "One measurable result." not in accepted
     assert lo.reject_all_paragraphs(v2) == lo.paragraphs(v1)
+
+    # Round two: a member edits the redlined draft; accepting all takes in both the
+    # officer's redline and her edit, and only she is recorded as clearing version 2.
+    reviewed2, cleared2 = tmp_path / "v2-reviewed.docx", tmp_path / "v2-cleared.docx"
+    lo.tracked_edits(v2, reviewed2, [
+        {"kind": "replace", "author": ANN, "find": "Many also run", "replace": "Many run"},
+    ])
+    run("accept", reviewed2, "-o", cleared2)
+    summary = run("absorb", cleared2, "--into", yaml).splitlines()
+    assert summary[1] == ("  key_messages[councils-role].points[1]: 'Many also run their own "
+                          "job clubs.' -> 'Many run their own job clubs.'")
+    assert [line.split(", 20")[0] for line in summary[2:]] == [
+        f"  clearance: {ANN} (Lead member, version 2"]
