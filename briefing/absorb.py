@@ -174,7 +174,10 @@ def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], 
     """
     if not edits and not entries:
         return False
-    text = into.read_text(encoding="utf-8")
+    raw = into.read_bytes().decode("utf-8")
+    bom, body = ("\ufeff", raw[1:]) if raw.startswith("\ufeff") else ("", raw)
+    crlf = "\r\n" in body and "\n" not in body.replace("\r\n", "")
+    text = body.replace("\r\n", "\n") if crlf else body
     editor = YamlText.parse(text)
     apply_edits(editor, edits, into)
     editor.append_to_list("clearance", entries)
@@ -182,8 +185,8 @@ def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], 
     if new_text == text:
         return False
     check_valid(new_text, into)
-    if not dry_run:
-        atomic_write_text(into, new_text)
+    if not dry_run:  # the file keeps its byte-order mark and line endings
+        atomic_write_text(into, bom + (new_text.replace("\n", "\r\n") if crlf else new_text))
     return True
 
 

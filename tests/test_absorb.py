@@ -531,3 +531,22 @@ def test_the_redline_author_is_not_taken_for_a_reviewer(built, tmp_path):
     assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
     assert ("info: changes by 'Policy officer' were the redline against the previous draft; "
             "not recorded as a reviewer") in result.stderr
+
+
+def test_windows_line_endings_and_byte_order_mark_are_kept(built, tmp_path):
+    yaml, draft = built
+    original = yaml.read_text(encoding="utf-8")
+    yaml.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode("utf-8"))
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    data = yaml.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert "\n" not in text.replace("\r\n", "")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(original, encoding="utf-8")
+    absorb_file(cleared, plain, record=False)
+    assert text.replace("\r\n", "\n") == plain.read_text(encoding="utf-8") != original
