@@ -270,11 +270,11 @@ def _visit_paragraph_properties(ppr: etree._Element, p: etree._Element, walk: _W
         if child is mark_rpr:
             for mark in child:
                 if mark.tag in MARK_CHANGES:
-                    _record(walk, mark, MARK_CHANGES[mark.tag], _visible_text(p))
+                    _record(walk, mark, MARK_CHANGES[mark.tag], text_of(p))
                 elif mark.tag in PROPERTY_CHANGES:
-                    _record(walk, mark, PROPERTY_CHANGES[mark.tag], _visible_text(p))
+                    _record(walk, mark, PROPERTY_CHANGES[mark.tag], text_of(p))
         elif child.tag in PROPERTY_CHANGES:
-            _record(walk, child, PROPERTY_CHANGES[child.tag], _visible_text(p))
+            _record(walk, child, PROPERTY_CHANGES[child.tag], text_of(p))
         elif isinstance(child.tag, str):
             _visit(child, walk)
 
@@ -297,7 +297,7 @@ def _visit_row_properties(trpr: etree._Element, walk: _Walk) -> None:
     row = trpr.getparent()
     for child in trpr:
         if child.tag in ROW_CHANGES:
-            cells = [_visible_text(tc) for tc in row.iter(TC)]
+            cells = [text_of(tc) for tc in row.iter(TC)]
             _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells),
                     bookmark=_first_source_bookmark(row))
         elif child.tag in PROPERTY_CHANGES:
@@ -318,15 +318,10 @@ def _property_text(el: etree._Element) -> str:
     owner = el.getparent()
     owner = owner.getparent() if owner is not None else None
     if owner is not None and owner.tag in (R, P):
-        return _visible_text(owner)
+        return text_of(owner)
     if el.tag == qn("w:numberingChange"):
         return el.get(qn("w:original"), "")
     return ""
-
-
-def _visible_text(el: etree._Element) -> str:
-    """Return the text of `el` as it reads with changes shown (w:t and w:delText)."""
-    return text_of(el)
 
 
 def _is_heading(ppr: etree._Element, styles: frozenset[str]) -> bool:
@@ -431,11 +426,6 @@ _MARKERS = {
     MOVE_FROM_START: _move_start("from"), MOVE_FROM_END: _move_end("from"),
     MOVE_TO_START: _move_start("to"), MOVE_TO_END: _move_end("to"),
 }
-
-
-def revision_elements(root: etree._Element) -> list[etree._Element]:
-    """Return every revision-markup element under `root`, in document order."""
-    return [el for el in root.iter() if el.tag in REVISION_TAGS]
 
 
 def revision_parts(pkg) -> list[str]:
