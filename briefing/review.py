@@ -93,7 +93,9 @@ def read_review(path: str | Path) -> Review:
     pkg = Package.open(path)
     smap = read_source_map(pkg)
     records, anchors = read_package(pkg)
-    revisions = [_revision(r, smap) for r in records]
+    shown = [i for i, r in enumerate(records) if not r.duplicate]
+    index = {old: new for new, old in enumerate(shown)}
+    revisions = [_revision(records[i], smap, index) for i in shown]
     comments = _comments(pkg, anchors, smap)
     return Review(Path(path), revisions, comments, macros=pkg.has_macros, ours=smap is not None)
 
@@ -105,10 +107,11 @@ def _item(bookmark: str | None, smap: SourceMap | None) -> str | None:
     return smap.ids.get(bookmark)
 
 
-def _revision(record: RevisionRecord, smap: SourceMap | None) -> Revision:
+def _revision(record: RevisionRecord, smap: SourceMap | None, index: dict[int, int]) -> Revision:
+    """Return the report's record of one revision; `index` renumbers parents."""
     return Revision(kind=record.kind, author=record.author, date=record.date, text=record.text,
                     item=_item(record.bookmark, smap), story=record.story,
-                    heading=record.heading, parent=record.parent, move=record.move)
+                    heading=record.heading, parent=index.get(record.parent), move=record.move)
 
 
 def _comments(pkg: Package, anchors: dict, smap: SourceMap | None) -> list[Comment]:
@@ -247,9 +250,10 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     messages = _filter_messages(path, records, chosen, authors, items)
     selected = None if not authors and not items else _selection(pkg, records, chosen)
     _resolve_package(pkg, accept, selected)
-    record_reviewers(pkg, dict(Counter(r.author for r in chosen)))
+    resolved = [r for r in chosen if not r.duplicate]  # mc:Fallback copies are resolved too
+    record_reviewers(pkg, dict(Counter(r.author for r in resolved)))
     verb = "accepted" if accept else "rejected"
-    messages.append(Message("info", f"{verb} {_plural(len(chosen), 'tracked change')}"))
+    messages.append(Message("info", f"{verb} {_plural(len(resolved), 'tracked change')}"))
     if drop_comments:
         dropped = drop_comment_parts(pkg)
         messages.append(Message("info", f"removed {_plural(dropped, 'comment')}"))
@@ -295,7 +299,7 @@ def _filter_messages(path, records, chosen, authors, items) -> list[Message]:
             names = ", ".join(known) or "none"
             messages.append(Message("warning", f"{path}: no changes by {author!r} "
                                                f"(authors: {names})"))
-    if items and not chosen:
+    if items and not any(not r.duplicate for r in chosen):
         messages.append(Message("warning", f"{path}: no changes in {', '.join(items)}"))
     return messages
 

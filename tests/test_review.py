@@ -364,9 +364,11 @@ def test_mc_fallback_copies_are_not_reported_twice(tmp_path):
     alt.append(fallback)
     path = write_docx(tmp_path / "box.docx", [w.p(w.r(alt))])
     assert [(r.kind, r.text) for r in read_review(path).revisions] == [("insert", "boxed")]
-    out = tmp_path / "box-accepted.docx"
-    resolve_file(path, out)
-    assert b"w:ins " not in Package.open(out).parts["word/document.xml"]
+    for authors in ([], [ALICE]):  # the copy is resolved with the change it copies
+        out = tmp_path / "box-accepted.docx"
+        result = resolve_file(path, out, authors=authors, force=True)
+        assert [str(m) for m in result.messages] == ["info: accepted 1 tracked change"]
+        assert b"w:ins " not in Package.open(out).parts["word/document.xml"]
 
 
 def test_the_console_entry_runs_review_the_same_way_typer_does(reviewed, tmp_path):

@@ -81,6 +81,7 @@ class RevisionRecord:
     parent: int | None  # index of the enclosing revision, for nested revisions
     move: str | None  # w:name pairing a move's from and to sides
     element: etree._Element = field(repr=False, compare=False)
+    duplicate: bool = False  # in an mc:Fallback copy of content already read (not reported)
 
 
 @dataclass
@@ -119,6 +120,7 @@ class _Walk:
     heading: str = ""
     enclosing: list[int] = field(default_factory=list)
     moves: dict[str, str] = field(default_factory=dict)  # "from"/"to" -> current range name
+    in_fallback: int = 0  # depth of mc:Fallback copies being walked
 
 
 def story_name(part: str) -> str:
@@ -213,14 +215,19 @@ def _visit(el: etree._Element, walk: _Walk) -> None:
     elif tag in CONTENT_CHANGES:
         _visit_content_change(el, walk)
     elif tag in TEXT_NODES:
-        if walk.open_comments:
+        if walk.open_comments and not walk.in_fallback:
             ch = _char(el)
             for chunks in walk.open_comments.values():
                 chunks.append(ch)
-    elif tag == FALLBACK:
-        return
+    elif tag == FALLBACK:  # a copy of mc:Choice for old readers: resolved, never reported
+        walk.in_fallback += 1
+        try:
+            _visit_children(el, walk)
+        finally:
+            walk.in_fallback -= 1
     elif tag in _MARKERS:
-        _MARKERS[tag](el, walk)
+        if not (walk.in_fallback and tag in (COMMENT_START, COMMENT_END, COMMENT_REF)):
+            _MARKERS[tag](el, walk)
     elif tag in PROPERTY_CHANGES:
         _record(walk, el, PROPERTY_CHANGES[tag], _property_text(el))
     elif tag == TRPR:
@@ -346,6 +353,7 @@ def _record(walk: _Walk, el: etree._Element, kind: str, text: str,
         kind=kind, author=el.get(AUTHOR) or "unknown", date=el.get(DATE) or None, text=text,
         part=walk.part, story=walk.story, heading=walk.heading, bookmark=bookmark,
         parent=walk.enclosing[-1] if walk.enclosing else None, move=move, element=el,
+        duplicate=walk.in_fallback > 0,
     ))
     return len(walk.records) - 1
 
