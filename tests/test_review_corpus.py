@@ -271,3 +271,50 @@ def test_resolving_everything_matches_libreoffice(lo, path, accept, tmp_path):
         special(lo, path, ours, theirs)
     else:
         assert ours == theirs
+
+
+# -- what real producers write -----------------------------------------------
+
+
+def test_scrubbed_personal_details_give_author_and_no_date():
+    from tests.conftest import corpus_file
+
+    review = read_review(corpus_file("pandoc/track_changes_scrubbed_metadata.docx"))
+    assert {(r.author, r.date) for r in review.revisions} == {("Author", None)}
+    assert [c.to_json()["date"] for c in review.comments] == [None]
+
+
+def test_a_move_is_paired_by_name():
+    from tests.conftest import corpus_file
+
+    review = read_review(corpus_file("Open-Xml-PowerTools/RP015-MoveFrom-MoveTo.docx"))
+    moves = {(r.kind, r.move, r.text) for r in review.revisions}
+    assert moves == {
+        ("move-from", "move478160808", "When you click Online Video."),
+        ("paragraph-move-from", "move478160808", "When you click Online Video."),
+        ("move-to", "move478160808", "When you click Online Video."),
+        ("paragraph-move-to", "move478160808", "When you click Online Video."),
+    }
+
+
+def test_repeated_ids_from_libreoffice_do_not_mix_up_authors(tmp_path):
+    from tests.conftest import corpus_file
+
+    path = corpus_file("libreoffice/libreoffice-7.4-recorded-changes-2authors.docx")
+    out = tmp_path / "bob-accepted.docx"
+    # Alice's first insertion and Bob's formatting change both carry w:id="0"
+    resolve_file(path, out, accept=True, authors=["Cllr Bob Example"])
+    left = read_review(out).revisions
+    assert {r.author for r in left} == {"Cllr Alice Example"}
+    assert len(left) == 8 and "format" not in {r.kind for r in left}
+
+
+def test_one_authors_paragraph_marks_resolve_alone(tmp_path):
+    from tests.conftest import corpus_file
+
+    path = corpus_file("Open-Xml-PowerTools/RP048-Deleted-Inserted-Para-Mark.docx")
+    out = tmp_path / "test-user-accepted.docx"
+    resolve_file(path, out, accept=True, authors=["Test User"])
+    assert {r.author for r in read_review(out).revisions} == {"Eric White"}
+    ok = validity([out])
+    assert ok is None or ok[out]
