@@ -387,3 +387,15 @@ def test_the_console_entry_runs_review_the_same_way_typer_does(reviewed, tmp_pat
                             capture_output=True, text=True, check=False)
     assert (direct.returncode, direct.stdout, direct.stderr) == (
         1, "", f"{missing}: no such file\n")
+
+
+@pytest.mark.parametrize(("accept", "option", "value"), [
+    (True, "--author", BOB), (False, "--author", ALICE), (True, "--item", "local-commissioning"),
+])
+def test_partly_resolved_documents_stay_valid(reviewed, tmp_path, accept, option, value):
+    out = tmp_path / "part.docx"
+    command = "accept" if accept else "reject"
+    result = runner.invoke(app, [command, str(reviewed), option, value, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ok, report = validate_ooxml(out)
+    assert ok, report
