@@ -6,9 +6,12 @@ paragraphs paired by word similarity inside each changed region. Paired
 paragraphs are then diffed word by word (`inline`), adjacent unpaired
 paragraphs are folded into a pair when that explains a split or a merge, and
 tables are diffed row by row (rows `w:trPr/w:ins|w:del`, ECMA-376 Part 1,
-17.13.5.16-17) and cell by cell. Alignment is difflib's matcher over hashable
-keys plus bounded similarity work per changed region, so large documents stay
-near linear.
+17.13.5.16-17) and cell by cell. Alignment anchors on keys found once in each
+document (as patience diff does) and leaves difflib and a bounded similarity
+search only the small regions between anchors, so large documents stay near
+linear. Trailing inserted or deleted paragraphs are folded into the paragraph
+before them (`settle_ends`), so the last paragraph of a body or cell always
+keeps a plain paragraph mark.
 """
 
 from __future__ import annotations
