@@ -152,12 +152,12 @@ def format_report(review: Review) -> str:
     if review.revisions:
         lines += ["", "Changes"] + [_revision_line(i, r) for i, r in enumerate(review.revisions, 1)]
     if review.comments:
-        lines += ["", "Comments"] + [_comment_line(i, c, review.comments)
-                                     for i, c in enumerate(review.comments, 1)]
+        lines += ["", "Comments"] + [_comment_line(i, c) for i, c in enumerate(review.comments, 1)]
     return "\n".join(lines)
 
 
 def _headline(review: Review) -> str:
+    """Return the report's first line: how many changes and comments, by how many authors."""
     if not review.revisions and not review.comments:
         return f"{review.path}: no tracked changes or comments"
     authors = {r.author for r in review.revisions} | {c.author for c in review.comments}
@@ -166,6 +166,7 @@ def _headline(review: Review) -> str:
 
 
 def _plural(n: int, noun: str) -> str:
+    """Return '1 noun' or 'n nouns'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
@@ -195,19 +196,23 @@ def _by_item(review: Review) -> list[str]:
 
 
 def _short(text: str, limit: int = 80) -> str:
+    """Return `text` on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _revision_line(n: int, r: Revision) -> str:
+    """Return the report line of change number `n`."""
     where = r.story + (f" \u00bb {_short(r.heading, 40)}" if r.heading else "")
     item = f" [{r.item}]" if r.item else ""
     date = f" {r.date}" if r.date else ""
     text = f": \"{_short(r.text)}\"" if r.text else ""
-    return f"  {n}. {r.kind} by {r.author}{date} in {where}{item}{text}"
+    inside = f" (inside change {r.parent + 1})" if r.parent is not None else ""
+    return f"  {n}. {r.kind} by {r.author}{date}{inside} in {where}{item}{text}"
 
 
-def _comment_line(n: int, c: Comment, comments: list[Comment]) -> str:
+def _comment_line(n: int, c: Comment) -> str:
+    """Return the report line of comment number `n`."""
     date = f" {c.date}" if c.date else ""
     item = f" [{c.item}]" if c.item else ""
     on = f" on \"{_short(c.anchor_text, 50)}\"" if c.anchor_text else ""

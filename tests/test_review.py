@@ -174,7 +174,8 @@ def test_review_command_prints_the_report_by_author_and_by_item(reviewed):
     ]
     assert f"  1. insert by {ALICE} {D1} in document \u00bb Key messages [{HEADLINE}]: " \
            "\"Councils\"" in lines
-    assert f"  5. delete by {ALICE} {D2} in document \u00bb Member comments [{COMMENT_TEXT}]: " \
+    assert f"  5. delete by {ALICE} {D2} (inside change 4) in document \u00bb Member comments " \
+           f"[{COMMENT_TEXT}]: " \
            "\"new\"" in lines
     assert f"  2. {BOB} {D2} (reply to 1) on \"Funding must follow the new duties\" " \
            f"[{COMMENT_TEXT}]: \"Yes, with the council.\"" in lines

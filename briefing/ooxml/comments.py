@@ -124,6 +124,7 @@ def drop_comments(pkg: Package) -> int:
 
 
 def _rels_name(source: str) -> str:
+    """Return the name of the relationships part of part `source`."""
     base, fname = posixpath.split(source)
     return posixpath.join(base, "_rels", f"{fname}.rels")
 

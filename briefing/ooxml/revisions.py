@@ -202,6 +202,7 @@ _SPECIAL = {TAB: "\t", BR: "\n", CR: "\n", SOFT_HYPHEN: "\u00ad", NB_HYPHEN: "\u
 
 
 def _visit_children(el: etree._Element, walk: _Walk) -> None:
+    """Walk each element child of `el` in order."""
     for child in el:
         if isinstance(child.tag, str):
             _visit(child, walk)
@@ -359,6 +360,7 @@ def _record(walk: _Walk, el: etree._Element, kind: str, text: str,
 
 
 def _bookmark_start(el: etree._Element, walk: _Walk) -> None:
+    """Open one of our source bookmarks (others are ignored)."""
     name = el.get(NAME, "")
     if is_source_bookmark(name):
         walk.open_bookmarks.append((el.get(ID, ""), name))
@@ -367,6 +369,7 @@ def _bookmark_start(el: etree._Element, walk: _Walk) -> None:
 
 
 def _bookmark_end(el: etree._Element, walk: _Walk) -> None:
+    """Close the open source bookmark with this w:id, if any."""
     bid = el.get(ID, "")
     for i in range(len(walk.open_bookmarks) - 1, -1, -1):
         if walk.open_bookmarks[i][0] == bid:
@@ -375,12 +378,14 @@ def _bookmark_end(el: etree._Element, walk: _Walk) -> None:
 
 
 def _comment_start(el: etree._Element, walk: _Walk) -> None:
+    """Start collecting a comment's anchor text here."""
     cid = el.get(ID, "")
     walk.open_comments[cid] = []
     walk.anchors[cid] = _anchor_here(walk)
 
 
 def _comment_end(el: etree._Element, walk: _Walk) -> None:
+    """Finish a comment's anchor text."""
     cid = el.get(ID, "")
     chunks = walk.open_comments.pop(cid, None)
     if chunks is not None:
@@ -388,6 +393,7 @@ def _comment_end(el: etree._Element, walk: _Walk) -> None:
 
 
 def _comment_reference(el: etree._Element, walk: _Walk) -> None:
+    """Anchor a point comment (one with no range) where it is referenced."""
     cid = el.get(ID, "")
     if cid not in walk.anchors:  # a point comment: no range, anchored where it is referenced
         walk.anchors[cid] = _anchor_here(walk)
@@ -417,12 +423,14 @@ def _current_bookmark(walk: _Walk) -> str | None:
 
 
 def _move_start(side: str):
+    """Return the handler that enters a move range of `side` ('from' or 'to')."""
     def start(el: etree._Element, walk: _Walk) -> None:
         walk.moves[side] = el.get(NAME) or None
     return start
 
 
 def _move_end(side: str):
+    """Return the handler that leaves a move range of `side`."""
     def end(el: etree._Element, walk: _Walk) -> None:
         walk.moves.pop(side, None)
     return end
@@ -501,6 +509,7 @@ def paragraph_texts(root: etree._Element) -> list[str]:
 
 
 def _block_texts(container: etree._Element, out: list[str]) -> None:
+    """Append the texts of the paragraphs in a block container (tables row by row)."""
     for child in container:
         tag = child.tag
         if tag == P:
@@ -511,12 +520,14 @@ def _block_texts(container: etree._Element, out: list[str]) -> None:
 
 
 def _paragraph_text(p: etree._Element) -> str:
+    """Return one paragraph's text, text boxes and field codes left out."""
     out: list[str] = []
     _run_texts(p, out)
     return "".join(out)
 
 
 def _run_texts(el: etree._Element, out: list[str]) -> None:
+    """Append the characters of the text nodes under `el`."""
     for child in el:
         tag = child.tag
         if tag in TEXT_NODES:
