@@ -198,14 +198,16 @@ def reject(docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")], out:
 @app.command()
 @user_errors
 def redline(
-    old: Annotated[Path, typer.Argument(help="The version members last saw.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The version members last saw.")],
     new_: Annotated[Path, typer.Argument(metavar="NEW", help="The new version.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="The redlined .docx to write.")],
     author: Annotated[
-        Optional[str], typer.Option("--author", help="Author of the tracked changes.")
+        Optional[str],
+        typer.Option("--author", help="Author of the tracked changes (default: your login name)."),
     ] = None,
     date: Annotated[
-        Optional[str], typer.Option("--date", help="ISO 8601 date of the changes (default now).")
+        Optional[str],
+        typer.Option("--date", help="ISO 8601 date of the changes, stored in UTC (default now)."),
     ] = None,
     force: Force = False,
 ) -> None:
