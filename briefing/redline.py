@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefing.errors import BriefingError, DocumentError, PendingRevisions
 from briefing.fsutil import atomic_write_bytes, check_writable
-from briefing.ooxml.diff import BodyDiffer
+from briefing.ooxml.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.inline import Builder
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package, _read_members
@@ -124,6 +124,7 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
     builder = Builder(stamper, keep_pstyles=_style_ids(new), keep_num_ids=_num_ids(new))
     differ = BodyDiffer(builder, use_ids)
+    _redline_headers_and_footers(old, new, differ)
     blocks = differ.container(old_body, new_body)
     sect = new_body.find(qn("w:sectPr"))
     for child in list(new_body):
@@ -132,6 +133,25 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     if sect is not None:
         new_body.append(sect)
     return _messages(stamper, builder, differ, use_ids)
+
+
+def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer) -> None:
+    """Give each of NEW's headers and footers tracked changes against OLD's counterpart."""
+    old_targets = _story_targets(old)
+    done = set()
+    for key, target in _story_targets(new).items():
+        source = old_targets.get(key)
+        if source is None or target in done:
+            continue
+        done.add(target)
+        root = new.xml(target)
+        replace_blocks(root, differ.container(old.xml(source), root))
+
+
+def _story_targets(pkg: Package) -> dict[tuple, str]:
+    rels = {rel.id: rel.target for rel in pkg.rels(pkg.main_part)
+            if not rel.external and rel.target in pkg.parts}
+    return {key: rels[rid] for key, rid in section_stories(_body(pkg)).items() if rid in rels}
 
 
 def _body(pkg: Package):

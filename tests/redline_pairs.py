@@ -103,12 +103,12 @@ def write_doc(path: Path, blocks: list) -> Path:
                 run = p.add_run(text)
                 run.bold = fmt.get("bold")
                 run.italic = fmt.get("italic")
-    _valid_zoom(document)
+    valid_zoom(document)
     document.save(path)
     return path
 
 
-def _valid_zoom(document) -> None:
+def valid_zoom(document) -> None:
     """Give python-docx's w:zoom the w:percent the schema requires."""
     from docx.oxml.ns import qn
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ROOT, corpus_file, validate_ooxml
-from redline_pairs import PAIRS, write_doc, write_pair
+from redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from briefing.build import build_file
 from briefing.cli import app
 from briefing.redline import redline_bytes, redline_files, revision_date
-from briefing.review import read_review
+from briefing.review import read_review, resolve_file
 
 runner = CliRunner()
 SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
@@ -87,6 +87,34 @@ def test_unchanged_documents_give_no_changes(tmp_path):
     result = redline_files(old, old, out)
     assert read_review(out).revisions == []
     assert result.messages[0].text == "no differences found (matched by content)"
+
+
+def _with_header(path: Path, header: str, body: str) -> Path:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = header
+    document.add_paragraph(body)
+    valid_zoom(document)
+    document.save(path)
+    return path
+
+
+def _header_text(path: Path) -> str:
+    return docx.Document(str(path)).sections[0].header.paragraphs[0].text
+
+
+def test_headers_are_redlined_too(tmp_path):
+    old = _with_header(tmp_path / "old.docx", "OFFICIAL draft version 1", "Body.")
+    new = _with_header(tmp_path / "new.docx", "OFFICIAL draft version 2", "Body.")
+    out = tmp_path / "out.docx"
+    redline_files(old, new, out, author="A")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("delete", "1"), ("insert", "2")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    accepted = resolve_file(out, tmp_path / "a.docx", accept=True).value
+    rejected = resolve_file(out, tmp_path / "r.docx", accept=False).value
+    assert (_header_text(accepted), _header_text(rejected)) == (
+        "OFFICIAL draft version 2", "OFFICIAL draft version 1")
 
 
 # --- the package ---------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from briefing.ooxml.inline import (
     ppr_key,
     tokens,
 )
-from briefing.ooxml.ns import qn
+from briefing.ooxml.ns import R, qn
 from briefing.ooxml.sourcemap import is_source_bookmark
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -55,6 +55,8 @@ _ZERO_TAGS = frozenset(qn(f"w:{t}") for t in (
     "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd",
     "commentRangeStart", "commentRangeEnd",
 ))
+STORY_REFS = {qn("w:headerReference"): "header", qn("w:footerReference"): "footer"}
+_W_TYPE, _R_ID = qn("w:type"), f"{{{R}}}id"
 _TRPR_TAIL = frozenset(qn(f"w:{t}") for t in ("ins", "del", "trPrChange"))
 
 
@@ -136,6 +138,29 @@ def similarity(a: list[str], b: list[str]) -> float:
     if sm.real_quick_ratio() < SIMILAR * 0.5 or sm.quick_ratio() < SIMILAR * 0.5:
         return sm.quick_ratio() * 0.5
     return sm.ratio()
+
+
+def section_stories(body: etree._Element) -> dict[tuple[int, str, str], str]:
+    """Return (section number, 'header' or 'footer', type) -> relationship id, for each section.
+
+    Sections end at the w:sectPr of a paragraph or at the body's own
+    (17.6.17); each names up to three headers and footers (default, first,
+    even), which is how the header of one draft is matched with the other's.
+    """
+    out = {}
+    for n, sect in enumerate(body.iter(SECT_PR)):
+        for ref in sect:
+            kind = STORY_REFS.get(ref.tag)
+            if kind and ref.get(_R_ID):
+                out[(n, kind, ref.get(_W_TYPE, "default"))] = ref.get(_R_ID)
+    return out
+
+
+def replace_blocks(container: etree._Element, blocks: list[etree._Element]) -> None:
+    """Replace the block content of a header or footer with `blocks`."""
+    for child in list(container):
+        container.remove(child)
+    container.extend(blocks)
 
 
 # --- alignment ---------------------------------------------------------------------------
@@ -675,4 +700,5 @@ class _Cursor:
         return out
 
 
-__all__ = ["BodyDiffer", "align", "group_pieces", "matched_keys", "opcodes"]
+__all__ = ["BodyDiffer", "align", "group_pieces", "matched_keys", "opcodes", "replace_blocks",
+           "section_stories"]
