@@ -272,6 +272,10 @@ def _check_output(path: Path, out: Path, force: bool) -> None:
     """Refuse to write over the input, or over an existing output without `force`."""
     if out.resolve() == path.resolve():
         raise BriefingError(f"{out}: is the input document; choose another output with -o")
+    if out.is_dir():
+        raise BriefingError(f"{out}: is a folder; give the output file's name")
+    if out.suffix.lower() not in (".docx", ".docm"):
+        raise BriefingError(f"{out}: the output must be a .docx file")
     if not out.parent.is_dir():
         raise BriefingError(f"{out}: folder {out.parent} does not exist")
     check_writable(out, force=force)

@@ -400,3 +400,17 @@ def test_partly_resolved_documents_stay_valid(reviewed, tmp_path, accept, option
     assert result.exit_code == 0, result.output
     ok, report = validate_ooxml(out)
     assert ok, report
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("out.pdf", "{out}: the output must be a .docx file"),
+    ("folder", "{out}: is a folder; give the output file's name"),
+])
+def test_the_output_must_be_a_word_file(reviewed, tmp_path, name, message):
+    out = tmp_path / name
+    if name == "folder":
+        out.mkdir()
+    result = runner.invoke(app, ["accept", str(reviewed), "-o", str(out), "--force"])
+    assert result.exit_code == 1
+    assert result.stderr == message.format(out=out) + "\n"
+    assert out.is_dir() or not out.exists()
