@@ -289,7 +289,8 @@ def whole_process(runs: int) -> tuple[float, float]:
 def report(rows: list[dict], growth: list[tuple[int, float]], process: tuple[float, float],
            runs: int) -> str:
     """Return the results as the README's markdown tables."""
-    lines = [f"In-process build, median of {runs} runs (peak Python memory by tracemalloc):", "",
+    title = f"In-process build, CPU time, median of {runs} runs (peak Python memory by tracemalloc):"
+    lines = [title, "",
              "| briefing | items | briefing build | docxtpl | ratio | peak memory (ours / docxtpl) |",
              "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -301,8 +302,8 @@ def report(rows: list[dict], growth: list[tuple[int, float]], process: tuple[flo
     for items, seconds in growth:
         lines.append(f"| {items:,} | {seconds * 1000:.0f} ms | {seconds * 1000 / items * 100:.1f} ms |")
     ours, bare = process
-    lines += ["", f"Whole process, median of {runs} runs:", "",
-              "| command | time | ratio |", "|---|---:|---:|",
+    lines += ["", f"Whole process, CPU time, median of {runs} runs:", "",
+              "| command | CPU | ratio |", "|---|---:|---:|",
               f"| `briefing build` typical sample | {ours * 1000:.0f} ms | {ours / bare:.2f} |",
               f"| `python -c` python-docx open and save | {bare * 1000:.0f} ms | 1.00 |"]
     return "\n".join(lines)
