@@ -147,24 +147,24 @@ class _Render:
 class Ref:
     """A data value as a template sees it: renders as an opaque token, never as its text."""
 
-    __slots__ = ("_render", "sid", "text", "value", "verbatim")
+    __slots__ = ("_render", "_sid", "_text", "_value", "_verbatim")
 
     def __init__(self, render: _Render, sid: str, value: Any, text: str | None = None,
                  verbatim: bool = True) -> None:
         self._render = render
-        self.sid = sid
-        self.value = value
-        self.text = value if text is None else text
-        self.verbatim = verbatim
+        self._sid = sid
+        self._value = value
+        self._text = value if text is None else text
+        self._verbatim = verbatim
 
     def __str__(self) -> str:
         return self._render.token(self)
 
     def __bool__(self) -> bool:
-        return bool(self.text)
+        return bool(self._text)
 
     def __len__(self) -> int:
-        return len(self.text)
+        return len(self._text)
 
 
 class Item:
@@ -232,9 +232,9 @@ def _item_sid(list_sid: str, index: int, value: Any) -> str:
 def long_date(value: Any) -> Any:
     """Return a date as '12 May 2016' (a derived Ref when given a Ref)."""
     if isinstance(value, Ref):
-        if not isinstance(value.value, dt.date):
+        if not isinstance(value._value, dt.date):
             return value
-        return Ref(value._render, value.sid, value.value, text=_long_date(value.value),
+        return Ref(value._render, value._sid, value._value, text=_long_date(value._value),
                    verbatim=False)
     return _long_date(value) if isinstance(value, dt.date) else value
 
@@ -476,8 +476,8 @@ class _LayoutParser:
         if len(parts) == 4 and parts[1] == "\ue000":  # the common case: one field
             ref = all_refs[int(parts[2])]
             runs = [Run(text, sid) for text, sid in
-                    ((parts[0], None), (ref.text, ref.sid), (parts[3], None)) if text]
-            return Paragraph(kind, tuple(runs), ref.sid, derived=not ref.verbatim)
+                    ((parts[0], None), (ref._text, ref._sid), (parts[3], None)) if text]
+            return Paragraph(kind, tuple(runs), ref._sid, derived=not ref._verbatim)
         pieces: list[tuple[str, str | None]] = []  # (text, source id or None for fixed wording)
         refs: list[Ref] = []
         composite = None
@@ -487,22 +487,22 @@ class _LayoutParser:
             if parts[i + 1] == "\ue000":
                 ref = all_refs[int(parts[i + 2])]
                 refs.append(ref)
-                pieces.append((ref.text, ref.sid))
+                pieces.append((ref._text, ref._sid))
             else:
                 composite = self.render.composites[int(parts[i + 2])]
         if parts[-1]:
             pieces.append((parts[-1], None))
         if composite is None and len(refs) == 1:
-            return Paragraph(kind, _runs(pieces), refs[0].sid, derived=not refs[0].verbatim)
+            return Paragraph(kind, _runs(pieces), refs[0]._sid, derived=not refs[0]._verbatim)
         if composite is None and not refs:
             return Paragraph(kind, _runs(pieces))
-        sid = composite or _common_path([r.sid for r in refs])
+        sid = composite or _common_path([r._sid for r in refs])
         return Paragraph(kind, _runs(_retag(pieces, sid)), sid, derived=True)
 
     def _plain(self, text: str) -> str:
         """Return `text` with tokens replaced by their values (for captions and messages)."""
         def swap(m: re.Match) -> str:
-            return self.render.refs[int(m.group(1))].text if m.group(1) is not None else ""
+            return self.render.refs[int(m.group(1))]._text if m.group(1) is not None else ""
         return _TOKEN.sub(swap, text)
 
 

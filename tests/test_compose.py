@@ -312,6 +312,18 @@ def test_sandbox_refuses_python_internals(tmp_path):
         compose(make(), find_template(str(folder)))
 
 
+@pytest.mark.parametrize("expression", [
+    "km.headline.text", "km.headline._text", "km.headline._sid", "km._model.headline",
+    "km.headline.__class__",
+])
+def test_templates_cannot_reach_a_fields_raw_text(tmp_path, expression):
+    folder = copy_template(tmp_path, "h1: {{ briefing.title }}\n{% for km in key_messages %}"
+                                     f"body: {{{{ {expression} }}}}\n{{% endfor %}}")
+    with pytest.raises(TemplateError) as caught:
+        compose(make(), find_template(str(folder)))
+    assert str(caught.value).startswith(f"{folder / 'layout.j2'}:2: template error: ")
+
+
 def test_unknown_line_kind_is_reported(tmp_path):
     folder = copy_template(tmp_path, "h1: {{ briefing.title }}\nheadline: {{ briefing.title }}\n")
     with pytest.raises(TemplateError) as caught:
