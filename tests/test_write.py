@@ -228,13 +228,8 @@ def test_line_breaks_and_tabs_are_kept():
 def test_styles_come_from_the_reference(tmp_path):
     folder = tmp_path / "restyled"
     shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
-    with zipfile.ZipFile(folder / "reference.docx") as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["word/styles.xml"] = parts["word/styles.xml"].replace(b'w:ascii="Arial"',
-                                                                b'w:ascii="Verdana"')
-    with zipfile.ZipFile(folder / "reference.docx", "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    rewrite_reference(folder, "word/styles.xml",
+                      lambda data: data.replace(b'w:ascii="Arial"', b'w:ascii="Verdana"'))
     out = Docx(build_bytes(Briefing.model_validate(minimal_data()), find_template(str(folder))))
     assert b'w:ascii="Verdana"' in out.parts["word/styles.xml"]
 
@@ -242,14 +237,52 @@ def test_styles_come_from_the_reference(tmp_path):
 def test_reference_missing_a_style_is_reported(tmp_path):
     folder = tmp_path / "broken"
     shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
-    with zipfile.ZipFile(folder / "reference.docx") as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["word/styles.xml"] = parts["word/styles.xml"].replace(b'w:styleId="Quote"',
-                                                                b'w:styleId="Quotation"')
-    with zipfile.ZipFile(folder / "reference.docx", "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    rewrite_reference(folder, "word/styles.xml",
+                      lambda data: data.replace(b'w:styleId="Quote"', b'w:styleId="Quotation"'))
     with pytest.raises(TemplateError) as caught:
         build_bytes(Briefing.model_validate(minimal_data()), find_template(str(folder)))
     assert str(caught.value) == (f"{folder / 'reference.docx'}: reference.docx lacks the styles "
                                  "Quote (see templates/make_reference.py)")
+
+
+def rewrite_reference(folder: Path, part: str, change) -> None:
+    """Replace `part` of the reference.docx in `folder` with `change(its bytes)`."""
+    with zipfile.ZipFile(folder / "reference.docx") as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(folder / "reference.docx", "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_reference_saved_by_word_with_extensions_still_validates(tmp_path):
+    folder = tmp_path / "word-saved"
+    shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    rewrite_reference(folder, "word/document.xml", lambda data: data.replace(
+        b"<w:document ", f'<w:document xmlns:mc="{mc}" xmlns:w14="{w14}" '
+                         'mc:Ignorable="w14" '.encode(), 1).replace(
+        b"<w:p>", b'<w:p w14:paraId="1A2B3C4D">'))
+    out = tmp_path / "out.docx"
+    out.write_bytes(build_bytes(Briefing.model_validate(minimal_data()),
+                                find_template(str(folder))))
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    assert Docx.text(next(Docx(out.read_bytes()).paragraphs())) == "Meeting with the Minister"
+
+
+def test_reference_with_another_prefix_for_wordprocessingml(tmp_path):
+    folder = tmp_path / "prefixed"
+    shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
+    rewrite_reference(folder, "word/document.xml", lambda data: data.replace(
+        b"<w:", b"<x:").replace(b"</w:", b"</x:").replace(b" w:", b" x:").replace(
+        b"xmlns:w=", b"xmlns:x="))
+    out = tmp_path / "out.docx"
+    out.write_bytes(build_bytes(Briefing.model_validate(minimal_data()),
+                                find_template(str(folder))))
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    doc = Docx(out.read_bytes())
+    assert Docx.text(next(doc.paragraphs())) == "Meeting with the Minister"
+    assert doc.bookmarked()["lines_to_take/cost/question"] == "What will it cost?"
