@@ -316,8 +316,23 @@ def _bytecode_cache():
         return None
     from jinja2 import FileSystemBytecodeCache
 
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that never fails a build: a full or vanished folder only costs a recompile."""
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
     try:
-        return FileSystemBytecodeCache()
+        return QuietCache()
     except (OSError, RuntimeError):
         return None
 
