@@ -172,12 +172,17 @@ def test_case_study_names_council_and_source_and_flags_unagreed(chairman):
             in texts)
 
 
-def test_comments_and_case_studies_sit_under_their_first_key_message(chairman):
-    texts = [p.text for p in paragraphs(compose(make(), chairman))]
-    assert (texts.index("Councils must shape the programme.") < texts.index("Case study: Working Well")
-            < texts.index("Funding must follow need.")
-            < texts.index("Members expressed concern with scale."))
-    assert texts.index("Other comments from members") < texts.index("Members welcomed the pilot.")
+def test_comments_sit_under_their_key_message_and_case_studies_have_a_section(chairman):
+    blocks = paragraphs(compose(make(), chairman))
+    texts = [p.text for p in blocks]
+    assert (texts.index("Councils must shape the programme.") < texts.index("Funding must follow need.")
+            < texts.index("What members said:")
+            < texts.index("Members expressed concern with scale.")
+            < texts.index("Other comments from members") < texts.index("Members welcomed the pilot.")
+            < texts.index("Case studies") < texts.index("Case study: Working Well"))
+    levels = {p.text: p.level for p in blocks if p.level}
+    assert levels["Case studies"] == 2 and levels["Case study: Working Well"] == 3
+    assert max(levels.values()) == 3  # Heading 1 to 3 only, as house style asks
 
 
 def test_meeting_table_has_a_header_row(chairman):
