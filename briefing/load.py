@@ -30,9 +30,10 @@ from pydantic import BaseModel, ValidationError
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.model import Briefing, cross_field_problems, describe
 from briefing.results import Message, Result
-from briefing.yamlread import Positions, read_round_trip, read_yaml, source_line
+from briefing.yamlread import Positions, read_round_trip, read_yaml
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_PROBLEMS = 100
 STARTER_HINT = "run `briefing new` for a starter"
 
 Loc = tuple[Union[str, int], ...]
@@ -68,6 +69,10 @@ def load_text(text: str, name: str = "<text>", *, path: Path | None = None) -> R
     """Return the validated briefing in `text`, reporting problems against file `name`."""
     data, positions = parse_yaml(text, name)
     briefing = validate(data, positions, text, name)
+    if "\t" in text:
+        # ruamel.yaml refuses some tabs libyaml takes; absorb must be able to read what
+        # validates, so a file with tabs must satisfy the round-trip reader too.
+        read_round_trip(text, name)
     canonical = canonical_json(briefing)
     loaded = Loaded(
         path=path if path is not None else Path(name),
@@ -169,7 +174,8 @@ def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -
     try:
         briefing = Briefing.model_validate(data, context={"skip_cross_field": True})
     except ValidationError as exc:
-        problems = [_problem(err, positions, text, name) for err in exc.errors()]
+        lines = text.split("\n")
+        problems = [_problem(err, positions, lines, name) for err in exc.errors()]
         raise ValidationFailed(_unique(problems)) from None
     problems = [_locate(name, positions, loc, message)
                 for loc, message in cross_field_problems(briefing)]
@@ -179,9 +185,15 @@ def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    """Return `problems` without repeats, in file order."""
-    seen = dict.fromkeys(problems)
-    return sorted(seen, key=lambda p: (p.line, p.column))
+    """Return `problems` without repeats, in file order, at most MAX_PROBLEMS and a summary."""
+    ordered = sorted(dict.fromkeys(problems), key=lambda p: (p.line, p.column))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    rest = ordered[MAX_PROBLEMS]
+    more = len(ordered) - MAX_PROBLEMS
+    return ordered[:MAX_PROBLEMS] + [Problem(
+        rest.file, rest.line, rest.column, "",
+        f"and {more:,} more problems from here on; fix those above first")]
 
 
 def _locate(name: str, positions: Positions, loc: Loc, message: str, *,
@@ -202,7 +214,7 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-def _problem(err: dict[str, Any], positions: Positions, text: str, name: str) -> Problem:
+def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: str) -> Problem:
     """Return the located, plain-English Problem for one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -215,12 +227,13 @@ def _problem(err: dict[str, Any], positions: Positions, text: str, name: str) ->
         return Problem(name, line, col, field_path(loc[:-1]),
                        f"field names must be text, not {describe(err['input'])}")
     line, col = positions.find(loc)
-    return Problem(name, line, col, field_path(loc), _message(err, _source_token(text, line, col)))
+    typed = _source_token(lines, line, col)
+    return Problem(name, line, col, field_path(loc), _message(err, typed))
 
 
-def _source_token(text: str, line: int, col: int) -> str:
+def _source_token(lines: list[str], line: int, col: int) -> str:
     """Return the scalar as typed at (line, col), without a trailing comment."""
-    rest = source_line(text, line)[col - 1:]
+    rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
     return re.split(r"\s+#", rest, maxsplit=1)[0].strip()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,6 @@ _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _DATETIME = re.compile(r"""^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})
     (?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?
     (?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$""", re.X)
-_STR = "tag:yaml.org,2002:str"
 
 
 def plain_scalar(value: str) -> Any:
@@ -156,22 +156,61 @@ class _Refused(Exception):
         self.line, self.col, self.message = mark.line + 1, mark.column + 1, message
 
 
+# Line breaks in YAML 1.1 (libyaml) but ordinary characters in YAML 1.2 (ruamel.yaml): the
+# two readers would see different data, so a raw one is refused (escaped "\L" is fine).
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+# libyaml accepts "key<TAB>: value"; ruamel.yaml (which absorb writes back with) does not.
+_TAB_COLON = re.compile(r"\t+:(?=[ \t\r\n]|$)")
+_LEADING_DASHES = re.compile(r"[ \t]*+(?:-[ \t]++)*+")
+
+
+def _tab_before_colon(text: str, limit: int = 100) -> int | None:
+    """Return the offset of the first tab that ends a plain key ("key<TAB>:"), or None.
+
+    Linear: only lines holding a tab-colon are looked at, and at most `limit` of them.
+    """
+    for n, m in enumerate(_TAB_COLON.finditer(text)):
+        if n >= limit:
+            return None
+        start = text.rfind("\n", 0, m.start()) + 1
+        key = text[_LEADING_DASHES.match(text, start).end():m.start()]
+        if key and key[0] not in "#'\"[{" and ":" not in key and "#" not in key:
+            return m.start()
+    return None
+
+
 ALIAS_MESSAGE = ("uses an alias *{name} (anchors and aliases are not allowed in a briefing; "
                  "write the text out in full)")
+ANCHOR_MESSAGE = ("uses an anchor &{name} (anchors and aliases are not allowed in a briefing; "
+                  "write the text out in full)")
 DEPTH_MESSAGE = f"nests more than {MAX_DEPTH} levels deep; a briefing never needs that"
 SECOND_DOCUMENT = "holds a second YAML document ('---'); a briefing file holds one"
 
 
 def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
     """Return the data in `text` and where each value sits; raise ValidationFailed if unreadable."""
+    odd_break = _ODD_BREAKS.search(text)
+    if odd_break:
+        line, col = line_col(text, odd_break.start())
+        raise ValidationFailed([Problem(
+            name, line, col, "",
+            f"holds a Unicode line separator (U+{ord(odd_break.group()):04X}) that YAML readers "
+            "disagree about; replace it with a new line or a space")])
+    tab_key = _tab_before_colon(text)
+    if tab_key is not None:
+        line, col = line_col(text, tab_key)
+        raise ValidationFailed([Problem(name, line, col, "",
+                                        "a tab before ':' ends this key; remove the tab")])
     try:
-        return _Composer(_parser(text)).document()
+        result = _Composer(_parser(text)).document()
     except _Refused as exc:
         raise ValidationFailed([Problem(name, exc.line, exc.col, "", exc.message)]) from None
     except (ReaderError, UnicodeEncodeError):
         raise ValidationFailed([control_character_problem(text, name)]) from None
     except YAMLError as exc:
         raise ValidationFailed(syntax_problems(exc, text, name)) from None
+    return result
 
 
 def _parser(text: str) -> Any:
@@ -218,6 +257,8 @@ class _Composer:
             raise _Refused(event.start_mark, ALIAS_MESSAGE.format(name=event.anchor))
         if depth > MAX_DEPTH:
             raise _Refused(event.start_mark, DEPTH_MESSAGE)
+        if event.anchor is not None:
+            raise _Refused(event.start_mark, ANCHOR_MESSAGE.format(name=event.anchor))
         mark = event.start_mark
         key_mark = key_mark or mark
         if isinstance(event, ev.ScalarEvent):
@@ -258,6 +299,8 @@ class _Composer:
         if not isinstance(event, ev.ScalarEvent):
             kind = "a mapping" if isinstance(event, ev.MappingStartEvent) else "a list"
             raise _Refused(event.start_mark, f"field names must be text, not {kind}")
+        if event.anchor is not None:
+            raise _Refused(event.start_mark, ANCHOR_MESSAGE.format(name=event.anchor))
         if depth > MAX_DEPTH:
             raise _Refused(event.start_mark, DEPTH_MESSAGE)
         key = self._scalar(event)
@@ -276,16 +319,15 @@ class _Composer:
 
     def _scalar(self, event: Any) -> Any:
         """Return a scalar's value: plain scalars by the YAML 1.2 core schema, others as text."""
-        tag = event.tag
-        if tag not in (None, "!", _STR):
-            raise _Refused(event.start_mark, _tag_message(tag))
-        if tag is None and event.style in ("", None):
+        if event.tag is not None:
+            raise _Refused(event.start_mark, _tag_message(event.tag))
+        if event.style in ("", None):
             return plain_scalar(event.value)
         return event.value
 
     @staticmethod
     def _check_tag(event: Any) -> None:
-        if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        if event.tag is not None:
             raise _Refused(event.start_mark, _tag_message(event.tag))
 
 
@@ -338,6 +380,9 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
     if "did not find expected key" in problem or "expected '-' indicator" in problem:
         row = source_line(text, line)
         col = len(row) - len(row.lstrip(" ")) + 1 if row.strip() else col
+    if source_line(text, line)[col - 1:col] == "\t":
+        return [Problem(name, line, col, "", "a tab is not allowed here; use spaces (a tab is "
+                                             "safe only inside quoted text)")]
     if "mapping values are not allowed" in problem and _indented_more(text, line):
         return [Problem(name, line, col, "",
                         "YAML syntax error: this line is indented more than the one above; "
@@ -347,9 +392,10 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
 
 def _indented_more(text: str, line: int) -> bool:
     """Return True when `line` is a 'key: value' line indented past the 'key: value' above it."""
-    here = source_line(text, line)
-    above = next((source_line(text, i) for i in range(line - 1, 0, -1)
-                  if source_line(text, i).strip()), "")
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    above = next((lines[i] for i in range(min(line, len(lines)) - 2, -1, -1)
+                  if lines[i].strip()), "")
     indent = len(here) - len(here.lstrip(" "))
     above_indent = len(above) - len(above.lstrip(" "))
     return (indent > above_indent and re.match(r"^\s*[\w-]+:\s", here) is not None
@@ -431,7 +477,9 @@ def read_round_trip(text: str, name: str) -> Any:
     from ruamel.yaml.reader import ReaderError
 
     try:
-        return make_yaml().load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. a reused anchor: refused by read_yaml anyway
+            return make_yaml().load(text)
     except _round_trip_classes()[2] as exc:
         mark = exc.problem_mark
         raise ValidationFailed([Problem(name, mark.line + 1, mark.column + 1, "",
@@ -488,7 +536,7 @@ def _round_trip_classes() -> list[Any]:
 def plain(data: Any) -> Any:
     """Return round-trip data as plain dicts, lists and built-in scalars (for comparison)."""
     if isinstance(data, dict):
-        return {plain(k): plain(v) for k, v in data.items()}
+        return {_hashable(plain(k)): plain(v) for k, v in data.items()}
     if isinstance(data, list):
         return [plain(v) for v in data]
     if isinstance(data, bool) or data is None:
@@ -502,6 +550,11 @@ def plain(data: Any) -> Any:
     if isinstance(data, dt.datetime):
         return dt.datetime(*data.timetuple()[:6], data.microsecond)
     return data
+
+
+def _hashable(key: Any) -> Any:
+    """Return `key` as something a dict can hold (a list key becomes a tuple)."""
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
 __all__ = ["MAX_DEPTH", "Pos", "Positions", "make_yaml", "plain", "plain_scalar",

@@ -100,9 +100,17 @@ BAD = [
     ("tag", edit("title: Meeting", "title: !shout Meeting"),
      ["b.yaml:2:10: uses the YAML tag !shout; a briefing needs no tags (remove it, or quote "
       "the text)"]),
-    ("alias", edit("  when: Autumn 2010\n", "  when: &w Autumn 2010\n  venue: *w\n"),
+    ("anchor", edit("  when: Autumn 2010\n", "  when: &w Autumn 2010\n  venue: *w\n"),
+     ["b.yaml:10:9: uses an anchor &w (anchors and aliases are not allowed in a briefing; "
+      "write the text out in full)"]),
+    ("alias", edit("  when: Autumn 2010\n", "  when: Autumn 2010\n  venue: *w\n"),
      ["b.yaml:11:10: uses an alias *w (anchors and aliases are not allowed in a briefing; "
       "write the text out in full)"]),
+    ("tab before a colon", edit("  version: 1", "  version\t: 1"),
+     ["b.yaml:3:10: a tab before ':' ends this key; remove the tab"]),
+    ("unicode line separator", edit("Autumn 2010", "Autumn\u20282010"),
+     ["b.yaml:10:15: holds a Unicode line separator (U+2028) that YAML readers disagree "
+      "about; replace it with a new line or a space"]),
     ("merge key", edit("  version: 1\n", "  <<: {version: 1}\n"),
      ["b.yaml:3:3: merge keys (<<) are not allowed in a briefing; write the fields out in "
       "full"]),
@@ -365,7 +373,7 @@ def billion_laughs(levels: int = 10) -> str:
 def test_billion_laughs_answers_within_seconds():
     started = time.perf_counter()
     assert problems(billion_laughs()) == [
-        "b.yaml:24:14: uses an alias *lol0 (anchors and aliases are not allowed in a briefing; "
+        "b.yaml:23:7: uses an anchor &lol0 (anchors and aliases are not allowed in a briefing; "
         "write the text out in full)"]
     assert time.perf_counter() - started < 2
 
@@ -480,3 +488,27 @@ def test_warnings_are_values_with_a_location():
     assert [str(m) for m in result.messages] == [
         "warning: b.yaml:18:26: case_studies[0].agreed_with_council: 'cs' is not yet agreed "
         "with Riverton Borough Council; agree it before the briefing is cleared"]
+
+
+def test_problems_are_capped_with_a_count_of_the_rest():
+    comments = "".join(f"  - id: c{i}\n    text: t\n    board: b\n    meeting_date: soon\n"
+                       for i in range(150))
+    lines = problems(edit("contact:", "member_comments:\n" + comments + "contact:"))
+    assert len(lines) == 101
+    assert lines[0] == ("b.yaml:22:19: member_comments[0].meeting_date: must be a date like "
+                        "2010-09-15, not 'soon'")
+    assert lines[-1] == "b.yaml:422:19: and 50 more problems from here on; fix those above first"
+
+
+def test_a_tab_the_round_trip_reader_refuses_is_reported_even_in_a_valid_file():
+    for old, new, where in [("briefing:\n", "briefing:\t\n", "1:10"),
+                            ("Autumn 2010", "Autumn\t2010", "10:15")]:
+        assert problems(MINIMAL.replace(old, new, 1)) == [
+            f"b.yaml:{where}: a tab is not allowed here; use spaces (a tab is safe only inside "
+            "quoted text)"]
+
+
+def test_tabs_inside_quoted_text_are_fine():
+    text = MINIMAL.replace("purpose: To press for", 'purpose: "To press\tfor').replace(
+        "councils.\n", 'councils."\n')
+    assert load_text(text).value.briefing.meeting.purpose == "To press\tfor a role for councils."
