@@ -486,6 +486,9 @@ def read_round_trip(text: str, name: str) -> Any:
                                         ALIAS_MESSAGE.format(name=exc.problem))]) from None
     except ReaderError:
         raise ValidationFailed([control_character_problem(text, name)]) from None
+    except (TypeError, ValueError, RecursionError) as exc:  # e.g. a list used as a key
+        raise ValidationFailed([Problem(name, 1, 1, "", f"cannot be read as YAML ({exc})")]) \
+            from None
     except YAMLError as exc:
         if type(exc).__name__ == "MaxDepthExceededError":
             mark = exc.problem_mark
