@@ -30,7 +30,14 @@ from pydantic import BaseModel, ValidationError
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.model import Briefing, cross_field_problems, describe
 from briefing.results import Message, Result
-from briefing.yamlread import Positions, read_round_trip, read_yaml
+from briefing.yamlread import (
+    Positions,
+    first_difference,
+    needs_round_trip_check,
+    plain,
+    read_round_trip,
+    read_yaml,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PROBLEMS = 100
@@ -69,10 +76,8 @@ def load_text(text: str, name: str = "<text>", *, path: Path | None = None) -> R
     """Return the validated briefing in `text`, reporting problems against file `name`."""
     data, positions = parse_yaml(text, name)
     briefing = validate(data, positions, text, name)
-    if "\t" in text:
-        # ruamel.yaml refuses some tabs libyaml takes; absorb must be able to read what
-        # validates, so a file with tabs must satisfy the round-trip reader too.
-        read_round_trip(text, name)
+    if needs_round_trip_check(text):
+        _same_for_round_trip(text, name, data, positions)
     canonical = canonical_json(briefing)
     loaded = Loaded(
         path=path if path is not None else Path(name),
@@ -82,6 +87,23 @@ def load_text(text: str, name: str = "<text>", *, path: Path | None = None) -> R
         text=text,
     )
     return Result(loaded, advice(briefing, positions, name))
+
+
+def _same_for_round_trip(text: str, name: str, data: Any, positions: Positions) -> None:
+    """Raise unless ruamel.yaml (absorb's reader) reads `text` as the same data.
+
+    libyaml and ruamel.yaml disagree about some tabs and about U+0085, U+2028
+    and U+2029 as line breaks; absorb must read what validate accepted.
+    """
+    other = plain(read_round_trip(text, name))
+    loc = first_difference(data, other)
+    if loc is None:
+        return
+    line, col = positions.find(loc)
+    raise ValidationFailed([Problem(
+        name, line, col, field_path(loc),
+        "holds a tab or a Unicode line separator (U+0085, U+2028, U+2029) that YAML readers "
+        "read differently; replace it with a space or a new line")])
 
 
 def canonical_json(briefing: Briefing) -> str:

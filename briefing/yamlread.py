@@ -156,9 +156,33 @@ class _Refused(Exception):
         self.line, self.col, self.message = mark.line + 1, mark.column + 1, message
 
 
-# Line breaks in YAML 1.1 (libyaml) but ordinary characters in YAML 1.2 (ruamel.yaml): the
-# two readers would see different data, so a raw one is refused (escaped "\L" is fine).
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+# Line breaks in YAML 1.1 (libyaml) but ordinary characters in YAML 1.2 (ruamel.yaml).
+ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def needs_round_trip_check(text: str) -> bool:
+    """Return True when libyaml and ruamel.yaml may read `text` differently (tabs, U+2028)."""
+    return "\t" in text or ODD_BREAKS.search(text) is not None
+
+
+def first_difference(a: Any, b: Any, loc: Loc = ()) -> Loc | None:
+    """Return the loc of the first place where `a` and `b` differ, or None when they are equal."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a:
+            if key not in b:
+                return loc + (key,)
+            found = first_difference(a[key], b[key], loc + (key,))
+            if found is not None:
+                return found
+        extra = [k for k in b if k not in a]
+        return loc + (extra[0],) if extra else None
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, loc + (i,))
+            if found is not None:
+                return found
+        return None if len(a) == len(b) else loc + (min(len(a), len(b)),)
+    return None if a == b else loc
 
 # libyaml accepts "key<TAB>: value"; ruamel.yaml (which absorb writes back with) does not.
 _TAB_COLON = re.compile(r"\t+:(?=[ \t\r\n]|$)")
@@ -190,13 +214,6 @@ SECOND_DOCUMENT = "holds a second YAML document ('---'); a briefing file holds o
 
 def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
     """Return the data in `text` and where each value sits; raise ValidationFailed if unreadable."""
-    odd_break = _ODD_BREAKS.search(text)
-    if odd_break:
-        line, col = line_col(text, odd_break.start())
-        raise ValidationFailed([Problem(
-            name, line, col, "",
-            f"holds a Unicode line separator (U+{ord(odd_break.group()):04X}) that YAML readers "
-            "disagree about; replace it with a new line or a space")])
     tab_key = _tab_before_colon(text)
     if tab_key is not None:
         line, col = line_col(text, tab_key)
@@ -209,6 +226,13 @@ def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
     except (ReaderError, UnicodeEncodeError):
         raise ValidationFailed([control_character_problem(text, name)]) from None
     except YAMLError as exc:
+        odd = ODD_BREAKS.search(text)
+        if odd:  # libyaml counts it as a line break, so its positions are off: name it instead
+            line, col = line_col(text, odd.start())
+            raise ValidationFailed([Problem(
+                name, line, col, "",
+                f"holds a Unicode line separator (U+{ord(odd.group()):04X}); replace it with a "
+                "space or a new line")]) from None
         raise ValidationFailed(syntax_problems(exc, text, name)) from None
     return result
 

@@ -109,8 +109,8 @@ BAD = [
     ("tab before a colon", edit("  version: 1", "  version\t: 1"),
      ["b.yaml:3:10: a tab before ':' ends this key; remove the tab"]),
     ("unicode line separator", edit("Autumn 2010", "Autumn\u20282010"),
-     ["b.yaml:10:15: holds a Unicode line separator (U+2028) that YAML readers disagree "
-      "about; replace it with a new line or a space"]),
+     ["b.yaml:10:15: holds a Unicode line separator (U+2028); replace it with a space or a new "
+      "line"]),
     ("merge key", edit("  version: 1\n", "  <<: {version: 1}\n"),
      ["b.yaml:3:3: merge keys (<<) are not allowed in a briefing; write the fields out in "
       "full"]),
@@ -512,3 +512,10 @@ def test_tabs_inside_quoted_text_are_fine():
     text = MINIMAL.replace("purpose: To press for", 'purpose: "To press\tfor').replace(
         "councils.\n", 'councils."\n')
     assert load_text(text).value.briefing.meeting.purpose == "To press\tfor a role for councils."
+
+
+@pytest.mark.parametrize("typed", ["'Autumn\u20282010'", '"Autumn\\L2010"', '"Autumn\u20282010"'])
+def test_a_line_separator_in_quoted_text_is_kept(typed):
+    loaded = load_text(edit("Autumn 2010", typed)).value
+    assert loaded.briefing.meeting.when == "Autumn\u20282010"
+    assert plain(loaded.data) == read_yaml(loaded.text, "b.yaml")[0]
