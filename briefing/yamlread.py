@@ -160,9 +160,17 @@ class _Refused(Exception):
 ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
+_LONE_CR = re.compile("\r(?!\n)")
+
+
 def needs_round_trip_check(text: str) -> bool:
-    """Return True when libyaml and ruamel.yaml may read `text` differently (tabs, U+2028)."""
-    return "\t" in text or ODD_BREAKS.search(text) is not None
+    """Return True when libyaml and ruamel.yaml may read `text` differently.
+
+    Found by fuzzing both readers: tabs, U+0085/U+2028/U+2029, and a carriage
+    return that is not part of a Windows line end.
+    """
+    return ("\t" in text or ODD_BREAKS.search(text) is not None
+            or _LONE_CR.search(text) is not None)
 
 
 def first_difference(a: Any, b: Any, loc: Loc = ()) -> Loc | None:
