@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import accumulate
 
 from lxml import etree
 
@@ -174,10 +175,9 @@ def tokens(atoms: list[Atom]) -> list[tuple[str, int, int]]:
 
 
 def _flush(buf: list[str], pos: int, out: list) -> None:
-    for tok in _TOKEN.findall("".join(buf)):  # the pattern matches every character
-        end = pos + len(tok)
-        out.append((tok, pos, end))
-        pos = end
+    found = _TOKEN.findall("".join(buf))  # the pattern matches every character
+    bounds = list(accumulate(map(len, found), initial=pos))
+    out.extend(zip(found, bounds, bounds[1:]))
 
 
 def paragraph_signature(p: etree._Element, rkey) -> tuple:
