@@ -8,6 +8,7 @@ leave exactly the other's.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,15 @@ def edited(lo, tmp_path_factory) -> tuple[Path, Path]:
 
 
 def members_changes(path: Path) -> list[tuple]:
-    """Return (author, kind, text, item) of the members' changes in `path`."""
+    """Return (author, kind, text, item) of the members' changes in `path`.
+
+    LibreOffice 7.4 also writes formatting changes of its own into the
+    clearance table when it saves, under whatever user name its profile holds
+    at the time ("Unknown Author", or the last member it edited as). The
+    members made no formatting change, so formatting changes are left out.
+    """
     return [(r.author, r.kind, r.text, r.item) for r in read_review(path).revisions
-            if r.author in (ALICE, BOB)]
+            if r.author in (ALICE, BOB) and r.kind != "format"]
 
 
 def test_review_names_the_member_and_the_briefing_item_of_every_edit(edited):
@@ -73,8 +80,10 @@ def test_the_report_summarises_the_members_by_item(edited):
     _, reviewed = edited
     result = runner.invoke(app, ["review", str(reviewed)])
     assert result.exit_code == 0, result.output
-    assert f"  {ALICE}: 2 delete, 1 insert, 1 paragraph-delete" in result.stdout
-    assert f"  {BOB}: 1 delete, 2 insert, 1 paragraph-insert" in result.stdout
+    assert re.search(f"^  {ALICE}: 2 delete, (\\d+ format, )?1 insert, 1 paragraph-delete$",
+                     result.stdout, re.MULTILINE)
+    assert re.search(f"^  {BOB}: 1 delete, (\\d+ format, )?2 insert, 1 paragraph-insert$",
+                     result.stdout, re.MULTILINE)
     assert f"  {LOCAL}/points/1: 2 ({BOB} 2)" in result.stdout
     assert f"  {PARTNER}/points/2: 2 ({ALICE} 2)" in result.stdout
 
@@ -98,7 +107,7 @@ def test_rejecting_one_item_leaves_the_others(edited, tmp_path, lo):
 
 def test_our_source_bookmarks_survive_accepting_and_rejecting(edited, tmp_path):
     built, reviewed = edited
-    ids = {r.item for r in read_review(reviewed).revisions if r.author in (ALICE, BOB)}
+    ids = {change[3] for change in members_changes(reviewed)}
     for accept in (True, False):
         out = tmp_path / f"{accept}.docx"
         resolve_file(reviewed, out, accept=accept)
