@@ -185,6 +185,24 @@ def test_corpus_compare_inputs(tmp_path, lo, revised):
     assert {r.author for r in read_review(out).revisions} == {"Policy Officer"}
 
 
+@pytest.mark.corpus
+@pytest.mark.parametrize(("revised", "expected"), [
+    ("RevisedByBob.docx", [("delete", "Said simply, "),
+                           ("insert", "  Don\u2019t forget to add the note about fusce est.")]),
+    ("RevisedByMary.docx", [("insert", "  Talked to Bob \u2013 remember fusce est."),
+                            ("insert", ("Video provides a powerful way to help you prove your "
+                                       "point."))]),
+])
+def test_corpus_compare_inputs_give_the_expected_changes(tmp_path, revised, expected):
+    old = corpus_file("Open-Xml-PowerTools/Original.docx")
+    new = corpus_file(f"Open-Xml-PowerTools/{revised}")
+    out = tmp_path / "out.docx"
+    redline_files(old, new, out, author="Policy Officer")
+    revisions = read_review(out).revisions
+    assert [(r.kind, r.text) for r in revisions] == expected
+    assert {r.author for r in revisions} == {"Policy Officer"}
+
+
 REAL_REVISED = [
     "SuperDoc/msword-tracked-changes.docx",
     "Open-Xml-PowerTools/RP048-Deleted-Inserted-Para-Mark.docx",
