@@ -34,11 +34,14 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
     chosen = find_template(template)
     data = build_bytes(briefing, chosen, data_hash=loaded.value.data_hash,
                        data_json=loaded.value.canonical_json, source_file=path.name)
+    messages = list(loaded.messages)
     if since is not None:
-        data = _redline_since(Path(since), data, author)
+        redlined = _redline_since(Path(since), data, author)
+        data = redlined.value
+        messages += redlined.messages
     from briefing.check import build_messages  # accessibility and house style: warnings only
 
-    messages = list(loaded.messages) + build_messages(data, target)
+    messages += build_messages(data, target)
     atomic_write_bytes(target, data)
     return Result(target, messages)
 
@@ -100,8 +103,8 @@ def _check_target(target: Path, source: Path, *, force: bool) -> None:
     check_writable(target, force=force)
 
 
-def _redline_since(previous: Path, data: bytes, author: str | None) -> bytes:
-    """Return `data` redlined against the earlier draft `previous` (tracked changes)."""
-    from briefing.redline import redline_bytes
+def _redline_since(previous: Path, data: bytes, author: str | None) -> Result[bytes]:
+    """Return `data` redlined against the earlier draft `previous`, with the redline's summary."""
+    from briefing.redline import redline_result
 
-    return redline_bytes(previous, data, author=author, date=None)
+    return redline_result(previous, data, author=author, date=None)

@@ -261,31 +261,8 @@ def check(
         raise typer.Exit(code=1)
 
 
-def _fast_review(args: list[str]) -> int | None:
-    """Return the exit code of `review [--json] DOCX` run without typer's parser, else None.
-
-    typer coerces parameters through pydantic, whose import costs a quarter of
-    a second per process; `review` on a long reviewed draft is what officers
-    run most. Anything but these plain shapes (help, other options) goes to typer.
-    """
-    if len(args) not in (2, 3) or args[0] != "review":
-        return None
-    rest = args[1:]
-    paths = [a for a in rest if a != "--json"]
-    if len(paths) != 1 or paths[0].startswith("-") or len(rest) - len(paths) > 1:
-        return None
-    try:
-        review(Path(paths[0]), as_json=len(rest) == 2)
-    except typer.Exit as exc:
-        return exc.exit_code
-    return 0
-
-
 def main() -> None:
     """Console-script entry point."""
-    fast = _fast_review(sys.argv[1:])
-    if fast is not None:
-        sys.exit(fast)
     try:
         app()
     except KeyboardInterrupt:

@@ -182,6 +182,11 @@ def _num_ids(pkg: Package) -> set[str]:
     return {el.get(qn("w:numId")) for el in root.iter(qn("w:num"))}
 
 
+def _count(n: int, noun: str) -> str:
+    """Return e.g. '1 insertion' or '3 insertions'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
               use_ids: bool) -> list[Message]:
     c = stamper.counts
@@ -192,8 +197,9 @@ def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
     if not (inserted or deleted or formats):
         summary = f"no differences found ({how})"
     else:
-        summary = (f"{inserted} insertions, {deleted} deletions, {formats} formatting changes "
-                   f"by {stamper.author} ({how})")
+        counts = ", ".join(_count(n, word) for n, word in (
+            (inserted, "insertion"), (deleted, "deletion"), (formats, "formatting change")))
+        summary = f"{counts} by {stamper.author} ({how})"
     out = [Message("info", summary)]
     if builder.dropped_objects:
         out.append(Message("warning", f"{builder.dropped_objects} deleted picture(s), object(s) "

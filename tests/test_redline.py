@@ -298,7 +298,7 @@ def test_cli_writes_the_redline(tmp_path):
                                  "--author", "Jo Bloggs", "--date", "2026-03-01"])
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.stdout
-    assert ("info: 1 insertions, 1 deletions, 0 formatting changes by Jo Bloggs "
+    assert ("info: 1 insertion, 1 deletion, 0 formatting changes by Jo Bloggs "
             "(matched by content)") in result.stderr
     assert 'w:author="Jo Bloggs" w:date="2026-03-01T00:00:00Z"' in _document_xml(out)
 
