@@ -13,7 +13,6 @@ from typing import IO
 
 from briefing.errors import OutputExists, WriteFailed
 
-
 _written: list[Path] = []
 
 

@@ -432,9 +432,9 @@ def test_round_trip_data_keeps_comments_and_order():
     data = loaded.value.data
     assert list(data) == ["briefing", "meeting", "objectives", "key_messages", "contact"]
     assert data.lc.key("meeting") == (5, 0)
-    from ruamel.yaml import YAML
-
     import io
+
+    from ruamel.yaml import YAML
 
     out = io.StringIO()
     YAML(typ="rt").dump(data, out)

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_load import BAD, MINIMAL, billion_laughs, edit
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from test_load import BAD, MINIMAL, billion_laughs, edit
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
