@@ -74,7 +74,7 @@ def item_count(briefing) -> int:
 
 
 def docxtpl_template() -> bytes:
-    """Return a docxtpl template .docx with the chairman-briefing's sections, made by python-docx."""
+    """Return a docxtpl template .docx with the chairman-briefing's sections (via python-docx)."""
     from docx import Document
 
     doc = Document()
@@ -272,7 +272,8 @@ def whole_process(runs: int) -> tuple[float, float]:
         cli = shutil.which("briefing")
         ours = ([cli] if cli else [sys.executable, "-m", "briefing"]) + [
             "build", str(TYPICAL), "-o", str(out), "--force"]
-        bare = [sys.executable, "-c", "import sys, docx; docx.Document(sys.argv[1]).save(sys.argv[2])",
+        bare = [sys.executable, "-c",
+                "import sys, docx; docx.Document(sys.argv[1]).save(sys.argv[2])",
                 str(out), str(copy)]
         # As installed: Python may cache compiled modules (any value of this variable stops it).
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -289,9 +290,11 @@ def whole_process(runs: int) -> tuple[float, float]:
 def report(rows: list[dict], growth: list[tuple[int, float]], process: tuple[float, float],
            runs: int) -> str:
     """Return the results as the README's markdown tables."""
-    title = f"In-process build, CPU time, median of {runs} runs (peak Python memory by tracemalloc):"
+    title = (f"In-process build, CPU time, median of {runs} runs "
+             "(peak Python memory by tracemalloc):")
     lines = [title, "",
-             "| briefing | items | briefing build | docxtpl | ratio | peak memory (ours / docxtpl) |",
+             "| briefing | items | briefing build | docxtpl | ratio "
+             "| peak memory (ours / docxtpl) |",
              "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['name']} | {r['items']:,} | {r['ours'] * 1000:.0f} ms | "
@@ -300,7 +303,8 @@ def report(rows: list[dict], growth: list[tuple[int, float]], process: tuple[flo
     lines += ["", "Growth with the number of items (key messages + comments + case studies):", "",
               "| items | briefing build | per 100 items |", "|---:|---:|---:|"]
     for items, seconds in growth:
-        lines.append(f"| {items:,} | {seconds * 1000:.0f} ms | {seconds * 1000 / items * 100:.1f} ms |")
+        lines.append(f"| {items:,} | {seconds * 1000:.0f} ms | "
+                     f"{seconds * 1000 / items * 100:.1f} ms |")
     ours, bare = process
     lines += ["", f"Whole process, CPU time, median of {runs} runs:", "",
               "| command | CPU | ratio |", "|---|---:|---:|",

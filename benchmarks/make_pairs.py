@@ -17,7 +17,16 @@ from pathlib import Path
 
 import docx
 
-WORDS = ["council", "councils", "local", "government", "employment", "support", "programme", "funding", "commissioning", "providers", "jobcentre", "partnership", "devolution", "skills", "housing", "health", "outcomes", "residents", "members", "board", "secretary", "state", "minister", "department", "work", "pensions", "data", "sharing", "evidence", "budget", "years", "area", "areas", "national", "regional", "contract", "contracts", "deliver", "delivery", "people", "claimants", "services", "place", "based", "integrated", "families", "troubled", "apprenticeships", "growth", "enterprise", "economy", "labour", "market", "vacancies", "training", "pilot", "scheme", "review", "accord", "agreement"]
+WORDS = [
+    "council", "councils", "local", "government", "employment", "support", "programme", "funding",
+    "commissioning", "providers", "jobcentre", "partnership", "devolution", "skills", "housing",
+    "health", "outcomes", "residents", "members", "board", "secretary", "state", "minister",
+    "department", "work", "pensions", "data", "sharing", "evidence", "budget", "years", "area",
+    "areas", "national", "regional", "contract", "contracts", "deliver", "delivery", "people",
+    "claimants", "services", "place", "based", "integrated", "families", "troubled",
+    "apprenticeships", "growth", "enterprise", "economy", "labour", "market", "vacancies",
+    "training", "pilot", "scheme", "review", "accord", "agreement"
+]
 SHARE_EDITED = 0.15
 
 

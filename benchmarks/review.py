@@ -78,8 +78,9 @@ def write_document(path: Path, paragraphs: int, every: int) -> int:
                 f'<w:document xmlns:w="{W_NS}"><w:body>{body}<w:sectPr><w:pgSz w:w="11906" '
                 'w:h="16838"/></w:sectPr></w:body></w:document>')
     styles = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="{W_NS}">'
-              '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-              '</w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
+              '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+              '<w:name w:val="Normal"/></w:style>'
+              '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
               '<w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
               "</w:styles>")
     rt = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

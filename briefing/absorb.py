@@ -614,7 +614,7 @@ def apply_edits(editor: YamlText, edits: list[Change], into: Path) -> None:
 
 
 def check_valid(text: str, into: Path) -> None:
-    """Raise ValidationFailed (nothing written) when the edited YAML would not be a valid briefing."""
+    """Raise ValidationFailed (nothing written) if the edited YAML would not be a valid briefing."""
     from briefing.load import load_text
 
     try:

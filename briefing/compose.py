@@ -467,7 +467,8 @@ class _LayoutParser:
             self.table = ("", [], 0)
         caption, rows, header_rows = self.table
         if kind == "header" and len(rows) > header_rows:
-            raise TemplateError(f"{shown(self.template.folder / LAYOUT_FILE)}: rendered line {number}: "
+            raise TemplateError(f"{shown(self.template.folder / LAYOUT_FILE)}: "
+                                f"rendered line {number}: "
                                 "a header row must come before the table's other rows")
         cell_kind = "th" if kind == "header" else "td"
         rows.append(tuple(self._paragraph(cell_kind, cell.strip())

@@ -280,7 +280,7 @@ class YamlText:
         self._replace_scalar(node, self.render_like(node, value, flow=self._in_flow(node)))
 
     def set_list(self, path: FieldPath, values: list[str]) -> None:
-        """Make the list of strings at `path` equal `values`, touching only the items that change."""
+        """Make the list of strings at `path` equal `values`, touching only changed items."""
         node = self.node(path)
         if not isinstance(node, SequenceNode):
             raise EditError(f"{format_path(path)}: is not a list in the YAML")
@@ -332,7 +332,7 @@ class YamlText:
         self._splices.append(_Splice(start, end, text))
 
     def _replace_scalar(self, node: ScalarNode, rendered: str) -> None:
-        """Splice `rendered` over `node`, keeping the line breaks a block scalar's span ends with."""
+        """Splice `rendered` over `node`, keeping the line breaks ending a block scalar's span."""
         span = self.text[node.start_mark.index:node.end_mark.index]
         tail = span[len(span.rstrip("\n")):] if node.style in ("|", ">") else ""
         if rendered.endswith("\n"):

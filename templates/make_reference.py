@@ -84,7 +84,8 @@ def content_types() -> str:
         "/word/header1.xml": f"{ov}.header+xml",
         "/word/footer1.xml": f"{ov}.footer+xml",
         "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
-        "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+        "/docProps/app.xml":
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml",
     }
     overrides = "".join(f'<Override PartName="{k}" ContentType="{v}"/>' for k, v in parts.items())
     return (DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -183,7 +184,8 @@ def styles(look: Look) -> str:
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     items = [
         style("Normal", "Normal", based=None, ui=0, extra_attrs=' w:default="1"'),
-        style("Heading1", "heading 1", keep + f'<w:spacing w:before="0" w:after="{look.after * 2}"/>'
+        style("Heading1", "heading 1",
+              keep + f'<w:spacing w:before="0" w:after="{look.after * 2}"/>'
               '<w:outlineLvl w:val="0"/>', rpr(look.h1_size, bold=True, color="1F3864"),
               next_="Normal", ui=9),
         style("Heading2", "heading 2", keep + '<w:spacing w:before="240" w:after="120"/>'

@@ -257,7 +257,8 @@ def _settle_segment(ops: list[Op]) -> list[Op]:
     elif not (any(op.olds for op in tail) and any(op.news for op in tail)):
         return ops
     group = ops[k:]
-    return ops[:k] + [Op([b for op in group for b in op.olds], [b for op in group for b in op.news])]
+    return ops[:k] + [Op([b for op in group for b in op.olds],
+                         [b for op in group for b in op.news])]
 
 
 def _pairable(o: Block, n: Block) -> bool:

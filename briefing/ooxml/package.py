@@ -53,14 +53,16 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     """Return the root of `data`, refusing DOCTYPE/entity declarations; `where` names it."""
     head = data[:4096].lstrip()
     if b"<!DOCTYPE" in data or b"<!ENTITY" in head:
-        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; refused for safety")
+        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; "
+                            "refused for safety")
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"{where}: damaged XML ({exc.msg})") from None
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.doctype:  # e.g. a UTF-16 part hides it from the scan
-        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; refused for safety")
+        raise DocumentError(f"{where}: contains a DOCTYPE or entity declaration; "
+                            "refused for safety")
     return root
 
 

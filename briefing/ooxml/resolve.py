@@ -4,18 +4,23 @@
 revision element (or only those in `selected`), innermost first, and repeats
 until nothing changes:
 
-| markup | accept | reject |
-|---|---|---|
-| `w:ins`, `w:moveTo` around content | keep the content | remove it |
-| `w:del`, `w:moveFrom` around content | remove it | keep it (`w:delText` -> `w:t`, `w:delInstrText` -> `w:instrText`) |
-| paragraph mark `w:pPr/w:rPr/w:del` (`moveFrom`) | merge the paragraph with the next | drop the marker |
-| paragraph mark `w:pPr/w:rPr/w:ins` (`moveTo`) | drop the marker | merge the paragraph with the next |
-| row `w:trPr/w:del` / `w:trPr/w:ins` | remove the row / drop the marker | drop the marker / remove the row |
-| `w:cellDel` / `w:cellIns` | remove the cell / drop the marker | drop the marker / remove the cell |
-| `w:*PrChange`, `w:tblGridChange` | drop it | restore the old properties it holds |
-| `w:numberingChange`, `w:cellMerge` | drop it | drop it (they hold no restorable state) |
-| `w:numPr/w:ins` | drop the marker | remove the numbering |
-| move and custom-XML range markers | removed with their revisions | the same |
+Each rule gives the markup, then what accepting does / what rejecting does:
+
+- `w:ins`, `w:moveTo` around content: keep the content / remove it
+- `w:del`, `w:moveFrom` around content: remove it / keep it
+  (`w:delText` -> `w:t`, `w:delInstrText` -> `w:instrText`)
+- paragraph mark `w:pPr/w:rPr/w:del` (`moveFrom`):
+  merge the paragraph with the next / drop the marker
+- paragraph mark `w:pPr/w:rPr/w:ins` (`moveTo`):
+  drop the marker / merge the paragraph with the next
+- row `w:trPr/w:del` / `w:trPr/w:ins`:
+  remove the row / drop the marker (accept); drop the marker / remove the row (reject)
+- `w:cellDel` / `w:cellIns`:
+  remove the cell / drop the marker (accept); drop the marker / remove the cell (reject)
+- `w:*PrChange`, `w:tblGridChange`: drop it / restore the old properties it holds
+- `w:numberingChange`, `w:cellMerge`: drop it / drop it (they hold no restorable state)
+- `w:numPr/w:ins`: drop the marker / remove the numbering
+- move and custom-XML range markers: removed with their revisions / the same
 
 Merging keeps the next paragraph's properties: the paragraph mark carries
 them, and the mark that survives is the next paragraph's. A mark that has no

@@ -166,7 +166,7 @@ def text_of(el: etree._Element) -> str:
 
 
 def current_text(el: etree._Element) -> str:
-    """Return the text under `el` as it now reads: insertions in, deletions and moved-away text out."""
+    """Return `el`'s text as it now reads: insertions in, deletions and moved-away text out."""
     out = []
     for node in el.iter(*TEXT_NODES):
         if node.tag == DEL_TEXT or _under(node, el, (DEL, MOVE_FROM, FALLBACK)):
