@@ -165,12 +165,17 @@ def _resolve_row(el: etree._Element, accept: bool) -> None:
     """Resolve a row insertion or deletion: remove the row or just the marker."""
     row = el.getparent().getparent()
     if (el.tag == DEL) == accept and row is not None and row.tag == TR:
-        table = row.getparent()
-        table.remove(row)
-        if table.tag == TBL and table.find(TR) is None:
-            _remove_table(table)
+        _remove_row(row)
     else:
         _remove(el)
+
+
+def _remove_row(row: etree._Element) -> None:
+    """Remove a table row, and its table too when no row is left."""
+    table = row.getparent()
+    table.remove(row)
+    if table.tag == TBL and table.find(TR) is None:
+        _remove_table(table)
 
 
 def _remove_table(table: etree._Element) -> None:
@@ -189,10 +194,7 @@ def _resolve_cell(el: etree._Element, accept: bool) -> None:
         row = cell.getparent()
         row.remove(cell)
         if row.find(TC) is None:
-            table = row.getparent()
-            table.remove(row)
-            if table.tag == TBL and table.find(TR) is None:
-                _remove_table(table)
+            _remove_row(row)
     else:
         _remove(el)
 
