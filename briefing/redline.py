@@ -18,6 +18,7 @@ from pathlib import Path
 
 from briefing.errors import BriefingError, DocumentError, PendingRevisions
 from briefing.fsutil import atomic_write_bytes, check_writable
+from briefing.ooxml.build_xml import replace_body
 from briefing.ooxml.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.inline import Builder
 from briefing.ooxml.ns import qn
@@ -125,13 +126,7 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     builder = Builder(stamper, keep_pstyles=_style_ids(new), keep_num_ids=_num_ids(new))
     differ = BodyDiffer(builder, use_ids)
     _redline_headers_and_footers(old, new, differ)
-    blocks = differ.container(old_body, new_body)
-    sect = new_body.find(qn("w:sectPr"))
-    for child in list(new_body):
-        new_body.remove(child)
-    new_body.extend(blocks)
-    if sect is not None:
-        new_body.append(sect)
+    replace_body(new.xml(new.main_part), differ.container(old_body, new_body))
     return _messages(stamper, builder, differ, use_ids)
 
 
