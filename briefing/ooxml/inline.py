@@ -341,17 +341,8 @@ class Builder:
     def _ppr_change(self, p: etree._Element, old_p: etree._Element) -> None:
         if ppr_key(p) == ppr_key(old_p):
             return
-        ppr = p.find(PPR)
-        if ppr is None:
-            ppr = etree.Element(PPR)
-            p.insert(0, ppr)
-        change = self.stamper.make("w:pPrChange", "paragraph-format")
-        old = etree.SubElement(change, PPR)
-        old_ppr = old_p.find(PPR)
-        for child in old_ppr if old_ppr is not None else ():
-            if isinstance(child.tag, str) and child.tag not in _PPR_IGNORED:
-                old.append(copy.deepcopy(child))
-        ppr.append(change)
+        self._property_change(p, PPR, "w:pPrChange", "paragraph-format", old_p.find(PPR),
+                              skip=_PPR_IGNORED)
 
     # runs --------------------------------------------------------------------------------
 
@@ -395,16 +386,24 @@ class Builder:
         return run
 
     def _rpr_change(self, run: etree._Element, old_rpr: etree._Element | None) -> None:
-        rpr = run.find(RPR)
-        if rpr is None:
-            rpr = etree.Element(RPR)
-            run.insert(0, rpr)
-        change = self.stamper.make("w:rPrChange", "format")
-        old = etree.SubElement(change, RPR)
-        for child in old_rpr if old_rpr is not None else ():
-            if isinstance(child.tag, str) and child.tag != RPR_CHANGE:
+        self._property_change(run, RPR, "w:rPrChange", "format", old_rpr,
+                              skip=frozenset((RPR_CHANGE,)))
+
+    def _property_change(self, owner: etree._Element, props_tag: str, change_tag: str,
+                         kind: str, old_props: etree._Element | None,
+                         skip: frozenset[str]) -> None:
+        """Record a formatting change on `owner`: its properties element (made first if
+        missing) gets a stamped `change_tag` holding `old_props` less the `skip` children."""
+        props = owner.find(props_tag)
+        if props is None:
+            props = etree.Element(props_tag)
+            owner.insert(0, props)
+        change = self.stamper.make(change_tag, kind)
+        old = etree.SubElement(change, props_tag)
+        for child in old_props if old_props is not None else ():
+            if isinstance(child.tag, str) and child.tag not in skip:
                 old.append(copy.deepcopy(child))
-        rpr.append(change)
+        props.append(change)
 
 
 def _append_text(run: etree._Element, text: str, deleted: bool) -> None:
