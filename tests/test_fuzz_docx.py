@@ -136,10 +136,10 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_safely(args: list[str], what: str, inputs: list[Path], out: Path | None = None):
-    """Run the CLI and assert the fuzzing contract; return the result."""
-    before = {p: digest(p) for p in inputs}
-    with time_limit(TIME_LIMIT):
+def invoke_answering(args: list[str], seconds: int, what: str) -> tuple:
+    """Return (result, context) of running the CLI within `seconds`, having asserted that it
+    answered as a user should see: exit 0 or 1, a message, no traceback, no last-resort error."""
+    with time_limit(seconds):
         result = runner.invoke(app, args)
     context = f"{what}: {' '.join(args[:1])} -> exit {result.exit_code}: {result.output[-500:]}"
     assert result.exit_code in (0, 1), context
@@ -147,6 +147,13 @@ def run_safely(args: list[str], what: str, inputs: list[Path], out: Path | None 
     assert "Traceback" not in result.output, context
     assert LAST_RESORT not in result.output, context
     assert result.output.strip(), context
+    return result, context
+
+
+def run_safely(args: list[str], what: str, inputs: list[Path], out: Path | None = None):
+    """Run the CLI and assert the fuzzing contract; return the result."""
+    before = {p: digest(p) for p in inputs}
+    result, context = invoke_answering(args, TIME_LIMIT, what)
     for p, h in before.items():
         assert digest(p) == h, f"{what}: {p.name} was changed"
     if out is not None:
