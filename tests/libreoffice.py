@@ -135,21 +135,13 @@ def _strip_story(data: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _strip_rels(data: bytes) -> bytes:
-    """Return a .rels part without relationships to comments parts."""
+def _strip_entries(data: bytes, tag: str, attr: str) -> bytes:
+    """Return a package XML part without its `tag` entries whose `attr` names a comments part
+    (relationships in a .rels part, overrides in [Content_Types].xml)."""
     root = etree.fromstring(data)
-    for rel in list(root.iter(f"{{{PR_NS}}}Relationship")):
-        if _is_comment_part(rel.get("Target", "")):
-            root.remove(rel)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _strip_content_types(data: bytes) -> bytes:
-    """Return [Content_Types].xml without overrides for comments parts."""
-    root = etree.fromstring(data)
-    for over in list(root.iter(f"{{{CT_NS}}}Override")):
-        if _is_comment_part(over.get("PartName", "")):
-            root.remove(over)
+    for entry in list(root.iter(tag)):
+        if _is_comment_part(entry.get(attr, "")):
+            root.remove(entry)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -162,9 +154,9 @@ def strip_comments(src: Path, dest: Path) -> Path:
                 continue
             data = zin.read(info)
             if name == "[Content_Types].xml":
-                data = _strip_content_types(data)
+                data = _strip_entries(data, f"{{{CT_NS}}}Override", "PartName")
             elif name.endswith(".rels"):
-                data = _strip_rels(data)
+                data = _strip_entries(data, f"{{{PR_NS}}}Relationship", "Target")
             elif name.startswith("word/") and name.endswith(".xml") and b"comment" in data:
                 data = _strip_story(data)
             zout.writestr(info, data)
