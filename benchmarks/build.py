@@ -48,14 +48,14 @@ LARGE_COUNTS = {"key_messages": 100, "comments": 1000, "case_studies": 60}
 
 def typical_briefing():
     """Return the typical sample, loaded and validated."""
-    from briefing.load import load_briefing
+    from briefing.source.load import load_briefing
 
     return load_briefing(TYPICAL).value.briefing
 
 
 def large_briefing(scale: float = 1.0):
     """Return the large briefing from samples/make_large.py, `scale` times its item counts."""
-    from briefing.model import Briefing
+    from briefing.source.model import Briefing
 
     spec = importlib.util.spec_from_file_location("make_large", ROOT / "samples" / "make_large.py")
     module = importlib.util.module_from_spec(spec)
@@ -240,8 +240,8 @@ def peak_memory(fn: Callable[[], object]) -> int:
 
 def compare(name: str, briefing, runs: int) -> dict:
     """Return the in-process timings and peak memory of ours and docxtpl for `briefing`."""
-    from briefing.build import build_bytes
-    from briefing.compose import find_template
+    from briefing.document.build import build_bytes
+    from briefing.document.compose import find_template
 
     template = find_template("chairman-briefing")
     tpl, context = docxtpl_template(), docxtpl_context(briefing)
@@ -253,8 +253,8 @@ def compare(name: str, briefing, runs: int) -> dict:
 
 def scaling(runs: int) -> list[tuple[int, float]]:
     """Return (items, median seconds) of our build at a quarter, half and all of the large size."""
-    from briefing.build import build_bytes
-    from briefing.compose import find_template
+    from briefing.document.build import build_bytes
+    from briefing.document.compose import find_template
 
     template = find_template("chairman-briefing")
     out = []

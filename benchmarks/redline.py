@@ -110,7 +110,7 @@ def startup_floor(workdir: Path, runs: int) -> float:
 
 def engine_time(old: Path, new: Path, out: Path, runs: int) -> float:
     """Return the median in-process time of our redline (read, compare, write)."""
-    from briefing.redline import redline_files
+    from briefing.clearance.redline import redline_files
 
     times = []
     for _ in range(runs):

@@ -45,7 +45,7 @@ def _err(text: str) -> None:
 def _interrupted(since: int = 0) -> str:
     """Return what to say on Ctrl-C: nothing was written, or which files already were
     (those written after the first `since` of this process)."""
-    from briefing.fsutil import written
+    from briefing.paths import written
 
     done = written()[since:]
     if not done:
@@ -63,7 +63,7 @@ def user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from briefing.fsutil import written
+        from briefing.paths import written
 
         before = len(written())
         try:
@@ -93,7 +93,7 @@ def new(
     force: Force = False,
 ) -> None:
     """Write a commented starter briefing that validates and builds as it is."""
-    from briefing.starter import write_starter
+    from briefing.source.starter import write_starter
 
     write_starter(path, force=force)
     typer.echo(f"wrote {path}")
@@ -105,7 +105,7 @@ def validate(
     path: Annotated[Path, typer.Argument(help="The briefing YAML to check.")],
 ) -> None:
     """Report every problem as FILE:LINE:COL: field.path: message."""
-    from briefing.load import load_briefing
+    from briefing.source.load import load_briefing
 
     result = load_briefing(path)
     _print_messages(result.messages)
@@ -129,7 +129,7 @@ def build(
     force: Force = False,
 ) -> None:
     """Build the briefing .docx (beside the YAML unless -o is given)."""
-    from briefing.build import build_file
+    from briefing.document.build import build_file
 
     result = build_file(path, out=out, template=template, since=since, author=author,
                         force=force)
@@ -141,7 +141,7 @@ def build(
 @user_errors
 def schema() -> None:
     """Print the briefing's JSON Schema."""
-    from briefing.model import json_schema
+    from briefing.source.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
@@ -153,7 +153,7 @@ def review(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List tracked changes and comments, by author and by briefing item."""
-    from briefing.review import format_report, read_review
+    from briefing.clearance.review import format_report, read_review
 
     report = read_review(docx)
     if as_json:
@@ -163,7 +163,7 @@ def review(
 
 
 def _resolve(docx, out, authors, items, drop_comments, force, *, accept: bool) -> None:
-    from briefing.review import resolve_file
+    from briefing.clearance.review import resolve_file
 
     result = resolve_file(docx, out=out, accept=accept, authors=authors or [],
                           items=items or [], drop_comments=drop_comments, force=force)
@@ -212,7 +212,7 @@ def redline(
     force: Force = False,
 ) -> None:
     """Write NEW with tracked changes against OLD."""
-    from briefing.redline import redline_files
+    from briefing.clearance.redline import redline_files
 
     result = redline_files(old, new_, out, author=author, date=date, force=force)
     _print_messages(result.messages)
@@ -235,7 +235,7 @@ def absorb(
     ] = "Lead member",
 ) -> None:
     """Carry cleared wording back into the briefing's YAML."""
-    from briefing.absorb import absorb_file
+    from briefing.clearance.absorb import absorb_file
 
     result = absorb_file(docx, into, dry_run=dry_run, record=not no_record, role=role)
     _print_messages(result.messages)
@@ -250,7 +250,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Report accessibility and house-style findings."""
-    from briefing.check import check_file, findings_fail, format_findings
+    from briefing.check.rules import check_file, findings_fail, format_findings
 
     findings = check_file(docx)
     if as_json:

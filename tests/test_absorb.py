@@ -12,9 +12,9 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from briefing.absorb import absorb_file, merge_lists
-from briefing.build import build_file
+from briefing.clearance.absorb import absorb_file, merge_lists
 from briefing.cli import app
+from briefing.document.build import build_file
 from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap, record_reviewers

@@ -19,11 +19,11 @@ from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.absorb import absorb_file, fresh_paragraphs
-from briefing.build import build_file
-from briefing.load import load_briefing
+from briefing.clearance.absorb import absorb_file, fresh_paragraphs
+from briefing.document.build import build_file
 from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
+from briefing.source.load import load_briefing
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"

@@ -28,7 +28,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from briefing import fsutil
+from briefing import paths as fsutil
 from briefing.cli import app
 from briefing.errors import WriteFailed
 from briefing.ooxml.package import Package
@@ -271,7 +271,7 @@ def pause():
     time.sleep(30)
 
 if stage == "write":
-    from briefing import fsutil
+    from briefing import paths as fsutil
     real = fsutil.os.fdopen
     class _Os:
         def __getattr__(self, name):
@@ -287,7 +287,7 @@ if stage == "write":
             return fh
     fsutil.os = _Os()
 else:
-    import briefing.compose as compose
+    import briefing.document.compose as compose
     real_compose = compose.compose
     def slow_compose(*args, **kwargs):
         pause()

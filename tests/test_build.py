@@ -11,9 +11,9 @@ from ruamel.yaml import YAML
 from test_write import Docx
 from typer.testing import CliRunner
 
-from briefing.build import default_output
 from briefing.cli import app
-from briefing.load import load_briefing
+from briefing.document.build import default_output
+from briefing.source.load import load_briefing
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -53,8 +53,8 @@ def test_every_sample_builds_valid_ooxml(path, template, tmp_path):
 def test_sample_paragraphs_hold_their_fields(path):
     from test_compose import field_value
 
-    from briefing.build import build_bytes
-    from briefing.compose import find_template
+    from briefing.document.build import build_bytes
+    from briefing.document.compose import find_template
 
     briefing = load_briefing(path).value.briefing
     marks = Docx(build_bytes(briefing, find_template(None))).bookmarked()
@@ -210,8 +210,8 @@ def test_for_clearance_sample_tracks_changes(sample, tmp_path):
 
 
 def test_since_redlines_against_the_previous_draft(sample, tmp_path):
-    pytest.importorskip("briefing.redline")
-    from briefing import redline
+    pytest.importorskip("briefing.clearance.redline")
+    from briefing.clearance import redline
 
     if not hasattr(redline, "redline_bytes"):
         pytest.skip("redline_bytes is not available yet")

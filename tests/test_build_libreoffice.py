@@ -8,10 +8,10 @@ import pytest
 from test_compose import HOSTILE, minimal_data
 from test_write import Docx
 
-from briefing.build import build_bytes
-from briefing.compose import find_template
-from briefing.load import load_briefing
-from briefing.model import Briefing
+from briefing.document.build import build_bytes
+from briefing.document.compose import find_template
+from briefing.source.load import load_briefing
+from briefing.source.model import Briefing
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

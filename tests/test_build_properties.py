@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_write import Docx
 
-from briefing.build import build_bytes
-from briefing.compose import find_template
-from briefing.model import Briefing
+from briefing.document.build import build_bytes
+from briefing.document.compose import find_template
+from briefing.source.model import Briefing
 
 FRAGMENTS = [
     "&", "<", ">", "&amp;", "<w:t>", "]]>", "{{ x }}", "{{", "}}", "{% if %}", "{% endif %}",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefing.check import RULES, check_file, findings_fail, format_findings
+from briefing.check.rules import RULES, check_file, findings_fail, format_findings
 from briefing.cli import app
 from briefing.ooxml.sourcemap import SourceMap, bookmark_name
 
@@ -455,7 +455,7 @@ def test_json_output(tmp_path):
 
 
 def test_findings_fail():
-    from briefing.check import Finding
+    from briefing.check.rules import Finding
 
     warning = Finding("P01-long-sentence", "warning", "long")
     error = Finding("A01-title", "error", "no title")

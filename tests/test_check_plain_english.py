@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing import plain_english as pe
+from briefing.check import plain_english as pe
 
 
 @pytest.mark.parametrize("text, sentences", [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefing.check import check_file
+from briefing.check.rules import check_file
 from briefing.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compose import (
+from briefing.document.compose import (
     Paragraph,
     Table,
     TemplateError,
@@ -17,7 +17,7 @@ from briefing.compose import (
     load_template,
     shipped_templates,
 )
-from briefing.model import Briefing
+from briefing.source.model import Briefing
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

@@ -183,9 +183,9 @@ sources = st.sampled_from([OURS, *CORPUS_FILES])
 @functools.cache
 def ours() -> bytes:
     """Return the .docx bytes of the shipped sample, built in memory."""
-    from briefing.build import build_bytes
-    from briefing.compose import find_template
-    from briefing.load import load_briefing
+    from briefing.document.build import build_bytes
+    from briefing.document.compose import find_template
+    from briefing.source.load import load_briefing
 
     loaded = load_briefing(ROOT / "samples" / "work-programme-2010.yaml").value
     return build_bytes(loaded.briefing, find_template(None), data_hash=loaded.data_hash,
@@ -248,7 +248,7 @@ def test_accept_and_reject_survive_damaged_documents(tmp_path, doc, command):
 @FUZZ
 @given(doc=damaged_document(), damaged_is_new=st.booleans())
 def test_redline_survives_damaged_documents(tmp_path, doc, damaged_is_new):
-    pytest.importorskip("briefing.redline", reason="redline has not landed")
+    pytest.importorskip("briefing.clearance.redline", reason="redline has not landed")
     what, data = doc
     broken = _write(tmp_path, "broken.docx", data)
     intact = broken.with_name("intact.docx")
@@ -261,7 +261,7 @@ def test_redline_survives_damaged_documents(tmp_path, doc, damaged_is_new):
 @FUZZ
 @given(doc=damaged_document())
 def test_absorb_survives_damaged_documents(tmp_path, doc):
-    pytest.importorskip("briefing.absorb", reason="absorb has not landed")
+    pytest.importorskip("briefing.clearance.absorb", reason="absorb has not landed")
     what, data = doc
     path = _write(tmp_path, "in.docx", data)
     yaml = path.with_name("briefing.yaml")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import BriefingError, ValidationFailed
-from briefing.load import MAX_BYTES, Loaded, load_briefing, load_text
-from briefing.yamlread import plain, read_yaml
+from briefing.source.load import MAX_BYTES, Loaded, load_briefing, load_text
+from briefing.source.read import plain, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -379,7 +379,7 @@ def test_billion_laughs_answers_within_seconds():
 
 
 def test_billion_laughs_in_a_file_through_round_trip_reader_too(tmp_path):
-    from briefing.yamlread import read_round_trip
+    from briefing.source.read import read_round_trip
 
     started = time.perf_counter()
     with pytest.raises(ValidationFailed) as caught:
@@ -456,7 +456,7 @@ def test_fast_and_round_trip_readers_agree_on_each_sample(path):
 def test_fast_reader_resolves_scalars_as_ruamel_does(scalar):
     import math
 
-    from briefing.yamlread import read_round_trip
+    from briefing.source.read import read_round_trip
 
     text = f"value: {scalar}\n"
     fast, _ = read_yaml(text, "b.yaml")

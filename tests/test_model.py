@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from briefing.model import (
+from briefing.source.model import (
     Briefing,
     Contact,
     KeyMessage,
@@ -18,7 +18,7 @@ from briefing.model import (
     describe,
     json_schema,
 )
-from briefing.yamlread import read_yaml
+from briefing.source.read import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

@@ -14,10 +14,10 @@ from redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from briefing.build import build_file
+from briefing.clearance.redline import redline_bytes, redline_files, revision_date
+from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
-from briefing.redline import redline_bytes, redline_files, revision_date
-from briefing.review import read_review, resolve_file
+from briefing.document.build import build_file
 
 runner = CliRunner()
 SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from redline_pairs import write_doc
 
-from briefing.redline import redline_files
-from briefing.review import read_review, resolve_file
+from briefing.clearance.redline import redline_files
+from briefing.clearance.review import read_review, resolve_file
 
 WORDS = ["council", "funding", "members", "board", "jobs", "local", "the", "of", "and",
          "skills", "housing", "health", "programme", "DWP", "2016", "£130m", "data"]

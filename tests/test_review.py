@@ -13,10 +13,10 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
+from briefing.clearance.review import item_matches, read_review, resolve_file
 from briefing.cli import app
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import bookmark_name, read_source_map
-from briefing.review import item_matches, read_review, resolve_file
 from tests.conftest import validate_ooxml
 from tests.cxml import W14, W15, para, run, source_map_parts, w, write_docx
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from briefing.review import read_review, resolve_file
+from briefing.clearance.review import read_review, resolve_file
 from tests.conftest import CORPUS, SHARED, VALIDATOR, corpus_files
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefing.build import build_file
+from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
+from briefing.document.build import build_file
 from briefing.ooxml.package import Package
-from briefing.review import read_review, resolve_file
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.libreoffice

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.load import load_briefing, load_text
-from briefing.model import Briefing
-from briefing.starter import starter_text, write_starter
+from briefing.source.load import load_briefing, load_text
+from briefing.source.model import Briefing
+from briefing.source.starter import starter_text, write_starter
 
 runner = CliRunner()
 

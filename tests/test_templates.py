@@ -10,7 +10,7 @@ import pytest
 from conftest import validate_ooxml
 from lxml import etree
 
-from briefing.compose import LAYOUT_FILE, REFERENCE_FILE, shipped_templates
+from briefing.document.compose import LAYOUT_FILE, REFERENCE_FILE, shipped_templates
 from briefing.ooxml.build_xml import BULLET_NUM_ID, NUMBERED_NUM_ID, STYLES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -135,7 +135,7 @@ def test_schema_is_valid_json_schema_that_samples_pass():
     jsonschema = pytest.importorskip("jsonschema")
     from test_model import _as_editor_sees_it
 
-    from briefing.yamlread import read_yaml
+    from briefing.source.read import read_yaml
 
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
     jsonschema.Draft202012Validator.check_schema(schema)

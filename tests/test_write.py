@@ -14,11 +14,11 @@ from conftest import validate_ooxml
 from lxml import etree
 from test_compose import minimal_data
 
-from briefing.build import build_bytes
-from briefing.compose import TemplateError, find_template
-from briefing.model import Briefing
+from briefing.document.build import build_bytes
+from briefing.document.compose import TemplateError, find_template
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import read_source_map
+from briefing.source.model import Briefing
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",

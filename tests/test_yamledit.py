@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from briefing.yamledit import (
+from briefing.source.edit import (
     ById,
     EditError,
     YamlText,

@@ -1,8 +1,8 @@
 """Read what the checks need from a .docx: paragraphs with their resolved style, tables, images.
 
 This is the lxml side of `briefing check`. It turns a `Package` into plain
-records (`DocView`) that the rules in `briefing/check.py` and
-`briefing/plain_english.py` read without touching XML. Text is read as the
+records (`DocView`) that the rules in `briefing/check/rules.py` and
+`briefing/check/plain_english.py` read without touching XML. Text is read as the
 document currently stands: inserted runs count, deleted runs (`w:delText`,
 `w:moveFrom`) do not (ECMA-376 Part 1, 17.13.5).
 

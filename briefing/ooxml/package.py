@@ -19,8 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from briefing.errors import DocumentError
-from briefing.fsutil import atomic_write_bytes
 from briefing.ooxml.ns import CT, PR
+from briefing.paths import atomic_write_bytes
 
 MAX_ENTRIES = 5_000
 MAX_PART_BYTES = 256 * 1024 * 1024

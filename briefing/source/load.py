@@ -4,7 +4,7 @@ Every problem is reported at once as ``FILE:LINE:COL: field.path: message``
 (1-based line and column; list indexes in paths are 0-based, as in source
 ids). Hostile or broken input is refused before it can cost time or memory:
 files over `MAX_BYTES` are refused unread, and the YAML reader
-(`briefing.yamlread`) refuses aliases (the "billion laughs" bomb), deep
+(`briefing.source.read`) refuses aliases (the "billion laughs" bomb), deep
 nesting, duplicate keys and tags as it meets them.
 
 Validation reads the file with libyaml (fast); `Loaded.data`, the round-trip
@@ -28,9 +28,9 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from briefing.errors import BriefingError, Problem, ValidationFailed
-from briefing.model import Briefing, cross_field_problems, describe
 from briefing.results import Message, Result
-from briefing.yamlread import (
+from briefing.source.model import Briefing, cross_field_problems, describe
+from briefing.source.read import (
     Positions,
     first_difference,
     needs_round_trip_check,

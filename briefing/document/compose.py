@@ -38,7 +38,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefing.errors import BriefingError
-from briefing.model import Briefing
+from briefing.source.model import Briefing
 
 LAYOUT_FILE = "layout.j2"
 REFERENCE_FILE = "reference.docx"

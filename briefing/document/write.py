@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.compose import Block, Paragraph, Table, Template, TemplateError, shown
+from briefing.document.compose import Block, Paragraph, Table, Template, TemplateError, shown
 from briefing.ooxml import build_xml as bx
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from briefing.errors import BriefingError
-from briefing.fsutil import atomic_write_text, check_writable
+from briefing.paths import atomic_write_text, check_writable
 
 SCHEMA_FILE = "briefing.schema.json"
 

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from briefing.errors import BriefingError
-from briefing.model import Briefing, Status
 from briefing.results import Result
+from briefing.source.model import Briefing, Status
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -22,9 +22,9 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
                since: str | Path | None = None, author: str | None = None,
                force: bool = False) -> Result[Path]:
     """Build the .docx for the briefing at `path`; return the path written and any warnings."""
-    from briefing.compose import find_template
-    from briefing.fsutil import atomic_write_bytes
-    from briefing.load import load_briefing
+    from briefing.document.compose import find_template
+    from briefing.paths import atomic_write_bytes
+    from briefing.source.load import load_briefing
 
     path = Path(path)
     loaded = load_briefing(path)
@@ -39,7 +39,7 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
         redlined = _redline_since(Path(since), data, author)
         data = redlined.value
         messages += redlined.messages
-    from briefing.check import build_messages  # accessibility and house style: warnings only
+    from briefing.check.rules import build_messages  # accessibility and house style: warnings only
 
     messages += build_messages(data, target)
     atomic_write_bytes(target, data)
@@ -49,8 +49,8 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
 def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json: str = "",
                 source_file: str = "") -> bytes:
     """Return the .docx bytes of `briefing` laid out by `template` (a compose.Template)."""
-    from briefing.compose import compose
-    from briefing.write import write_docx
+    from briefing.document.compose import compose
+    from briefing.document.write import write_docx
 
     blocks = compose(briefing, template)
     return write_docx(blocks, template, document_info(
@@ -60,7 +60,7 @@ def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json:
 def document_info(briefing: Briefing, blocks, *, data_hash: str, data_json: str,
                   source_file: str):
     """Return the DocumentInfo (properties, marking, tracking) for `briefing`."""
-    from briefing.write import DocumentInfo
+    from briefing.document.write import DocumentInfo
 
     info = briefing.briefing
     classification = info.classification.value
@@ -90,7 +90,7 @@ def default_output(path: Path, briefing: Briefing) -> Path:
 
 def _check_target(target: Path, source: Path, *, force: bool) -> None:
     """Raise BriefingError when `target` may not be written (exists, is the input, no folder)."""
-    from briefing.fsutil import check_writable
+    from briefing.paths import check_writable
 
     if target.suffix.lower() != ".docx":
         raise BriefingError(f"{target}: the output must be a .docx file")
@@ -105,6 +105,6 @@ def _check_target(target: Path, source: Path, *, force: bool) -> None:
 
 def _redline_since(previous: Path, data: bytes, author: str | None) -> Result[bytes]:
     """Return `data` redlined against the earlier draft `previous`, with the redline's summary."""
-    from briefing.redline import redline_result
+    from briefing.clearance.redline import redline_result
 
     return redline_result(previous, data, author=author, date=None)

@@ -1,6 +1,6 @@
 """Plain-English checks on running text, after the GOV.UK style guide.
 
-Pure text in, plain records out: no document knowledge here. `briefing.check`
+Pure text in, plain records out: no document knowledge here. `briefing.check.rules`
 feeds it the paragraphs of a document in order.
 
 - sentences over 25 words (GOV.UK: "Keep sentences short");

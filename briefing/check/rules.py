@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import plain_english as pe
+from briefing.check import plain_english as pe
 from briefing.ooxml.inspect import DocView, Paragraph, inspect_package
 from briefing.ooxml.package import Package
 from briefing.results import Message

@@ -17,7 +17,7 @@ The steps, each its own function:
    the build (three-way: base = the built data, theirs = the document,
    ours = the YAML), refusing with every conflicting field listed;
 5. splice the changes, and one clearance entry per reviewer, into the YAML's
-   text (briefing.yamledit keeps everything else byte for byte), validate the
+   text (briefing.source.edit keeps everything else byte for byte), validate the
    result and replace the file atomically.
 """
 
@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import BriefingError, Conflict, PendingRevisions
-from briefing.fsutil import atomic_write_text
 from briefing.ooxml.doctext import (
     DocParagraph,
     Segment,
@@ -46,8 +45,9 @@ from briefing.ooxml.doctext import (
 )
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap, bookmark_name, read_source_map
+from briefing.paths import atomic_write_text
 from briefing.results import Message, Result
-from briefing.yamledit import (
+from briefing.source.edit import (
     EditError,
     FieldPath,
     YamlText,
@@ -146,7 +146,7 @@ class Absorbed:
 def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, record: bool = True,
                 role: str = "Lead member", today: dt.date | None = None) -> Result[str]:
     """Update the YAML `into` with the cleared wording of `docx`; return the summary to print."""
-    from briefing.load import load_briefing
+    from briefing.source.load import load_briefing
 
     docx, into = Path(docx), Path(into)
     pkg = Package.open(docx)
@@ -239,8 +239,8 @@ def fresh_paragraphs(base: dict, smap: SourceMap | None, messages: list[Message]
     """Return the paragraphs of the document built again from `base`, with their field paths."""
     from pydantic import ValidationError
 
-    from briefing.build import build_bytes
-    from briefing.model import Briefing
+    from briefing.document.build import build_bytes
+    from briefing.source.model import Briefing
 
     try:
         briefing = Briefing.model_validate(base)
@@ -263,7 +263,7 @@ def fresh_paragraphs(base: dict, smap: SourceMap | None, messages: list[Message]
 
 
 def _template(smap: SourceMap | None, messages: list[Message]):
-    from briefing.compose import TemplateError, find_template
+    from briefing.document.compose import TemplateError, find_template
 
     name = smap.template if smap is not None and smap.template else None
     try:
@@ -615,7 +615,7 @@ def apply_edits(editor: YamlText, edits: list[Change], into: Path) -> None:
 
 def check_valid(text: str, into: Path) -> None:
     """Raise ValidationFailed (nothing written) if the edited YAML would not be a valid briefing."""
-    from briefing.load import load_text
+    from briefing.source.load import load_text
 
     try:
         load_text(text, str(into))

@@ -1,0 +1,1 @@
+"""Checks: accessibility, house style and plain English findings on any .docx."""

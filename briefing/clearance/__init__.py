@@ -1,0 +1,1 @@
+"""The clearance side: review, accept and reject, redline, absorb."""

@@ -1,0 +1,1 @@
+"""The document side: template, compose (blocks with source ids), write, build."""

@@ -1,0 +1,1 @@
+"""The YAML side: schema, reading with positions, loading, in-place editing, the starter."""
