@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from briefing.clearance.absorb import absorb_file, merge_lists
 from briefing.cli import app
 from briefing.document.build import build_file
-from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import SourceMap, record_reviewers
 
 ROOT = Path(__file__).resolve().parents[1]

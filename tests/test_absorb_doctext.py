@@ -8,8 +8,8 @@ import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from briefing.ooxml.doctext import comment_authors, pending_changes, read_paragraphs
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import comment_authors, pending_changes, read_paragraphs
 from briefing.ooxml.sourcemap import bookmark_name
 
 W = nsdecls("w")

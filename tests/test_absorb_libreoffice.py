@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import read_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"

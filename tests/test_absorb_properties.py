@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from briefing.clearance.absorb import absorb_file, fresh_paragraphs
 from briefing.document.build import build_file
-from briefing.ooxml.doctext import read_paragraphs
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.source.load import load_briefing
 
 ROOT = Path(__file__).resolve().parents[1]

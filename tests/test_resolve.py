@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.ooxml.resolve import resolve_part
-from briefing.ooxml.revisions import has_revision_markup, paragraph_texts, read_part
+from briefing.ooxml.read.revisions import has_revision_markup, paragraph_texts, read_part
+from briefing.ooxml.track.resolve import resolve_part
 from tests.cxml import body_of, para, run, w, xml
 
 

@@ -1,6 +1,6 @@
 """Accessibility, plain-English and clearance-state findings on any .docx.
 
-`check_file` opens a document safely, reads it once (`briefing.ooxml.inspect`)
+`check_file` opens a document safely, reads it once (`briefing.ooxml.read.inspect`)
 and runs every rule in `RULES`. A finding has a rule id, a severity, a message
 and, where it has one, a location: the paragraph number (1-based, in document
 order, table cells included) and, for documents this tool built, the briefing
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.check import plain_english as pe
-from briefing.ooxml.inspect import DocView, Paragraph, inspect_package
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.inspect import DocView, Paragraph, inspect_package
 from briefing.results import Message
 
 ERROR = "error"

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import BriefingError, Conflict, PendingRevisions
-from briefing.ooxml.doctext import (
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import (
     DocParagraph,
     Segment,
     comment_authors,
@@ -43,7 +44,6 @@ from briefing.ooxml.doctext import (
     people,
     read_paragraphs,
 )
-from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap, bookmark_name, read_source_map
 from briefing.paths import atomic_write_text
 from briefing.results import Message, Result

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from briefing.errors import BriefingError, DocumentError, PendingRevisions
 from briefing.ooxml.build_xml import replace_body
-from briefing.ooxml.diff import BodyDiffer, replace_blocks, section_stories
-from briefing.ooxml.inline import Builder
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package, _read_members
-from briefing.ooxml.revids import Stamper, census, max_used_id
 from briefing.ooxml.sourcemap import read_source_map, record_redliner
+from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
+from briefing.ooxml.track.inline import Builder
+from briefing.ooxml.track.revids import Stamper, census, max_used_id
 from briefing.paths import atomic_write_bytes, check_writable
 from briefing.results import Message, Result
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.errors import BriefingError
-from briefing.ooxml.comments import drop_comments as drop_comment_parts
-from briefing.ooxml.comments import read_comments
 from briefing.ooxml.package import Package
-from briefing.ooxml.resolve import resolvable_parts, resolve_part
-from briefing.ooxml.revisions import RevisionRecord, move_range_starts, read_package
+from briefing.ooxml.read.comments import drop_comments as drop_comment_parts
+from briefing.ooxml.read.comments import read_comments
+from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
+from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_writable
 from briefing.results import Message, Result
 

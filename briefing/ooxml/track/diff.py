@@ -24,7 +24,9 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from briefing.ooxml.inline import (
+from briefing.ooxml.ns import R, qn
+from briefing.ooxml.sourcemap import is_source_bookmark
+from briefing.ooxml.track.inline import (
     DELETED,
     INSERTED,
     MARK,
@@ -40,8 +42,6 @@ from briefing.ooxml.inline import (
     ppr_key,
     tokens,
 )
-from briefing.ooxml.ns import R, qn
-from briefing.ooxml.sourcemap import is_source_bookmark
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 SECT_PR, TC_PR, TR_PR, TBL_PR_EX = qn("w:sectPr"), qn("w:tcPr"), qn("w:trPr"), qn("w:tblPrEx")

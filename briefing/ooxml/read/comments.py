@@ -17,7 +17,7 @@ from lxml import etree
 
 from briefing.ooxml.ns import CT, PR, W14, W15, qn
 from briefing.ooxml.package import Package
-from briefing.ooxml.revisions import COMMENT_END, COMMENT_REF, COMMENT_START, RPR, P, R
+from briefing.ooxml.read.revisions import COMMENT_END, COMMENT_REF, COMMENT_START, RPR, P, R
 
 COMMENT_REL_SUFFIXES = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible")
 _T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")

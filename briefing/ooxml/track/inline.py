@@ -27,7 +27,7 @@ from itertools import accumulate
 from lxml import etree
 
 from briefing.ooxml.ns import R, qn
-from briefing.ooxml.revids import Stamper
+from briefing.ooxml.track.revids import Stamper
 
 P, RUN, T, PPR, RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 INS, DEL = qn("w:ins"), qn("w:del")

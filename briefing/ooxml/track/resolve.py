@@ -35,7 +35,7 @@ from collections.abc import Collection
 from lxml import etree
 
 from briefing.ooxml.ns import qn
-from briefing.ooxml.revisions import (
+from briefing.ooxml.read.revisions import (
     CONTENT_CHANGES,
     DEL,
     DEL_TEXT,
@@ -282,7 +282,7 @@ def _drop_orphan_range_ends(root: etree._Element) -> None:
 
 def resolvable_parts(pkg) -> list[str]:
     """Return every WordprocessingML part of `pkg` that may hold revision markup."""
-    from briefing.ooxml.revisions import revision_parts
+    from briefing.ooxml.read.revisions import revision_parts
 
     parts = revision_parts(pkg)
     for name in sorted(pkg.parts):

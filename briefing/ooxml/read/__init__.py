@@ -1,0 +1,1 @@
+"""Reading a .docx: paragraph text, tracked revisions, comments, inspection."""

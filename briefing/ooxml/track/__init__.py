@@ -1,0 +1,1 @@
+"""Writing and resolving tracked changes: revision ids, accept/reject, diff."""
