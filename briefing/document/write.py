@@ -50,6 +50,11 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
                      source_file=info.source_file, data_json=info.data_json)
     writer = bx.BodyWriter(bx.text_width(document))
     fragments = [_element(writer, block, smap) for block in blocks]
+    if blocks and isinstance(blocks[-1], Table):
+        # The body ends with a paragraph, as Word writes it. LibreOffice 7.4 adds one
+        # itself when a body ends with a table and, with w:trackRevisions on, records
+        # the table's cell formatting as changes by "Unknown Author" while doing so.
+        fragments.append(writer.paragraph("body", []))
     spliced = bx.document_with_body(document, fragments)
     if spliced is None:
         bx.replace_body(document, bx.body_elements(fragments))
