@@ -117,6 +117,23 @@ BAD = [
     ("raw control character", edit("title: Meeting", "title: Meet\x07ing"),
      ["b.yaml:2:14: holds a control character (U+0007) that YAML and Word documents cannot "
       "hold"]),
+    ("comment cuts text short", edit("purpose: To press for a role for councils.",
+                                     "purpose: Many already do #localgov, see case studies"),
+     ["b.yaml:11:28: meeting.purpose: the text after ' #' would be dropped as a comment; put "
+      "the whole value in quotes"]),
+    ("comment after unquoted text", edit("when: Autumn 2010", "when: Autumn 2010   # tbc"),
+     ["b.yaml:10:23: meeting.when: the text after ' #' would be dropped as a comment; put the "
+      "whole value in quotes"]),
+    ("comment cuts list items short", edit("  - Agree a joint commissioning pilot.",
+                                           "  - Agree a pilot #1\n  - Jobs #2"),
+     ["b.yaml:13:19: objectives[0]: the text after ' #' would be dropped as a comment; put the "
+      "whole value in quotes",
+      "b.yaml:14:10: objectives[1]: the text after ' #' would be dropped as a comment; put the "
+      "whole value in quotes"]),
+    ("comment after text over two lines", edit("  when: Autumn 2010\n",
+                                               "  when: Autumn\n    2010 # x\n"),
+     ["b.yaml:11:10: meeting.when: the text after ' #' would be dropped as a comment; put the "
+      "whole value in quotes"]),
     # ---- shape
     ("top level a list", "- briefing\n- meeting\n",
      ["b.yaml:1:1: the top level must be a mapping of sections (briefing:, meeting:, "
@@ -247,6 +264,25 @@ BAD = [
 @pytest.mark.parametrize("text, expected", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
 def test_bad_input_gets_its_exact_located_message(text, expected):
     assert problems(text) == expected
+
+
+@pytest.mark.parametrize("old, new", [
+    ("when: Autumn 2010", 'when: "Autumn 2010"   # to be confirmed'),
+    ("when: Autumn 2010", "when: 'Autumn 2010' # to be confirmed"),
+    ("version: 1", "version: 1   # first draft"),
+    ("prepared: 2010-09-20", "prepared: 2010-09-20 # today"),
+    ("purpose: To press for a role for councils.",
+     "purpose: >-   # folded\n    To press #1 for a role for councils."),
+    ("purpose: To press for a role for councils.",
+     "purpose: |  # literal\n    To press #1 for a role for councils."),
+    ("purpose: To press", "# a comment line\n  purpose: To press"),
+    ("purpose: To press for a role for councils.", "purpose: Jobs#1 and C# skills"),
+])
+def test_real_comments_and_hashes_inside_text_are_fine(old, new):
+    loaded = load_text(edit(old, new), "b.yaml").value
+    assert "#" not in loaded.briefing.meeting.purpose or \
+        loaded.briefing.meeting.purpose in ("To press #1 for a role for councils.",
+                                            "Jobs#1 and C# skills")
 
 
 def test_every_problem_is_reported_at_once():

@@ -35,8 +35,8 @@ key_messages:
       Councils should commission employment support locally, because they know
       their places best.
     points:
-    - One point here   # keep this comment
-    - "Second point: with colon"
+    - One point here
+    - "Second point: with colon"   # keep this comment
     suggested_by: [Cllr A, Cllr B]
   - id: other
     headline: |
@@ -93,8 +93,8 @@ def test_plain_value_that_cannot_stay_plain_is_double_quoted():
     out = edit(lambda e: e.set_list(KM + ("points",), ["Note: this needs quotes",
                                                        "Second point: with colon"]))
     assert changed_lines(SOURCE, out) == [
-        "-    - One point here   # keep this comment",
-        '+    - "Note: this needs quotes"   # keep this comment',
+        "-    - One point here",
+        '+    - "Note: this needs quotes"',
     ]
     assert load(out)["key_messages"][0]["points"][0] == "Note: this needs quotes"
 
@@ -120,19 +120,20 @@ def test_literal_value_keeps_its_line_breaks():
 def test_point_inserted_and_point_deleted_touch_only_their_lines():
     out = edit(lambda e: e.set_list(KM + ("points",), ["One point here", "A new point"]))
     assert changed_lines(SOURCE, out) == [
-        '-    - "Second point: with colon"', '+    - "A new point"']
+        '-    - "Second point: with colon"   # keep this comment',
+        '+    - "A new point"   # keep this comment']
     out = edit(lambda e: e.set_list(KM + ("points",), [
         "One point here", "Inserted point", "Second point: with colon"]))
     assert changed_lines(SOURCE, out) == ["+    - Inserted point"]
     out = edit(lambda e: e.set_list(KM + ("points",), ["Second point: with colon"]))
-    assert changed_lines(SOURCE, out) == ["-    - One point here   # keep this comment"]
+    assert changed_lines(SOURCE, out) == ["-    - One point here"]
 
 
 def test_block_list_emptied_becomes_an_empty_flow_list():
     out = edit(lambda e: e.set_list(KM + ("points",), []))
     assert changed_lines(SOURCE, out) == [
-        "-    points:", "-    - One point here   # keep this comment",
-        '-    - "Second point: with colon"', "+    points: []"]
+        "-    points:", "-    - One point here",
+        '-    - "Second point: with colon"   # keep this comment', "+    points: []"]
     assert load(out)["key_messages"][0]["points"] == []
 
 
@@ -187,6 +188,29 @@ def test_missing_path_and_non_text_value_are_refused():
         editor.set_scalar(("briefing", "version"), "3")
 
 
+@pytest.mark.parametrize("line, where", [
+    ("    - One point here   # keep this comment\n", "line 16, column 24: "
+     "key_messages[0].points[0]"),
+    ("    - One point #1\n", "line 16, column 17: key_messages[0].points[0]"),
+])
+def test_text_cut_short_by_a_comment_is_refused_where_it_is(line, where):
+    source = SOURCE.replace("    - One point here\n", line)
+    with pytest.raises(EditError) as caught:
+        YamlText.parse(source)
+    assert str(caught.value) == (f"{where}: the text after ' #' would be dropped as a comment; "
+                                 "put the whole value in quotes")
+
+
+def test_comments_after_numbers_quoted_text_and_block_indicators_are_fine():
+    source = SOURCE.replace("  version: 2\n", "  version: 2   # second draft\n").replace(
+        "headline: >-\n", "headline: >-   # folded\n")
+    editor = YamlText.parse(source)
+    editor.set_scalar(("briefing", "title"), "New")
+    assert changed_lines(source, editor.result()) == [
+        '-  title: "Meeting with the Secretary of State"   # quoted on purpose',
+        '+  title: "New"   # quoted on purpose']
+
+
 def test_source_ids_name_fields_by_item_id_and_list_position():
     data = load(SOURCE)
     assert path_from_source_id("key_messages/local-commissioning/points/1", data) == \
@@ -223,7 +247,7 @@ top:
     - >-
       a folded item that runs
       over two lines
-    - last one   # trailing comment
+    - "last one"   # trailing comment
   flow: [one, "two", three]
   after: kept
 """

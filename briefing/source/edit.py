@@ -28,6 +28,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from briefing.source.read import DROPPED_COMMENT, dropped_comment, field_path, line_col
+
 # libyaml composes a large briefing ten times faster than ruamel.yaml's pure-Python
 # parser and gives the same node spans; plain-scalar resolution (YAML 1.1 there) is
 # never relied on: what a value means is checked with ruamel.yaml (YAML 1.2), as the
@@ -238,6 +240,7 @@ class YamlText:
             raise EditError(f"cannot parse the YAML: {exc}") from None
         if not isinstance(root, MappingNode):
             raise EditError("the YAML's top level is not a mapping")
+        _refuse_dropped_comments(text, root)
         return cls(text, root)
 
     # -- finding nodes --
@@ -502,6 +505,26 @@ def _is_text(node: Node) -> bool:
         return isinstance(_SAFE.load(f"k: {node.value}" if node.value else "k:")["k"], str)
     except (YAMLError, TypeError, KeyError):
         return False
+
+
+def _refuse_dropped_comments(text: str, root: Node) -> None:
+    """Raise EditError at the first unquoted text value that a ' #' comment cuts short."""
+    stack: list[tuple[Node, tuple[Any, ...]]] = [(root, ())]
+    found = []
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, MappingNode):
+            stack.extend((v, loc + (k.value,)) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            stack.extend((v, loc + (i,)) for i, v in enumerate(node.value))
+        elif not node.style:
+            at = dropped_comment(text, node.end_mark.index)
+            if at is not None and _is_text(node):
+                line, col = line_col(text, at)
+                found.append((line, col, field_path(loc)))
+    if found:
+        line, col, path = min(found)
+        raise EditError(f"line {line}, column {col}: {path}: {DROPPED_COMMENT}")
 
 
 def _mapping_get(node: MappingNode, key: str) -> Any:

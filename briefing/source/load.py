@@ -32,6 +32,7 @@ from briefing.results import Message, Result
 from briefing.source.model import Briefing, cross_field_problems, describe
 from briefing.source.read import (
     Positions,
+    field_path,
     first_difference,
     needs_round_trip_check,
     plain,
@@ -223,17 +224,6 @@ def _locate(name: str, positions: Positions, loc: Loc, message: str, *,
     """Return a Problem for `message` at the YAML position of `loc`."""
     line, col = positions.find(loc, missing=missing)
     return Problem(name, line, col, field_path(loc), message)
-
-
-def field_path(loc: Loc) -> str:
-    """Return the readable field path of a pydantic loc: key_messages[2].headline."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: str) -> Problem:

@@ -217,6 +217,30 @@ ALIAS_MESSAGE = ("uses an alias *{name} (anchors and aliases are not allowed in 
 ANCHOR_MESSAGE = ("uses an anchor &{name} (anchors and aliases are not allowed in a briefing; "
                   "write the text out in full)")
 DEPTH_MESSAGE = f"nests more than {MAX_DEPTH} levels deep; a briefing never needs that"
+DROPPED_COMMENT = ("the text after ' #' would be dropped as a comment; put the whole value in "
+                   "quotes")
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+
+
+def dropped_comment(text: str, end: int) -> int | None:
+    """Return the offset of the '#' that starts a comment right after offset `end`, or None.
+
+    YAML ends an unquoted value at ' #': `answer: Many do #localgov, see below` means
+    "Many do". Both readers call this after each unquoted text value and refuse it.
+    """
+    m = _COMMENT_AFTER.match(text, end)
+    return m.end() - 1 if m else None
+
+
+def field_path(loc: Loc) -> str:
+    """Return the readable field path of a loc: key_messages[2].headline."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 SECOND_DOCUMENT = "holds a second YAML document ('---'); a briefing file holds one"
 
 
@@ -227,8 +251,9 @@ def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
         line, col = line_col(text, tab_key)
         raise ValidationFailed([Problem(name, line, col, "",
                                         "a tab before ':' ends this key; remove the tab")])
+    composer = _Composer(_parser(text), text)
     try:
-        result = _Composer(_parser(text)).document()
+        result = composer.document()
     except _Refused as exc:
         raise ValidationFailed([Problem(name, exc.line, exc.col, "", exc.message)]) from None
     except (ReaderError, UnicodeEncodeError):
@@ -242,6 +267,9 @@ def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
                 f"holds a Unicode line separator (U+{ord(odd.group()):04X}); replace it with a "
                 "space or a new line")]) from None
         raise ValidationFailed(syntax_problems(exc, text, name)) from None
+    if composer.dropped:
+        raise ValidationFailed([Problem(name, line, col, field_path(loc), DROPPED_COMMENT)
+                                for loc, line, col in composer.dropped])
     return result
 
 
@@ -260,9 +288,11 @@ def _parser(text: str) -> Any:
 class _Composer:
     """Build plain dicts, lists and scalars from parser events, iteratively, with positions."""
 
-    def __init__(self, parser: Any) -> None:
+    def __init__(self, parser: Any, text: str) -> None:
         self.parser = parser
+        self.text = text
         self.positions = Positions()
+        self.dropped: list[tuple[Loc, int, int]] = []  # text a ' #' comment cut short
 
     def document(self) -> tuple[Any, Positions]:
         """Return the single document's data and positions (None for an empty stream)."""
@@ -296,6 +326,8 @@ class _Composer:
         if isinstance(event, ev.ScalarEvent):
             value = self._scalar(event)
             self._record(loc, key_mark, mark, value is None)  # 'key:' with nothing: the key
+            if isinstance(value, str) and event.style in ("", None):
+                self._check_comment(loc, event.end_mark)
             return value
         self._check_tag(event)
         if isinstance(event, ev.MappingStartEvent):
@@ -306,6 +338,12 @@ class _Composer:
             raise _Refused(mark, f"unexpected {type(event).__name__}")
         self._record(loc, key_mark, mark, bool(value) and not event.flow_style)
         return value
+
+    def _check_comment(self, loc: Loc, end: Any) -> None:
+        """Note `loc` when a comment on its line cuts its unquoted text short."""
+        at = dropped_comment(self.text, end.index)
+        if at is not None:
+            self.dropped.append((loc, end.line + 1, end.column + 1 + at - end.index))
 
     def _record(self, loc: Loc, key_mark: Any, mark: Any, block: bool) -> None:
         self.positions[loc] = Pos(key_mark.line + 1, key_mark.column + 1,
@@ -592,5 +630,5 @@ def _hashable(key: Any) -> Any:
     return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
-__all__ = ["MAX_DEPTH", "Pos", "Positions", "make_yaml", "plain", "plain_scalar",
-           "read_round_trip", "read_yaml"]
+__all__ = ["DROPPED_COMMENT", "MAX_DEPTH", "Pos", "Positions", "dropped_comment", "field_path",
+           "make_yaml", "plain", "plain_scalar", "read_round_trip", "read_yaml"]

@@ -19,14 +19,15 @@ STARTER = """\
 # For completion and checking as you type (VS Code with the YAML extension):
 #   briefing schema > {schema}
 # Text may be written on one line, or folded over several lines after '>-'.
-# Put text in quotes when it starts with a quote, '-', '[' or '{{', or holds ': '.
+# Put text in quotes when it starts with a quote, '-', '[' or '{{', or holds ': ' or ' #',
+# and when a comment follows it on its line (unquoted text ends at ' #').
 
 # About the document itself. status moves draft -> for-clearance -> cleared -> final;
 # 'cleared' needs a clearance entry (at the end) for the current version.
 briefing:
   title: Meeting with the Secretary of State
-  reference: LGA/BRF/001            # optional: your file reference
-  classification: OFFICIAL          # OFFICIAL, OFFICIAL-SENSITIVE or NONE
+  reference: "LGA/BRF/001"          # optional: your file reference
+  classification: "OFFICIAL"        # OFFICIAL, OFFICIAL-SENSITIVE or NONE
   status: draft
   version: 1                        # raise it each time the draft goes out again
   prepared: {today}
