@@ -550,3 +550,39 @@ def test_windows_line_endings_and_byte_order_mark_are_kept(built, tmp_path):
     plain.write_text(original, encoding="utf-8")
     absorb_file(cleared, plain, record=False)
     assert text.replace("\r\n", "\n") == plain.read_text(encoding="utf-8") != original
+
+
+@pytest.mark.parametrize("keep_bookmarks", [True, False])
+def test_ids_that_are_prefixes_of_one_another_absorb_into_their_own_fields(tmp_path,
+                                                                           keep_bookmarks):
+    text = FIXTURE.read_text(encoding="utf-8").replace("partnership-not-centralism",
+                                                       "local-commissioning-2")
+    more = "".join(f"      - Point {n}.\n" for n in range(3, 11))
+    text = text.replace(f"      - {POINT_2}\n", f"      - {POINT_2}\n{more}")
+    yaml = tmp_path / "briefing.yaml"
+    yaml.write_text(text, encoding="utf-8")
+    draft = tmp_path / "draft.docx"
+    build_file(yaml, out=draft)
+    other = "Government cannot ask for partnership and commission from the centre."
+
+    def edit(document):
+        if not keep_bookmarks:
+            for el in document.element.body.xpath(".//w:bookmarkStart | .//w:bookmarkEnd"):
+                el.getparent().remove(el)
+        para(document, other).runs[0].text = "Government must not commission from the centre."
+        para(document, "Point 10.").runs[0].text = "Point ten, reworded."
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = absorb_file(cleared, yaml, record=False)
+
+    assert result.value.splitlines()[1:] == [
+        (f"  key_messages[local-commissioning-2].headline: '{other}' -> "
+         "'Government must not commission from the centre.'"),
+        "  key_messages[local-commissioning].points[10]: 'Point 10.' -> 'Point ten, reworded.'",
+    ]
+    assert diff_lines(text, yaml.read_text(encoding="utf-8")) == [
+        "-      - Point 10.",
+        "+      - Point ten, reworded.",
+        f'-    headline: "{other}"',
+        '+    headline: "Government must not commission from the centre."',
+    ]

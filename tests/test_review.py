@@ -13,7 +13,8 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-from briefing.clearance.review import item_matches, read_review, resolve_file
+from briefing import sourceid
+from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import bookmark_name, read_source_map
@@ -348,7 +349,7 @@ def test_drop_comments_removes_ranges_references_parts_and_relationships(reviewe
     (None, "objectives", False),
 ])
 def test_item_matching(source_id, wanted, matches):
-    assert item_matches(source_id, wanted) is matches
+    assert sourceid.matches(source_id, wanted) is matches
 
 
 def test_mc_fallback_copies_are_not_reported_twice(tmp_path):
@@ -414,3 +415,38 @@ def test_the_output_must_be_a_word_file(reviewed, tmp_path, name, message):
     assert result.exit_code == 1
     assert result.stderr == message.format(out=out) + "\n"
     assert out.is_dir() or not out.exists()
+
+
+PREFIXED = ["objectives/1", "objectives/10", "key_messages/local-commissioning/headline",
+            "key_messages/local-commissioning-2/headline"]
+
+
+@pytest.fixture
+def prefixed(tmp_path):
+    """Return a reviewed document whose source ids are plain prefixes of one another."""
+    blocks = [sourced(sid, n, run("Was "), ins(f"new {n}", ALICE)) for n, sid in
+              enumerate(PREFIXED, 1)]
+    return write_docx(tmp_path / "prefixed.docx", blocks,
+                      extra=source_map_parts({bookmark_name(i): i for i in PREFIXED}))
+
+
+@pytest.mark.parametrize("command", ["accept", "reject"])
+@pytest.mark.parametrize(("wanted", "resolved"), [
+    ("objectives/1", "objectives/1"),
+    ("local-commissioning", "key_messages/local-commissioning/headline"),
+    ("key_messages/local-commissioning", "key_messages/local-commissioning/headline"),
+])
+def test_item_filter_never_takes_an_id_that_merely_starts_with_the_one_asked_for(
+        prefixed, tmp_path, command, wanted, resolved):
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, [command, str(prefixed), "--item", wanted, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    verb = "accepted" if command == "accept" else "rejected"
+    assert result.stderr == f"info: {verb} 1 tracked change\n"
+    left = {r.item for r in read_review(out).revisions}
+    assert left == set(PREFIXED) - {resolved}
+
+
+def test_review_reports_each_change_under_its_own_id_when_ids_are_prefixes(prefixed):
+    items = [r.item for r in read_review(prefixed).revisions]
+    assert items == PREFIXED

@@ -10,14 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from briefing.source.edit import (
-    ById,
-    EditError,
-    YamlText,
-    format_path,
-    get_value,
-    path_from_source_id,
-)
+from briefing.source.edit import EditError, YamlText
+from briefing.sourceid import ById, format_path, get_value
+from briefing.sourceid import to_path as path_from_source_id
 
 SOURCE = """\
 # yaml-language-server: $schema=briefing.schema.json

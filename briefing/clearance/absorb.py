@@ -47,14 +47,9 @@ from briefing.ooxml.read.doctext import (
 from briefing.ooxml.sourcemap import SourceMap, bookmark_name, read_source_map
 from briefing.paths import atomic_write_text
 from briefing.results import Message, Result
-from briefing.source.edit import (
-    EditError,
-    FieldPath,
-    YamlText,
-    format_path,
-    get_value,
-    source_id_index,
-)
+from briefing.source.edit import EditError, YamlText
+from briefing.sourceid import FieldPath, format_path, get_value
+from briefing.sourceid import index as source_id_index
 
 MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one, edited"
 HINT_BONUS = 0.5  # added when the cleared paragraph still carries the field's bookmark

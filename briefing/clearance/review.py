@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing import sourceid
 from briefing.errors import BriefingError
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import drop_comments as drop_comment_parts
@@ -281,22 +282,11 @@ def _check_output(path: Path, out: Path, force: bool) -> None:
     check_writable(out, force=force)
 
 
-def item_matches(source_id: str | None, wanted: str) -> bool:
-    """Return True when `source_id` lies in `wanted` (a source id, a prefix or an item id)."""
-    if not source_id:
-        return False
-    wanted = wanted.strip("/")
-    if source_id == wanted or source_id.startswith(wanted + "/"):
-        return True
-    segments = source_id.split("/")
-    return len(segments) > 1 and segments[1] == wanted
-
-
 def _wanted(record: RevisionRecord, authors, items, smap) -> bool:
     """Return True when a revision passes the --author and --item filters."""
     if authors and record.author not in authors:
         return False
-    return not items or any(item_matches(_item(record.bookmark, smap), w) for w in items)
+    return not items or any(sourceid.matches(_item(record.bookmark, smap), w) for w in items)
 
 
 def _filter_messages(path, records, chosen, authors, items) -> list[Message]:

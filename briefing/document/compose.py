@@ -37,6 +37,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from briefing import sourceid
 from briefing.errors import BriefingError
 from briefing.source.model import Briefing
 
@@ -186,7 +187,7 @@ class Item:
             raise AttributeError(name)
         value = getattr(self._model, name)
         if name != "id":
-            value = _wrap(self._render, value, f"{self._sid}/{name}" if self._sid else name)
+            value = _wrap(self._render, value, sourceid.child(self._sid, name))
         seen[name] = value
         return value
 
@@ -217,16 +218,10 @@ def _wrap(render: _Render, value: Any, sid: str) -> Any:
     if isinstance(value, dt.date):
         return Ref(render, sid, value, text=value.isoformat(), verbatim=False)
     if isinstance(value, (list, tuple)):
-        return [_wrap(render, v, _item_sid(sid, i, v)) for i, v in enumerate(value)]
+        return [_wrap(render, v, sourceid.member(sid, i, v)) for i, v in enumerate(value)]
     if isinstance(value, BaseModel):
         return Item(render, value, sid)
     return value
-
-
-def _item_sid(list_sid: str, index: int, value: Any) -> str:
-    """Return a list member's source id: its own `id` when it has one, else its index."""
-    ident = None if type(value) is str else getattr(value, "id", None)
-    return f"{list_sid}/{ident}" if ident else f"{list_sid}/{index}"
 
 
 def long_date(value: Any) -> Any:
@@ -268,7 +263,7 @@ def template_context(briefing: Briefing, render: _Render) -> dict[str, Any]:
     ctx["case_studies_for"], ctx["other_case_studies"] = _group(ctx["case_studies"], km_ids)
     classification = briefing.briefing.classification.value
     ctx["marking"] = "" if classification == "NONE" else classification.upper()
-    ctx["composite"] = lambda item, name: render.composite(f"{item._sid}/{name}")
+    ctx["composite"] = lambda item, name: render.composite(sourceid.child(item._sid, name))
     return ctx
 
 
@@ -512,7 +507,7 @@ class _LayoutParser:
             return Paragraph(kind, _runs(pieces), refs[0]._sid, derived=not refs[0]._verbatim)
         if composite is None and not refs:
             return Paragraph(kind, _runs(pieces))
-        sid = composite or _common_path([r._sid for r in refs])
+        sid = composite or sourceid.common([r._sid for r in refs])
         return Paragraph(kind, _runs(_retag(pieces, sid)), sid, derived=True)
 
     def _plain(self, text: str) -> str:
@@ -543,14 +538,3 @@ def _retag(pieces: list[tuple[str, str | None]], sid: str) -> list[tuple[str, st
     first, last = data[0], data[-1]
     return [(text, sid) if first <= i <= last else (text, s)
             for i, (text, s) in enumerate(pieces)]
-
-
-def _common_path(sids: list[str]) -> str:
-    """Return the longest common '/'-path of `sids`."""
-    parts = [s.split("/") for s in sids]
-    common = []
-    for segs in zip(*parts):
-        if len(set(segs)) != 1:
-            break
-        common.append(segs[0])
-    return "/".join(common) or sids[0]

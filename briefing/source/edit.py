@@ -9,10 +9,8 @@ left byte for byte. Each new value is written in the style of the value it
 replaces (plain, single- or double-quoted, literal or folded block) whenever
 that style can hold it, and every rendering is checked by parsing it back.
 
-Field paths are tuples of steps: a mapping key (str), a list index (int) or
-`ById(id)` for an item of a list of mappings picked by its own `id` field, so
-`("key_messages", ById("local-commissioning"), "headline")` prints as
-`key_messages[local-commissioning].headline`.
+Values are found by field path (`briefing.sourceid`): a tuple of mapping keys,
+list positions and `ById(id)` steps.
 """
 
 from __future__ import annotations
@@ -28,7 +26,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.source.read import DROPPED_COMMENT, dropped_comment, field_path, line_col
+from briefing.source.read import DROPPED_COMMENT, dropped_comment, line_col
+from briefing.sourceid import ById, FieldPath, Step, format_path
 
 # libyaml composes a large briefing ten times faster than ruamel.yaml's pure-Python
 # parser and gives the same node spans; plain-scalar resolution (YAML 1.1 there) is
@@ -39,117 +38,8 @@ _COMPOSER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 FOLD_WIDTH = 80
 
 
-@dataclass(frozen=True)
-class ById:
-    """A path step selecting the item of a list of mappings whose `id` is `id`."""
-
-    id: str
-
-    def __str__(self) -> str:
-        return self.id
-
-
-Step = str | int | ById
-FieldPath = tuple[Step, ...]
-
-
 class EditError(Exception):
     """A path that does not lead to an editable node, or text that cannot be edited safely."""
-
-
-def format_path(path: FieldPath) -> str:
-    """Return `path` as users read it: `key_messages[local-commissioning].points[2]`."""
-    out = ""
-    for step in path:
-        if isinstance(step, (int, ById)):
-            out += f"[{step}]"
-        else:
-            out += f".{step}" if out else step
-    return out
-
-
-def path_from_source_id(source_id: str, data: Any) -> FieldPath | None:
-    """Return the field path a source id names in `data`, or None when it names no field.
-
-    Segments after a list pick an item by its `id` when the list holds mappings
-    and by position when it holds plain values (`objectives/1`).
-    """
-    node, path = data, []
-    for seg in source_id.split("/"):
-        if isinstance(node, dict):
-            if seg not in node:
-                return None
-            path.append(seg)
-            node = node[seg]
-        elif isinstance(node, list):
-            step, node = _list_step(node, seg)
-            if step is None:
-                return None
-            path.append(step)
-        else:
-            return None
-    return tuple(path)
-
-
-def source_id_index(data: Any) -> dict[str, tuple[FieldPath, Any]]:
-    """Return every source id in `data` mapped to its field path and value.
-
-    The path is the one path_from_source_id gives; one walk serves a whole document.
-    """
-    index: dict[str, tuple[FieldPath, Any]] = {}
-    stack: list[tuple[Any, str, FieldPath]] = [(data, "", ())]
-    while stack:
-        node, sid, path = stack.pop()
-        if path:
-            index[sid] = (path, node)
-        if isinstance(node, dict):
-            stack.extend((v, f"{sid}/{k}" if sid else str(k), path + (k,))
-                         for k, v in node.items())
-        elif isinstance(node, list):
-            by_id = bool(node) and all(isinstance(x, dict) for x in node) and \
-                any("id" in x for x in node)
-            for i, item in enumerate(node):
-                if by_id and isinstance(item.get("id"), str):
-                    stack.append((item, f"{sid}/{item['id']}", path + (ById(item["id"]),)))
-                elif not by_id:
-                    stack.append((item, f"{sid}/{i}", path + (i,)))
-    return index
-
-
-def _list_step(items: list, seg: str) -> tuple[Step | None, Any]:
-    if items and all(isinstance(x, dict) for x in items) and any("id" in x for x in items):
-        for item in items:
-            if item.get("id") == seg:
-                return ById(seg), item
-        return None, None
-    if seg.isdigit() and int(seg) < len(items):
-        return int(seg), items[int(seg)]
-    return None, None
-
-
-def get_value(data: Any, path: FieldPath) -> Any:
-    """Return the value at `path` in plain data; raise LookupError when it is not there."""
-    node = data
-    for step in path:
-        if isinstance(step, ById):
-            node = _item_by_id(node, step.id)
-        elif isinstance(step, int):
-            if not isinstance(node, list) or step >= len(node):
-                raise LookupError(format_path(path))
-            node = node[step]
-        else:
-            if not isinstance(node, dict) or step not in node:
-                raise LookupError(format_path(path))
-            node = node[step]
-    return node
-
-
-def _item_by_id(items: Any, item_id: str) -> Any:
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict) and item.get("id") == item_id:
-                return item
-    raise LookupError(item_id)
 
 
 # --- rendering scalars ------------------------------------------------------------------
@@ -521,7 +411,7 @@ def _refuse_dropped_comments(text: str, root: Node) -> None:
             at = dropped_comment(text, node.end_mark.index)
             if at is not None and _is_text(node):
                 line, col = line_col(text, at)
-                found.append((line, col, field_path(loc)))
+                found.append((line, col, format_path(loc)))
     if found:
         line, col, path = min(found)
         raise EditError(f"line {line}, column {col}: {path}: {DROPPED_COMMENT}")

@@ -32,13 +32,13 @@ from briefing.results import Message, Result
 from briefing.source.model import Briefing, cross_field_problems, describe
 from briefing.source.read import (
     Positions,
-    field_path,
     first_difference,
     needs_round_trip_check,
     plain,
     read_round_trip,
     read_yaml,
 )
+from briefing.sourceid import format_path
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PROBLEMS = 100
@@ -102,7 +102,7 @@ def _same_for_round_trip(text: str, name: str, data: Any, positions: Positions) 
         return
     line, col = positions.find(loc)
     raise ValidationFailed([Problem(
-        name, line, col, field_path(loc),
+        name, line, col, format_path(loc),
         "holds a tab or a Unicode line separator (U+0085, U+2028, U+2029) that YAML readers "
         "read differently; replace it with a space or a new line")])
 
@@ -223,7 +223,7 @@ def _locate(name: str, positions: Positions, loc: Loc, message: str, *,
             missing: bool = False) -> Problem:
     """Return a Problem for `message` at the YAML position of `loc`."""
     line, col = positions.find(loc, missing=missing)
-    return Problem(name, line, col, field_path(loc), message)
+    return Problem(name, line, col, format_path(loc), message)
 
 
 def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: str) -> Problem:
@@ -236,11 +236,11 @@ def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: 
         return _locate(name, positions, loc, _unknown_field(loc, loc[-1]), missing=True)
     if kind == "invalid_key":
         line, col = positions.find(loc, missing=True)
-        return Problem(name, line, col, field_path(loc[:-1]),
+        return Problem(name, line, col, format_path(loc[:-1]),
                        f"field names must be text, not {describe(err['input'])}")
     line, col = positions.find(loc)
     typed = _source_token(lines, line, col)
-    return Problem(name, line, col, field_path(loc), _message(err, typed))
+    return Problem(name, line, col, format_path(loc), _message(err, typed))
 
 
 def _source_token(lines: list[str], line: int, col: int) -> str:

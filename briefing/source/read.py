@@ -28,6 +28,7 @@ from yaml import events as ev
 from yaml.reader import ReaderError
 
 from briefing.errors import Problem, ValidationFailed
+from briefing.sourceid import format_path
 
 MAX_DEPTH = 20
 
@@ -232,15 +233,6 @@ def dropped_comment(text: str, end: int) -> int | None:
     return m.end() - 1 if m else None
 
 
-def field_path(loc: Loc) -> str:
-    """Return the readable field path of a loc: key_messages[2].headline."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 SECOND_DOCUMENT = "holds a second YAML document ('---'); a briefing file holds one"
 
 
@@ -268,7 +260,7 @@ def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
                 "space or a new line")]) from None
         raise ValidationFailed(syntax_problems(exc, text, name)) from None
     if composer.dropped:
-        raise ValidationFailed([Problem(name, line, col, field_path(loc), DROPPED_COMMENT)
+        raise ValidationFailed([Problem(name, line, col, format_path(loc), DROPPED_COMMENT)
                                 for loc, line, col in composer.dropped])
     return result
 
@@ -630,5 +622,5 @@ def _hashable(key: Any) -> Any:
     return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
-__all__ = ["DROPPED_COMMENT", "MAX_DEPTH", "Pos", "Positions", "dropped_comment", "field_path",
+__all__ = ["DROPPED_COMMENT", "MAX_DEPTH", "Pos", "Positions", "dropped_comment",
            "make_yaml", "plain", "plain_scalar", "read_round_trip", "read_yaml"]
