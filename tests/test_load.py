@@ -437,6 +437,21 @@ def test_very_deep_nesting_is_refused_quickly(text):
     assert time.perf_counter() - started < 3
 
 
+@pytest.mark.parametrize("text, where", [
+    ("a: " + "[" * 5000, "1:23"),
+    ("a: " + "{a: " * 5000, "1:77"),
+    ("a:\n  b: [x, *y, " + "[" * 5000, "2:10"),
+], ids=["brackets", "braces", "alias before"])
+def test_nesting_past_libyamls_own_limit_gets_our_located_message(text, where):
+    # libyaml 0.2.6 (PyYAML 6.0.4) stops at 1000 levels with its own words; ours stand.
+    (message,) = problems(text)
+    if "alias" in message:
+        assert message == ("b.yaml:2:10: uses an alias *y (anchors and aliases are not allowed "
+                           "in a briefing; write the text out in full)")
+    else:
+        assert message == f"b.yaml:{where}: nests more than 20 levels deep; a briefing never needs that"
+
+
 # ---------------------------------------------------------------- data, hash and round trip
 
 

@@ -258,11 +258,30 @@ def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
                 name, line, col, "",
                 f"holds a Unicode line separator (U+{ord(odd.group()):04X}); replace it with a "
                 "space or a new line")]) from None
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):
+            raise ValidationFailed([_too_deep(text, exc, name)]) from None
         raise ValidationFailed(syntax_problems(exc, text, name)) from None
     if composer.dropped:
         raise ValidationFailed([Problem(name, line, col, format_path(loc), DROPPED_COMMENT)
                                 for loc, line, col in composer.dropped])
     return result
+
+
+def _too_deep(text: str, exc: Any, name: str) -> Problem:
+    """Return the project's own depth problem where libyaml (0.2.6 on) stopped deep nesting.
+
+    libyaml scans a run of '[' ahead of the events it gives, so its own limit (1000
+    levels) can fire before the composer sees level MAX_DEPTH + 1. Reading the text up to
+    libyaml's mark again finds the first level too deep, or the first earlier refusal.
+    """
+    mark = exc.problem_mark
+    try:
+        _Composer(_parser(text[:mark.index]), text).document()
+    except _Refused as refused:
+        return Problem(name, refused.line, refused.col, "", refused.message)
+    except YAMLError:
+        pass
+    return Problem(name, mark.line + 1, mark.column + 1, "", DEPTH_MESSAGE)
 
 
 def _parser(text: str) -> Any:
