@@ -313,7 +313,10 @@ def _read_body(body: etree._Element, styles: Styles, smap: SourceMap | None,
                view: DocView) -> None:
     walk = _Walk(styles, smap, view)
     tags = (qn("w:p"), qn("w:tbl"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+    copies = fallback_copies(body)
     for el in body.iter(*tags):
+        if el in copies:
+            continue
         if el.tag == qn("w:p"):
             _on_paragraph(el, walk)
         elif el.tag == qn("w:tbl"):
@@ -452,8 +455,13 @@ def _scan(p: etree._Element) -> tuple[str, list[etree._Element], bool]:
 
 
 def _owner_paragraph(el: etree._Element) -> etree._Element | None:
+    return _owner(el, _P)
+
+
+def _owner(el: etree._Element, tag: str) -> etree._Element | None:
+    """Return the nearest ancestor of `el` named `tag`, or None."""
     parent = el.getparent()
-    while parent is not None and parent.tag != _P:
+    while parent is not None and parent.tag != tag:
         parent = parent.getparent()
     return parent
 
@@ -521,6 +529,8 @@ def _on_table(tbl: etree._Element, walk: _Walk) -> None:
         header = flag is not None and _on(flag.get(qn("w:val"), "1"))
     merged = False
     for tc in tbl.iter(qn("w:tc")):
+        if _owner(tc, qn("w:tbl")) is not tbl:
+            continue  # a nested table's cell: that table is checked on its own
         tcpr = tc.find(qn("w:tcPr"))
         span = _val(tcpr, "w:gridSpan")
         vertical = _val(tcpr, "w:vMerge") is not None or _val(tcpr, "w:hMerge") is not None
@@ -571,8 +581,16 @@ def story_text(root: etree._Element) -> str:
 
 
 def count_revisions(root: etree._Element) -> int:
-    """Return how many tracked-change elements a story part holds."""
-    return sum(1 for _ in root.iter(*_REVISION_TAGS))
+    """Return how many tracked-change elements a story part holds (each counted once)."""
+    copies = fallback_copies(root)
+    return sum(1 for el in root.iter(*_REVISION_TAGS) if el not in copies)
+
+
+def fallback_copies(root: etree._Element) -> set[etree._Element]:
+    """Return the elements inside `root`'s mc:Fallback blocks: copies of the mc:Choice
+    content for older readers (Word writes every text box twice), never read again."""
+    return {el for fallback in root.iter(qn("mc:Fallback")) for el in fallback.iter()
+            if el is not fallback}
 
 
 def _count_comments(pkg: Package) -> int:
