@@ -261,6 +261,31 @@ def check(
         raise typer.Exit(code=1)
 
 
+@app.command()
+@user_errors
+def serve(
+    folder: Annotated[Path, typer.Argument(help="The folder of briefings to serve.")] = Path("."),
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on (default: this computer only).")
+    ] = "127.0.0.1",
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser; print the address.")
+    ] = False,
+) -> None:
+    """Edit, check and build the briefings in FOLDER in the browser."""
+    from briefing.web.server import serve as run
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"warning: listening on {host}: other computers that can reach it may try to "
+             "connect; each still needs the address printed below, which carries this run's key")
+
+    def ready(url: str) -> None:
+        typer.echo(f"serving {folder} at {url}  (Ctrl-C to stop)")
+
+    run(folder, host=host, port=port, browser=not no_browser, on_ready=ready)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

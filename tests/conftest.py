@@ -4,7 +4,8 @@
 ``$BRIEFING_SHARED``), ``CORPUS`` its real-world .docx files.
 
 Markers: ``libreoffice`` tests are skipped when LibreOffice or its UNO Python
-is missing, and fail instead when ``CI=true``; ``corpus`` tests are skipped
+is missing, and fail instead when ``CI=true`` (``browser`` tests likewise when
+Playwright or Debian's chromium is missing); ``corpus`` tests are skipped
 when the corpus folder is absent.
 """
 
@@ -76,6 +77,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         reason = unavailable_reason()
         if reason:
             _libreoffice_missing(reason)
+    if item.get_closest_marker("browser"):
+        from web_harness import browser_missing
+
+        reason = browser_missing()
+        if reason and in_ci():
+            pytest.fail(f"the browser tests are required under CI=true: {reason}", pytrace=False)
+        if reason:
+            pytest.skip(reason)
     if item.get_closest_marker("corpus") and not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not available ({CORPUS})")
 
