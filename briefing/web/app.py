@@ -331,9 +331,9 @@ def _finding_view(f: Any, name: str, data: dict[str, Any] | None) -> dict[str, A
 
 def _source_id_parts(source_id: str, data: dict[str, Any]) -> list[str | int]:
     """Return the data path (list indexes as numbers) that a source id names, or []."""
-    from briefing.source.edit import ById, get_value, path_from_source_id
+    from briefing.sourceid import ById, get_value, to_path
 
-    path = path_from_source_id(source_id, data)
+    path = to_path(source_id, data)
     if path is None:
         return []
     parts: list[str | int] = []

@@ -141,6 +141,7 @@ class Guard:
 async def read_form(request: Request, keys: Secrets) -> list[tuple[str, Any]]:
     """Return the posted form's fields; raise FormRefused without this run's CSRF token."""
     form = await request.form(max_files=5, max_fields=50_000)
-    if not _same(form.get("csrf") if isinstance(form.get("csrf"), str) else None, keys.csrf):
+    token = form.get("csrf")
+    if not _same(token if isinstance(token, str) else None, keys.csrf):
         raise FormRefused()
     return list(form.multi_items())
