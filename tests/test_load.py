@@ -134,6 +134,22 @@ BAD = [
                                                "  when: Autumn\n    2010 # x\n"),
      ["b.yaml:11:10: meeting.when: the text after ' #' would be dropped as a comment; put the "
       "whole value in quotes"]),
+    ("colon in a headline", edit("headline: Councils should help commission the Work Programme.",
+                                 "headline: Jobs & growth: councils must lead"),
+     ["b.yaml:16:28: YAML syntax error: a ': ' cannot appear here; put text that contains "
+      "': ' in quotes"]),
+    ("colon in a list item", edit("  - Agree a joint commissioning pilot.",
+                                  "  - Agree: a joint pilot"),
+     ["b.yaml:13:5: objectives[0]: must be text, not a mapping; put text that contains ': ' "
+      "in quotes"]),
+    ("colon in a flow list item", edit("[Regeneration and Transport Board]",
+                                       "[Regeneration: Transport Board]"),
+     ["b.yaml:17:20: key_messages[0].suggested_by[0]: must be text, not a mapping; put text "
+      "that contains ': ' in quotes"]),
+    ("colon on a continuation line", edit("  purpose: To press for a role for councils.",
+                                          "  purpose: To press for a role\n    for councils: now"),
+     ["b.yaml:12:17: YAML syntax error: a ': ' cannot appear here; put text that contains "
+      "': ' in quotes"]),
     # ---- shape
     ("top level a list", "- briefing\n- meeting\n",
      ["b.yaml:1:1: the top level must be a mapping of sections (briefing:, meeting:, "
@@ -283,6 +299,32 @@ def test_real_comments_and_hashes_inside_text_are_fine(old, new):
     assert "#" not in loaded.briefing.meeting.purpose or \
         loaded.briefing.meeting.purpose in ("To press #1 for a role for councils.",
                                             "Jobs#1 and C# skills")
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("3", "3"), ("4b", "4b"), ('"Item 4"', "Item 4"), ("007", "007"), ("4.10", "4.10"),
+    ("12   # the agenda's numbering", "12"),
+])
+def test_item_takes_a_number_or_text_as_written(typed, shown):
+    text = edit("contact:", COMMENT.replace("    relates_to:", f"    item: {typed}\n    relates_to:")
+                + "contact:")
+    assert load_text(text).value.briefing.member_comments[0].item == shown
+
+
+@pytest.mark.parametrize("old, new, shown", [
+    ("when: Autumn 2010", "when: 2011", "2011"),
+    ("  version: 1", "  version: 1\n  reference: 007", "007"),
+])
+def test_whole_numbers_are_text_as_written_where_natural(old, new, shown):
+    briefing = load_text(edit(old, new)).value.briefing
+    assert shown in (briefing.meeting.when, briefing.briefing.reference)
+
+
+def test_a_number_for_item_is_text_in_the_json_schema_too():
+    from briefing.source.model import json_schema
+
+    item = json_schema()["$defs"]["MemberComment"]["properties"]["item"]
+    assert {"type": "integer"} in item["anyOf"] and {"type": "null"} in item["anyOf"]
 
 
 def test_every_problem_is_reported_at_once():

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.results import Message, Result
-from briefing.source.model import Briefing, cross_field_problems, describe
+from briefing.source.model import Briefing, WrittenAsText, cross_field_problems, describe
 from briefing.source.read import (
     Positions,
     first_difference,
@@ -42,6 +42,7 @@ from briefing.sourceid import format_path
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PROBLEMS = 100
+QUOTE_COLON = "put text that contains ': ' in quotes"
 STARTER_HINT = "run `briefing new` for a starter"
 
 Loc = tuple[Union[str, int], ...]
@@ -194,6 +195,7 @@ def _has_content(text: str) -> bool:
 
 def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -> Briefing:
     """Return the Briefing in `data`; raise ValidationFailed listing every problem."""
+    data = numbers_as_written(data, positions)
     try:
         briefing = Briefing.model_validate(data, context={"skip_cross_field": True})
     except ValidationError as exc:
@@ -205,6 +207,38 @@ def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -
     if problems:
         raise ValidationFailed(_unique(problems))
     return briefing
+
+
+def numbers_as_written(data: dict[str, Any], positions: Positions) -> dict[str, Any]:
+    """Return `data` with each number typed into a field that takes one as text, as typed.
+
+    `item: 3` is the text '3' and `reference: 007` stays '007'; `data` is not changed.
+    """
+    for loc, typed in positions.written.items():
+        if _takes_number_as_text(loc):
+            data = _replaced(data, loc, typed)
+    return data
+
+
+def _takes_number_as_text(loc: Loc) -> bool:
+    """Return True when the field at `loc` is text that a bare number may stand for."""
+    model = model_at(loc[:-1])
+    info = model.model_fields.get(str(loc[-1])) if model is not None else None
+    if info is None:
+        return False
+    options = get_args(info.annotation) if get_origin(info.annotation) in (
+        Union, types.UnionType) else (info.annotation,)
+    return any(isinstance(m, WrittenAsText) for option in options
+               for m in getattr(option, "__metadata__", ()))
+
+
+def _replaced(data: Any, loc: Loc, value: Any) -> Any:
+    """Return a copy of `data` with `value` at `loc` (containers copied along the way)."""
+    if not loc:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[loc[0]] = _replaced(data[loc[0]], loc[1:], value)  # type: ignore[index]
+    return copy
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -257,6 +291,8 @@ def _message(err: dict[str, Any], typed: str) -> str:
     if kind == "string_type":
         if isinstance(value, (int, float, bool, dt.date)) and typed:
             return f"must be text, not {describe(value)}; put it in quotes: '{typed}'"
+        if isinstance(value, dict) and ": " in typed:
+            return f"must be text, not a mapping; {QUOTE_COLON}"
         return f"must be text, not {describe(value)}"
     if kind == "string_too_short":
         return "is empty"

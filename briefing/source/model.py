@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -132,6 +133,31 @@ ShortText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
     AfterValidator(_xml_safe),
 ]
+
+
+class WrittenAsText:
+    """Marks a text field where a bare number is natural (`item: 3`, `when: 2011`).
+
+    The loader hands such a field the number as it was typed (`007` stays `007`);
+    built in code, a whole number becomes its digits.
+    """
+
+
+def _number_as_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+NumberOrText = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_xml_safe),
+    WrittenAsText(),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, "maxLength": 500},
+                              {"type": "integer"}, {"type": "number"}]}),
+]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_slug)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
                   AfterValidator(_email)]
@@ -173,7 +199,7 @@ class BriefingInfo(Strict):
     """About the document: title, reference, marking, status, version, date prepared."""
 
     title: ShortText
-    reference: ShortText | None = None
+    reference: NumberOrText | None = None
     classification: Classification = Classification.OFFICIAL
     status: Status = Status.DRAFT
     version: int = Field(strict=True, ge=1, le=10_000)
@@ -194,7 +220,7 @@ class Meeting(Strict):
     principal: Person
     counterparts: list[Person] = Field(min_length=1)
     date: Date | None = None
-    when: ShortText | None = None
+    when: NumberOrText | None = None
     venue: ShortText | None = None
     requested_by: ShortText | None = None
     purpose: Text
@@ -225,7 +251,7 @@ class MemberComment(Strict):
     text: Text
     board: ShortText
     meeting_date: Date
-    item: ShortText | None = None
+    item: NumberOrText | None = None
     member: ShortText | None = None
     relates_to: list[Slug] = Field(default_factory=list)
 

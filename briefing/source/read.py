@@ -47,7 +47,15 @@ class Pos:
 
 
 class Positions(dict):
-    """Map from a loc (tuple of keys and list indexes) to its `Pos`; () is the document."""
+    """Map from a loc (tuple of keys and list indexes) to its `Pos`; () is the document.
+
+    `written` holds each unquoted number as it was typed (`007`, `4.10`), by loc,
+    for the text fields that take a number as written.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: dict[Loc, str] = {}
 
     def find(self, loc: Loc, *, missing: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) for `loc`.
@@ -339,6 +347,8 @@ class _Composer:
             self._record(loc, key_mark, mark, value is None)  # 'key:' with nothing: the key
             if isinstance(value, str) and event.style in ("", None):
                 self._check_comment(loc, event.end_mark)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                self.positions.written[loc] = event.value
             return value
         self._check_tag(event)
         if isinstance(event, ev.MappingStartEvent):
@@ -464,11 +474,20 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
     if source_line(text, line)[col - 1:col] == "\t":
         return [Problem(name, line, col, "", "a tab is not allowed here; use spaces (a tab is "
                                              "safe only inside quoted text)")]
+    if "mapping values are not allowed" in problem and _colon_in_value(source_line(text, line),
+                                                                        col):
+        return [Problem(name, line, col, "", syntax_message(problem, context))]
     if "mapping values are not allowed" in problem and _indented_more(text, line):
         return [Problem(name, line, col, "",
                         "YAML syntax error: this line is indented more than the one above; "
                         "line its key up with the keys above")]
     return [Problem(name, line, col, "", syntax_message(problem, context))]
+
+
+def _colon_in_value(row: str, col: int) -> bool:
+    """Return True when the ':' at `col` of `row` follows a 'key: ' on the same line."""
+    before = row[:col - 1]
+    return ": " in before or ":\t" in before
 
 
 def _indented_more(text: str, line: int) -> bool:
