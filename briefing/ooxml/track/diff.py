@@ -245,6 +245,32 @@ def settle_ends(ops: list[Op]) -> list[Op]:
     return out
 
 
+def pair_last_marks(ops: list[Op]) -> list[Op]:
+    """Return `ops` where a container's last paragraphs, OLD's and NEW's, share one op.
+
+    The last paragraph mark of a body or cell cannot be inserted or deleted: it
+    is the container's end. When OLD's last paragraph is only deleted and NEW's
+    last only inserted (a table added or removed before the end), OLD's is
+    written as deleted text inside NEW's, so rejecting every change gives OLD
+    back and accepting gives NEW, without an extra or missing paragraph.
+    """
+    if not ops:
+        return ops
+    last_old = next((op for op in reversed(ops) if op.olds), None)
+    last_new = next((op for op in reversed(ops) if op.news), None)
+    if (last_old is None or last_new is None or last_old is last_new
+            or last_old.news or last_new.olds or last_new is not ops[-1]
+            or last_old.olds[-1].kind != "p" or last_new.news[-1].kind != "p"):
+        return ops
+    moved = last_old.olds.pop()
+    out = [op for op in ops if op.olds or op.news]
+    out[-1] = Op([moved], last_new.news) if len(last_new.news) == 1 else last_new
+    if len(last_new.news) > 1:
+        end = last_new.news.pop()
+        out.append(Op([moved], [end]))
+    return out
+
+
 def _settle_segment(ops: list[Op]) -> list[Op]:
     k = len(ops)
     while k and not (ops[k - 1].olds and ops[k - 1].news):
@@ -401,7 +427,7 @@ class BodyDiffer:
         """Return the output blocks for NEW container `new` against OLD container `old`."""
         ops = align(container_blocks(old, self.use_ids), container_blocks(new, self.use_ids))
         out: list[etree._Element] = []
-        for op in settle_ends(ops):
+        for op in settle_ends(pair_last_marks(ops)):
             out.extend(self._op(op))
         return out
 
