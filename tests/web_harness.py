@@ -94,3 +94,69 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def form_fields(html: str) -> list[tuple[str, str]]:
+    """Return what a browser would post from the page's editor form (buttons left out)."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.fields: list[tuple[str, str]] = []
+            self.inside = False
+            self.textarea: str | None = None
+            self.select: str | None = None
+            self.text = ""
+
+        def handle_starttag(self, tag, attrs):
+            a = {k: (v or "") for k, v in attrs}
+            if tag == "form" and "editor" in a.get("class", ""):
+                self.inside = True
+            if not self.inside:
+                return
+            if tag == "input" and a.get("name"):
+                if a.get("type") == "checkbox" and "checked" not in a:
+                    return
+                self.fields.append((a["name"], a.get("value", "on")))
+            elif tag == "textarea":
+                self.textarea, self.text = a.get("name"), ""
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.fields.append((self.select, a.get("value", "")))
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "textarea" and self.textarea:
+                text = self.text[1:] if self.text.startswith("\n") else self.text
+                self.fields.append((self.textarea, text))
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea is not None:
+                self.text += data
+
+    parser = Form()
+    parser.feed(html)
+    return parser.fields
+
+
+def post_form(c, url: str, changes: dict[str, str] | None = None, html: str | None = None,
+              **extra: str):
+    """Post the editor form at `url` (or in `html`) as a browser would, `changes` typed in."""
+    fields = form_fields(html if html is not None else c.get(url).text)
+    changes = dict(changes or {})
+    posted = [(k, changes.pop(k) if k in changes else v) for k, v in fields]
+    posted += list(changes.items()) + list(extra.items())
+    return c.post(url, data=_pairs(posted))
+
+
+def _pairs(posted: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in posted:
+        out.setdefault(k, []).append(v)
+    return out

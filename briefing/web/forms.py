@@ -254,7 +254,9 @@ def _read(node: dict[str, Any], key: str, name: str, posted: Posted, old: Any, *
     if kind == "choices":
         if posted.get(f"{name}.__choices") is None:
             return old
-        return list(posted.lists.get(name, []))
+        chosen = list(dict.fromkeys(posted.lists.get(name, [])))
+        kept = [v for v in old if v in chosen] if isinstance(old, list) else []
+        return kept + [v for v in chosen if v not in kept]  # the file's order where it had one
     if kind == "checkbox":
         if posted.get(f"{name}.__box") is None:
             return old
