@@ -7,11 +7,11 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from briefing.errors import OutputExists, WriteFailed
+from briefing.errors import BriefingError, OutputExists, WriteFailed
 
 _written: list[Path] = []
 
@@ -25,6 +25,27 @@ def check_writable(path: Path, *, force: bool) -> None:
     """Raise OutputExists when `path` exists and `force` is not set."""
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists; use --force to replace it")
+
+
+def check_output(out: Path, inputs: Iterable[Path], *, force: bool, is_input: str,
+                 suffixes: tuple[str, ...] | None = (".docx",)) -> None:
+    """Raise BriefingError when a command may not write its output file `out`.
+
+    Refused, in this order: `out` is one of the command's `inputs` (`is_input`
+    says why, in the command's words), a folder, not one of `suffixes` (None:
+    any name), in a folder that does not exist, or already there without `force`.
+    """
+    out = Path(out)
+    for given in inputs:
+        if out.resolve() == Path(given).resolve():
+            raise BriefingError(f"{out}: {is_input}")
+    if out.is_dir():
+        raise BriefingError(f"{out}: is a folder; give the output file's name")
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise BriefingError(f"{out}: the output must be a .docx file")
+    if not out.parent.is_dir():
+        raise BriefingError(f"{out}: folder {out.parent} does not exist")
+    check_writable(out, force=force)
 
 
 @contextlib.contextmanager

@@ -25,3 +25,8 @@ class Result(Generic[T]):
 
     value: T
     messages: list[Message] = field(default_factory=list)
+
+
+def plural(n: int, noun: str) -> str:
+    """Return '1 noun' or 'n nouns': a count as messages say it."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -21,7 +21,7 @@ from pathlib import Path
 from briefing.check import plain_english as pe
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.inspect import DocView, Paragraph, inspect_package
-from briefing.results import Message
+from briefing.results import Message, plural
 
 ERROR = "error"
 WARNING = "warning"
@@ -135,12 +135,9 @@ def format_findings(findings: list[Finding]) -> str:
     errors = sum(f.severity == ERROR for f in findings)
     warnings = len(findings) - errors
     lines = [str(f) for f in findings]
-    lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     return "\n".join(lines)
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _at(rule: str, message: str, para: Paragraph | None = None, *,
@@ -410,11 +407,11 @@ def check_state(view: DocView) -> Iterator[Finding]:
     if status not in ("cleared", "final"):
         return
     if view.revisions:
-        yield _at("S01-tracked-changes", f"{_plural(view.revisions, 'tracked change')} left in a "
+        yield _at("S01-tracked-changes", f"{plural(view.revisions, 'tracked change')} left in a "
                                          f"briefing whose status is {status}; accept or reject "
                                          "them (briefing accept / reject)")
     if view.comments:
-        yield _at("S02-comments", f"{_plural(view.comments, 'comment')} left in a briefing whose "
+        yield _at("S02-comments", f"{plural(view.comments, 'comment')} left in a briefing whose "
                                   f"status is {status}; resolve and delete them")
 
 

@@ -46,7 +46,7 @@ from briefing.ooxml.read.doctext import (
 )
 from briefing.ooxml.sourcemap import SourceMap, bookmark_name, read_source_map
 from briefing.paths import atomic_write_text
-from briefing.results import Message, Result
+from briefing.results import Message, Result, plural
 from briefing.source.edit import EditError, YamlText
 from briefing.sourceid import FieldPath, format_path, get_value
 from briefing.sourceid import index as source_id_index
@@ -188,7 +188,7 @@ def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], 
 def comments_note(pkg: Package, docx: Path) -> list[Message]:
     """Return a note when comments are left in the document (absorb does not carry them)."""
     n = len(comment_authors(pkg))
-    return [Message("info", f"{docx}: {_plural(n, 'comment')} left in the document; absorb "
+    return [Message("info", f"{docx}: {plural(n, 'comment')} left in the document; absorb "
                             "carries wording, not comments")] if n else []
 
 
@@ -199,7 +199,7 @@ def refuse_pending(pkg: Package, docx: Path) -> None:
         return
     who = ", ".join(f"{a} ({n})" for a, n in sorted(pending.authors.items()))
     raise PendingRevisions(
-        f"{docx}: {_plural(pending.total, 'tracked change')} still to accept or reject "
+        f"{docx}: {plural(pending.total, 'tracked change')} still to accept or reject "
         f"(by {who}); clear them first with `briefing accept {docx} -o CLEARED.docx` "
         f"or `briefing reject {docx} -o CLEARED.docx` (--author and --item choose which), "
         "then absorb the cleared copy")
@@ -636,7 +636,7 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
     for name in [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]:
         count = reviewers.pop(name)
         if count:
-            messages.append(Message("info", f"{_plural(count, 'change')} by '{name}' (no real "
+            messages.append(Message("info", f"{plural(count, 'change')} by '{name}' (no real "
                                             "name) not recorded as a reviewer"))
     if not reviewers:
         messages.append(Message("info", "no reviewer names found in the document (accept or "
@@ -685,7 +685,7 @@ def summary(edits: list[Change], entries: list[dict], docx: Path, into: Path, dr
               f"{e['date'].isoformat()}, {e['outcome']})" for e in entries]
     if not changed:
         return f"{into}: nothing to absorb from {docx}; the file is unchanged"
-    n = _plural(len(lines), "change")
+    n = plural(len(lines), "change")
     head = (f"{into}: {n} to absorb from {docx} (dry run: nothing written)" if dry_run
             else f"{into}: absorbed {n} from {docx}")
     return "\n".join([head] + [f"  {line}" for line in lines])
@@ -695,6 +695,3 @@ def _short(text: Any, width: int = SHOW) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

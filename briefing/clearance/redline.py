@@ -24,8 +24,8 @@ from briefing.ooxml.sourcemap import read_source_map, record_redliner
 from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.revids import Stamper, census, max_used_id
-from briefing.paths import atomic_write_bytes, check_writable
-from briefing.results import Message, Result
+from briefing.paths import atomic_write_bytes, check_output
+from briefing.results import Message, Result, plural
 
 DEFAULT_AUTHOR = "briefing"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -82,11 +82,8 @@ def redline_files(old: Path, new: Path, out: Path, author: str | None = None,
                   date: str | None = None, force: bool = False) -> Result[Path]:
     """Write OUT: NEW with tracked changes against OLD; return OUT and the summary."""
     old, new, out = Path(old), Path(new), Path(out)
-    for given in (old, new):
-        if given.exists() and out.exists() and out.resolve() == given.resolve():
-            raise BriefingError(f"{out}: is an input; redline never changes its inputs, "
-                                "choose another -o")
-    check_writable(out, force=force)
+    check_output(out, [old, new], force=force, suffixes=None,
+                 is_input="is an input; redline never changes its inputs, choose another -o")
     result = redline_result(old, new, author=author, date=date)
     atomic_write_bytes(out, result.value)
     return Result(out, result.messages)
@@ -177,10 +174,6 @@ def _num_ids(pkg: Package) -> set[str]:
     return {el.get(qn("w:numId")) for el in root.iter(qn("w:num"))}
 
 
-def _count(n: int, noun: str) -> str:
-    """Return e.g. '1 insertion' or '3 insertions'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
 
 def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
               use_ids: bool) -> list[Message]:
@@ -192,7 +185,7 @@ def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
     if not (inserted or deleted or formats):
         summary = f"no differences found ({how})"
     else:
-        counts = ", ".join(_count(n, word) for n, word in (
+        counts = ", ".join(plural(n, word) for n, word in (
             (inserted, "insertion"), (deleted, "deletion"), (formats, "formatting change")))
         summary = f"{counts} by {stamper.author} ({how})"
     out = [Message("info", summary)]

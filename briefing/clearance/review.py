@@ -22,8 +22,8 @@ from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
-from briefing.paths import check_writable
-from briefing.results import Message, Result
+from briefing.paths import check_output
+from briefing.results import Message, Result, plural
 
 MACRO_NOTE = "macro-enabled document (.docm): its macros were read as data and never run"
 OUTSIDE = "(outside briefing items)"
@@ -162,13 +162,9 @@ def _headline(review: Review) -> str:
     if not review.revisions and not review.comments:
         return f"{review.path}: no tracked changes or comments"
     authors = {r.author for r in review.revisions} | {c.author for c in review.comments}
-    return (f"{review.path}: {_plural(len(review.revisions), 'tracked change')} and "
-            f"{_plural(len(review.comments), 'comment')} by {_plural(len(authors), 'author')}")
+    return (f"{review.path}: {plural(len(review.revisions), 'tracked change')} and "
+            f"{plural(len(review.comments), 'comment')} by {plural(len(authors), 'author')}")
 
-
-def _plural(n: int, noun: str) -> str:
-    """Return '1 noun' or 'n nouns'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _by_author(review: Review) -> list[str]:
@@ -242,7 +238,8 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     """
     path = Path(path)
     out = Path(out) if out else default_output(path, accept)
-    _check_output(path, out, force)
+    check_output(out, [path], force=force, suffixes=(".docx", ".docm"),
+                 is_input="is the input document; choose another output with -o")
     pkg = Package.open(path)
     if pkg.has_macros and out.suffix.lower() != ".docm":
         raise BriefingError(f"{out}: {path.name} is macro-enabled; name the output .docm "
@@ -259,27 +256,14 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     resolved = [r for r in chosen if not r.duplicate]  # mc:Fallback copies are resolved too
     record_reviewers(pkg, dict(Counter(r.author for r in resolved)))
     verb = "accepted" if accept else "rejected"
-    messages.append(Message("info", f"{verb} {_plural(len(resolved), 'tracked change')}"))
+    messages.append(Message("info", f"{verb} {plural(len(resolved), 'tracked change')}"))
     if drop_comments:
         dropped = drop_comment_parts(pkg)
-        messages.append(Message("info", f"removed {_plural(dropped, 'comment')}"))
+        messages.append(Message("info", f"removed {plural(dropped, 'comment')}"))
     if pkg.has_macros:
         messages.append(Message("info", MACRO_NOTE))
     pkg.save(out)
     return Result(out, messages)
-
-
-def _check_output(path: Path, out: Path, force: bool) -> None:
-    """Refuse to write over the input, or over an existing output without `force`."""
-    if out.resolve() == path.resolve():
-        raise BriefingError(f"{out}: is the input document; choose another output with -o")
-    if out.is_dir():
-        raise BriefingError(f"{out}: is a folder; give the output file's name")
-    if out.suffix.lower() not in (".docx", ".docm"):
-        raise BriefingError(f"{out}: the output must be a .docx file")
-    if not out.parent.is_dir():
-        raise BriefingError(f"{out}: folder {out.parent} does not exist")
-    check_writable(out, force=force)
 
 
 def _wanted(record: RevisionRecord, authors, items, smap) -> bool:

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from briefing.errors import BriefingError
 from briefing.results import Result
 from briefing.source.model import Briefing, Status
 
@@ -23,14 +22,15 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
                force: bool = False) -> Result[Path]:
     """Build the .docx for the briefing at `path`; return the path written and any warnings."""
     from briefing.document.compose import find_template
-    from briefing.paths import atomic_write_bytes
+    from briefing.paths import atomic_write_bytes, check_output
     from briefing.source.load import load_briefing
 
     path = Path(path)
     loaded = load_briefing(path)
     briefing = loaded.value.briefing
     target = Path(out) if out is not None else default_output(path, briefing)
-    _check_target(target, path, force=force)
+    check_output(target, [path], force=force,
+                 is_input="the output would replace the input file")
     chosen = find_template(template)
     data = build_bytes(briefing, chosen, data_hash=loaded.value.data_hash,
                        data_json=loaded.value.canonical_json, source_file=path.name)
@@ -86,21 +86,6 @@ def default_output(path: Path, briefing: Briefing) -> Path:
     """Return the default output beside the YAML: '<reference or stem>-v<version>.docx'."""
     stem = _UNSAFE.sub("-", briefing.briefing.reference or path.stem).strip("-._") or "briefing"
     return path.with_name(f"{stem}-v{briefing.briefing.version}.docx")
-
-
-def _check_target(target: Path, source: Path, *, force: bool) -> None:
-    """Raise BriefingError when `target` may not be written (exists, is the input, no folder)."""
-    from briefing.paths import check_writable
-
-    if target.suffix.lower() != ".docx":
-        raise BriefingError(f"{target}: the output must be a .docx file")
-    if target.resolve() == source.resolve():
-        raise BriefingError(f"{target}: the output would replace the input file")
-    if not target.parent.is_dir():
-        raise BriefingError(f"{target}: folder {target.parent} does not exist")
-    if target.is_dir():
-        raise BriefingError(f"{target}: is a folder, not a file")
-    check_writable(target, force=force)
 
 
 def _redline_since(previous: Path, data: bytes, author: str | None) -> Result[bytes]:

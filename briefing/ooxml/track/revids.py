@@ -16,6 +16,7 @@ from lxml import etree
 
 from briefing.ooxml.ns import W, qn
 from briefing.ooxml.package import Package
+from briefing.results import plural
 
 W_ID = qn("w:id")
 W_AUTHOR = qn("w:author")
@@ -82,14 +83,11 @@ class Census:
         """Return e.g. '3 tracked changes and 1 comment'."""
         parts = []
         if self.revisions:
-            parts.append(_plural(self.revisions, "tracked change"))
+            parts.append(plural(self.revisions, "tracked change"))
         if self.comments:
-            parts.append(_plural(self.comments, "comment"))
+            parts.append(plural(self.comments, "comment"))
         return " and ".join(parts)
 
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def census(pkg: Package) -> Census:
