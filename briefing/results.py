@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -30,3 +30,9 @@ class Result(Generic[T]):
 def plural(n: int, noun: str) -> str:
     """Return '1 noun' or 'n nouns': a count as messages say it."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def short(text: Any, width: int) -> str:
+    """Return `text` on one line, cut to `width` characters with an ellipsis: for messages."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1] + "\u2026"

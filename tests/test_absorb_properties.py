@@ -19,7 +19,8 @@ from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.clearance.absorb import absorb_file, fresh_paragraphs
+from briefing.clearance.absorb import absorb_file
+from briefing.clearance.absorb.fresh import fresh_paragraphs
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.doctext import read_paragraphs

@@ -23,7 +23,7 @@ from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, rea
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_output
-from briefing.results import Message, Result, plural
+from briefing.results import Message, Result, plural, short
 
 MACRO_NOTE = "macro-enabled document (.docm): its macros were read as data and never run"
 OUTSIDE = "(outside briefing items)"
@@ -192,18 +192,12 @@ def _by_item(review: Review) -> list[str]:
     return lines
 
 
-def _short(text: str, limit: int = 80) -> str:
-    """Return `text` on one line, cut to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
 def _revision_line(n: int, r: Revision) -> str:
     """Return the report line of change number `n`."""
-    where = r.story + (f" \u00bb {_short(r.heading, 40)}" if r.heading else "")
+    where = r.story + (f" \u00bb {short(r.heading, 40)}" if r.heading else "")
     item = f" [{r.item}]" if r.item else ""
     date = f" {r.date}" if r.date else ""
-    text = f": \"{_short(r.text)}\"" if r.text else ""
+    text = f": \"{short(r.text, 80)}\"" if r.text else ""
     inside = f" (inside change {r.parent + 1})" if r.parent is not None else ""
     return f"  {n}. {r.kind} by {r.author}{date}{inside} in {where}{item}{text}"
 
@@ -212,10 +206,10 @@ def _comment_line(n: int, c: Comment) -> str:
     """Return the report line of comment number `n`."""
     date = f" {c.date}" if c.date else ""
     item = f" [{c.item}]" if c.item else ""
-    on = f" on \"{_short(c.anchor_text, 50)}\"" if c.anchor_text else ""
+    on = f" on \"{short(c.anchor_text, 50)}\"" if c.anchor_text else ""
     reply = f" (reply to {c.parent + 1})" if c.parent is not None else ""
     done = " (resolved)" if c.resolved else ""
-    return f"  {n}. {c.author}{date}{reply}{done}{on}{item}: \"{_short(c.text)}\""
+    return f"  {n}. {c.author}{date}{reply}{done}{on}{item}: \"{short(c.text, 80)}\""
 
 
 # -- accept / reject ---------------------------------------------------------

@@ -49,12 +49,7 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
     smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,
                      source_file=info.source_file, data_json=info.data_json)
     writer = bx.BodyWriter(bx.text_width(document))
-    fragments = [_element(writer, block, smap) for block in blocks]
-    if blocks and isinstance(blocks[-1], Table):
-        # The body ends with a paragraph, as Word writes it. LibreOffice 7.4 adds one
-        # itself when a body ends with a table and, with w:trackRevisions on, records
-        # the table's cell formatting as changes by "Unknown Author" while doing so.
-        fragments.append(writer.paragraph("body", []))
+    fragments = [_element(writer, block, smap) for block in laid_out(blocks)]
     spliced = bx.document_with_body(document, fragments)
     if spliced is None:
         bx.replace_body(document, bx.body_elements(fragments))
@@ -62,6 +57,27 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
         pkg.set_bytes(main, spliced)
     _finish_package(pkg, main, info, smap)
     return pkg.to_bytes()
+
+
+def laid_out(blocks: list[Block]) -> list[Block]:
+    """Return the blocks as the body holds them: after a closing table, an empty paragraph.
+
+    The body ends with a paragraph, as Word writes it. LibreOffice 7.4 adds one
+    itself when a body ends with a table and, with w:trackRevisions on, records
+    the table's cell formatting as changes by "Unknown Author" while doing so.
+    """
+    if blocks and isinstance(blocks[-1], Table):
+        return [*blocks, Paragraph("body", ())]
+    return blocks
+
+
+def heading_levels(template: Template) -> dict[str, int]:
+    """Return paragraph kind -> heading level, for the kinds whose style in `template` is one."""
+    from briefing.ooxml.read.doctext import _heading_levels  # the one style resolver
+
+    levels = _heading_levels(_reference_package(template))
+    return {kind: levels[style] for kind, (style, _num) in bx.STYLES.items()
+            if style in levels}
 
 
 def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap) -> str:

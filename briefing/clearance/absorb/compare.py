@@ -1,0 +1,305 @@
+"""Compare the fresh build with the cleared document: paragraphs paired, then field changes.
+
+The fresh build's paragraphs and the cleared document's are aligned in order:
+equal texts first, then the edited ones by similarity (a paragraph that still
+carries its field's bookmark scores higher), then what is left of a replaced
+stretch, n out and n in, as n rewrites. Bookmarks are only a hint, so an
+edited paragraph maps to its field even when an editor lost the bookmark.
+Each difference becomes a field change (a changed field, a list item added or
+deleted) or a "not absorbed" warning located by paragraph and heading.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from briefing.clearance.absorb.fresh import FreshParagraph
+from briefing.ooxml.read.doctext import DocParagraph
+from briefing.ooxml.sourcemap import bookmark_name
+from briefing.results import Message, short
+from briefing.sourceid import FieldPath, format_path, get_value
+
+MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one, edited"
+HINT_BONUS = 0.5  # added when the cleared paragraph still carries the field's bookmark
+MAX_FUZZY_CELLS = 250_000  # above this, a replaced stretch pairs by bookmark only
+SHOW = 70  # characters of a text shown in messages
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the alignment: a fresh paragraph, a cleared one, or both when paired."""
+
+    fresh: FreshParagraph | None
+    doc: DocParagraph | None
+
+
+@dataclass
+class ListEdit:
+    """What the document did to one list of text: items replaced, deleted, inserted."""
+
+    replaced: dict[int, str] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    inserted: dict[int, list[str]] = field(default_factory=dict)  # after index (-1: at start)
+
+    def apply(self, items: list[str]) -> list[str]:
+        """Return `items` with this edit applied."""
+        out = list(self.inserted.get(-1, []))
+        for i, value in enumerate(items):
+            if i not in self.deleted:
+                out.append(self.replaced.get(i, value))
+            out.extend(self.inserted.get(i, []))
+        return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field the document changed: its path, the built value and the document's value."""
+
+    path: FieldPath
+    base: Any
+    new: Any
+
+
+@dataclass
+class Absorbed:
+    """What a cleared document says: field changes and warnings about what cannot be absorbed."""
+
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+
+
+# --- alignment --------------------------------------------------------------------------
+
+
+def align(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
+    """Return the fresh and cleared paragraphs paired in document order (None: no partner)."""
+    matcher = difflib.SequenceMatcher(None, [f.text for f in fresh], [d.text for d in doc],
+                                      autojunk=False)
+    steps: list[Step] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            steps.extend(Step(fresh[i1 + k], doc[j1 + k]) for k in range(i2 - i1))
+        else:
+            steps.extend(_pair_block(fresh[i1:i2], doc[j1:j2]))
+    return steps
+
+
+def _score(f: FreshParagraph, d: DocParagraph) -> float:
+    hint = HINT_BONUS if any(bookmark_name(s) in d.bookmarks for s in f.source_ids) else 0.0
+    a, b = f.text, d.text
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if not hint and sm.real_quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    words = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+    return max(sm.ratio(), words) + hint
+
+
+def _pair_block(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
+    """Return the best order-keeping pairing of a replaced stretch (weighted LCS)."""
+    n, m = len(fresh), len(doc)
+    if n * m > MAX_FUZZY_CELLS:
+        score = {(i, j): (HINT_BONUS if any(bookmark_name(s) in d.bookmarks
+                                            for s in f.source_ids) else 0.0)
+                 for i, f in enumerate(fresh) for j, d in enumerate(doc) if d.bookmarks}
+    else:
+        score = {(i, j): _score(f, d) for i, f in enumerate(fresh) for j, d in enumerate(doc)}
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = score.get((i, j), 0.0)
+            pair = best[i + 1][j + 1] + s if s >= MATCH_THRESHOLD else -1.0
+            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
+    steps: list[Step] = []
+    i = j = 0
+    while i < n or j < m:
+        s = score.get((i, j), 0.0) if i < n and j < m else 0.0
+        if i < n and j < m and s >= MATCH_THRESHOLD and best[i][j] == best[i + 1][j + 1] + s:
+            steps.append(Step(fresh[i], doc[j]))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            steps.append(Step(fresh[i], None))
+            i += 1
+        else:
+            steps.append(Step(None, doc[j]))
+            j += 1
+    return _pair_rewritten(steps)
+
+
+def _pair_rewritten(steps: list[Step]) -> list[Step]:
+    """Return `steps` with each run of n removed and n added paragraphs paired in order.
+
+    A paragraph rewritten beyond recognition (and stripped of its bookmark) sits
+    where the old one was: n out and n in at one place are n rewrites.
+    """
+    out: list[Step] = []
+    k = 0
+    while k < len(steps):
+        if steps[k].fresh is not None and steps[k].doc is not None:
+            out.append(steps[k])
+            k += 1
+            continue
+        end = k
+        while end < len(steps) and (steps[end].fresh is None or steps[end].doc is None):
+            end += 1
+        run = steps[k:end]
+        gone = [s.fresh for s in run if s.fresh is not None]
+        new = [s.doc for s in run if s.doc is not None and s.doc.text.strip()]
+        if gone and len(gone) == len(new):
+            out.extend(Step(f, d) for f, d in zip(gone, new))
+        elif gone and new:
+            out.extend(_pair_sticky(gone, new))
+        else:
+            out.extend(run)
+        k = end
+    return out
+
+
+def _pair_sticky(gone: list[FreshParagraph], new: list[DocParagraph]) -> list[Step]:
+    """Return steps pairing, in order, as many paragraphs that cannot just go as possible.
+
+    With more removed than added (or the reverse), a list item may really have
+    gone, but a heading, fixed wording or a required field cannot have: it was
+    rewritten, so it takes one of the new paragraphs.
+    """
+    n, m = len(gone), len(new)
+    sticky = [f.list_item is None for f in gone]
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1],
+                             best[i + 1][j + 1] + 1 if sticky[i] else -1)
+    steps: list[Step] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and sticky[i] and best[i][j] == best[i + 1][j + 1] + 1:
+            steps.append(Step(gone[i], new[j]))
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            steps.append(Step(gone[i], None))
+            i += 1
+        else:
+            steps.append(Step(None, new[j]))
+            j += 1
+    return steps
+
+
+# --- from differences to changes --------------------------------------------------------
+
+
+def compare(fresh: list[FreshParagraph], doc: list[DocParagraph], base: dict,
+            docname: str) -> Absorbed:
+    """Return the field changes the cleared document makes, and what cannot be absorbed."""
+    steps = align(fresh, doc)
+    found = Absorbed()
+    scalars: dict[FieldPath, str] = {}
+    lists: dict[FieldPath, ListEdit] = {}
+    where = _Locator(steps, docname)
+    for k, step in enumerate(steps):
+        if step.fresh is not None and step.doc is not None:
+            if step.fresh.text != step.doc.text:
+                _edited(step, k, scalars, lists, found, where)
+        elif step.fresh is not None:
+            _deleted(step.fresh, k, lists, found, where)
+        elif step.doc.text.strip():
+            _inserted(steps, k, lists, found, where)
+    for path, value in scalars.items():
+        found.changes.append(Change(path, get_value(base, path), value))
+    for path, edit in lists.items():
+        old = get_value(base, path)
+        found.changes.append(Change(path, old, edit.apply(old)))
+    return found
+
+
+class _Locator:
+    """Says where a paragraph is in the cleared document: number and nearest heading."""
+
+    def __init__(self, steps: list[Step], docname: str) -> None:
+        self.steps, self.docname = steps, docname
+
+    def __call__(self, k: int) -> str:
+        number, heading = None, None
+        for step in self.steps[:k + 1]:
+            if step.doc is not None:
+                number = step.doc.number
+                if step.doc.heading and step is not self.steps[k]:
+                    heading = step.doc.text
+        if self.steps[k].doc is None:
+            number = (number or 0) + 1
+        under = f" (under \"{short(heading, 50)}\")" if heading else ""
+        return f"{self.docname}: paragraph {number}{under}"
+
+
+def _edited(step: Step, k: int, scalars: dict, lists: dict, found: Absorbed,
+            where: _Locator) -> None:
+    f, d = step.fresh, step.doc
+    values = _split_fields(f, d.text)
+    if values is None:
+        what = {"heading": "heading", "derived": "line built from several fields",
+                "fixed": "fixed wording"}.get(f.kind, "fixed wording around a field")
+        advice = {"derived": "edit the fields it is built from in the YAML",
+                  "heading": "headings come from the template",
+                  }.get(f.kind, "it comes from the template, not the YAML")
+        found.warnings.append(Message("warning", (
+            f"{where(k)}: {what} changed from '{short(f.text, SHOW)}' to '{short(d.text, SHOW)}'; "
+            f"not absorbed: {advice}")))
+        return
+    for path, value in values:
+        old_text = next(t for t, p in f.parts if p == path)
+        if value.strip() == old_text.strip():
+            continue
+        if isinstance(path[-1], int):
+            edit = lists.setdefault(path[:-1], ListEdit())
+            if value.strip():
+                edit.replaced[path[-1]] = value.strip()
+            else:
+                edit.deleted.add(path[-1])
+        elif not value.strip():
+            found.warnings.append(Message("warning", (
+                f"{where(k)}: {format_path(path)} was emptied; not absorbed: a briefing "
+                "needs it (edit the YAML by hand)")))
+        else:
+            scalars[path] = value.strip()
+
+
+def _split_fields(f: FreshParagraph, text: str) -> list[tuple[FieldPath, str]] | None:
+    """Return each field's new text, the fixed parts being found unchanged around them."""
+    if not f.fields:
+        return None
+    pattern = "".join("(.*)" if p is not None else re.escape(t) for t, p in f.parts)
+    m = re.fullmatch(pattern, text, re.DOTALL)
+    if m is None:
+        return None
+    return list(zip(f.fields, m.groups()))
+
+
+def _deleted(f: FreshParagraph, k: int, lists: dict, found: Absorbed, where: _Locator) -> None:
+    item = f.list_item
+    if item is not None and not [t for t, p in f.parts if p is None and t.strip()]:
+        lists.setdefault(item[:-1], ListEdit()).deleted.add(item[-1])
+        return
+    what = (f"{format_path(f.fields[0])} deleted" if f.fields
+            else f"{'heading' if f.kind == 'heading' else 'fixed wording'} deleted")
+    advice = ("a briefing needs it: edit the YAML by hand" if f.fields
+              else "edit the YAML or the template by hand")
+    found.warnings.append(Message("warning", f"{where(k)}: {what} ('{short(f.text, SHOW)}'); "
+                                             f"not absorbed: {advice}"))
+
+
+def _inserted(steps: list[Step], k: int, lists: dict, found: Absorbed,
+              where: _Locator) -> None:
+    text = steps[k].doc.text.strip()
+    prev = next((s.fresh for s in reversed(steps[:k]) if s.fresh is not None), None)
+    nxt = next((s.fresh for s in steps[k + 1:] if s.fresh is not None), None)
+    if prev is not None and prev.list_item is not None:
+        target, after = prev.list_item[:-1], prev.list_item[-1]
+    elif nxt is not None and nxt.list_item is not None and nxt.list_item[-1] == 0:
+        target, after = nxt.list_item[:-1], -1
+    else:
+        found.warnings.append(Message("warning", (
+            f"{where(k)}: new paragraph '{short(text, SHOW)}' is not part of a list the YAML "
+            "holds; not absorbed: add it to the YAML by hand")))
+        return
+    lists.setdefault(target, ListEdit()).inserted.setdefault(after, []).append(text)
