@@ -250,7 +250,8 @@ def _read(node: dict[str, Any], key: str, name: str, posted: Posted, old: Any, *
         shown = [_read(item_node, key, f"{name}.{i}", posted,
                        olds[i] if i < len(olds) else None, required=True)
                  for i in range(start, start + count)]
-        return olds[:start] + shown + (olds[len(olds) - tail:] if tail else [])
+        items = olds[:start] + shown + (olds[len(olds) - tail:] if tail else [])
+        return None if not items and old is None and not required else items
     if kind == "choices":
         if posted.get(f"{name}.__choices") is None:
             return old
