@@ -26,7 +26,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.source.read import DROPPED_COMMENT, dropped_comment, line_col
+from briefing.errors import BriefingError
+from briefing.source.read import DROPPED_COMMENT, dropped_comment, line_col, read_yaml
 from briefing.sourceid import ById, FieldPath, Step, format_path
 
 # libyaml composes a large briefing ten times faster than ruamel.yaml's pure-Python
@@ -48,17 +49,35 @@ _SAFE = YAML(typ="safe", pure=True)
 
 
 def _parses_to(snippet: str, expected: Any) -> bool:
+    """Return True when ruamel.yaml and the validating reader both read `snippet` as `expected`."""
     try:
-        return _SAFE.load(snippet) == expected
+        if _SAFE.load(snippet) != expected:
+            return False
     except YAMLError:
+        return False
+    try:
+        return read_yaml(snippet, "<snippet>")[0] == expected
+    except BriefingError:
         return False
 
 
 def double_quoted(value: str) -> str:
-    """Return `value` as a YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    """Return `value` as a YAML double-quoted scalar that reads back exactly.
+
+    JSON string syntax is valid YAML; characters JSON leaves raw but YAML may read
+    as line breaks or cannot show (U+0085, U+2028, no-break and zero-width spaces,
+    DEL) are written as escapes, which also makes them visible in the file.
+    """
     import json
 
-    return json.dumps(value, ensure_ascii=False)
+    return "".join(_escape(c) for c in json.dumps(value, ensure_ascii=False))
+
+
+def _escape(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def single_quoted(value: str) -> str | None:
@@ -399,22 +418,30 @@ def _is_text(node: Node) -> bool:
 
 def _refuse_dropped_comments(text: str, root: Node) -> None:
     """Raise EditError at the first unquoted text value that a ' #' comment cuts short."""
+    ends = {m.start() for m in _COMMENT_START.finditer(text)}
+    if not ends:
+        return
     stack: list[tuple[Node, tuple[Any, ...]]] = [(root, ())]
     found = []
     while stack:
         node, loc = stack.pop()
         if isinstance(node, MappingNode):
-            stack.extend((v, loc + (k.value,)) for k, v in node.value)
+            stack.extend((v, loc + (k.value,)) for k, v in node.value
+                         if not isinstance(v, ScalarNode) or v.end_mark.index in ends)
         elif isinstance(node, SequenceNode):
-            stack.extend((v, loc + (i,)) for i, v in enumerate(node.value))
-        elif not node.style:
+            stack.extend((v, loc + (i,)) for i, v in enumerate(node.value)
+                         if not isinstance(v, ScalarNode) or v.end_mark.index in ends)
+        elif not node.style and _is_text(node):
             at = dropped_comment(text, node.end_mark.index)
-            if at is not None and _is_text(node):
+            if at is not None:
                 line, col = line_col(text, at)
                 found.append((line, col, format_path(loc)))
     if found:
         line, col, path = min(found)
         raise EditError(f"line {line}, column {col}: {path}: {DROPPED_COMMENT}")
+
+
+_COMMENT_START = re.compile(r"(?<![ \t])[ \t]+#")
 
 
 def _mapping_get(node: MappingNode, key: str) -> Any:
