@@ -8,11 +8,13 @@ want a file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 from briefing.results import Result
 from briefing.source.model import Briefing, Status
+from briefing.source.shown import shown_data
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -52,25 +54,56 @@ def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json:
     from briefing.document.compose import compose
     from briefing.document.write import write_docx
 
-    blocks = compose(briefing, template)
+    fields: set[str] = set()
+    blocks = compose(briefing, template, fields)
+    shown = shown_data(briefing.model_dump(mode="json"), fields)
+    embedded = embedded_json(data_json, fields)
     return write_docx(blocks, template, document_info(
-        briefing, blocks, data_hash=data_hash, data_json=data_json, source_file=source_file))
+        briefing, blocks, shown, data_hash=data_hash, data_json=embedded,
+        data_partial=embedded != data_json, source_file=source_file))
 
 
-def document_info(briefing: Briefing, blocks, *, data_hash: str, data_json: str,
-                  source_file: str):
-    """Return the DocumentInfo (properties, marking, tracking) for `briefing`."""
+def embedded_json(data_json: str, fields: set[str]) -> str:
+    """Return the data a document embeds: `data_json` cut down to what the document shows.
+
+    A document that shows all of it (the full briefing) embeds `data_json` as it is.
+    """
+    try:
+        data = json.loads(data_json) if data_json else None
+    except ValueError:
+        return data_json
+    if not isinstance(data, dict):
+        return data_json
+    shown = shown_data(data, fields)
+    if shown == data:
+        return data_json
+    from briefing.source.load import canonical_text
+
+    return canonical_text(shown)
+
+
+def document_info(briefing: Briefing, blocks, shown: dict, *, data_hash: str, data_json: str,
+                  data_partial: bool, source_file: str):
+    """Return the DocumentInfo (properties, marking, tracking) for `briefing`.
+
+    Properties name only people the document shows (`shown`: its data cut down
+    by `shown_data`): a lines card does not carry the author's name hidden.
+    """
     from briefing.document.write import DocumentInfo
 
     info = briefing.briefing
     classification = info.classification.value
     heading = next((b.text for b in blocks if getattr(b, "kind", "") == "h1"), info.title)
-    counterparts = ", ".join(p.name for p in briefing.meeting.counterparts)
+    meeting = shown.get("meeting", {})
+    principal = meeting.get("principal", {}).get("name")
+    counterparts = ", ".join(p["name"] for p in meeting.get("counterparts", []) if "name" in p)
+    subject = (f"Briefing for {principal}: meeting with {counterparts}" if principal
+               else f"Meeting with {counterparts}" if counterparts else "")
     return DocumentInfo(
         title=heading,
-        subject=f"Briefing for {briefing.meeting.principal.name}: meeting with {counterparts}",
-        author=briefing.contact.name,
-        keywords=info.reference or "",
+        subject=subject,
+        author=shown.get("contact", {}).get("name", ""),
+        keywords=shown["briefing"].get("reference") or "",
         status=info.status.value,
         marking="" if classification == "NONE" else classification.upper(),
         version=info.version,
@@ -78,6 +111,7 @@ def document_info(briefing: Briefing, blocks, *, data_hash: str, data_json: str,
         track_revisions=info.status == Status.FOR_CLEARANCE,
         data_hash=data_hash,
         data_json=data_json,
+        data_partial=data_partial,
         source_file=source_file,
     )
 

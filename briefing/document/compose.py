@@ -135,9 +135,11 @@ class _Render:
     def __init__(self) -> None:
         self.refs: list[Ref] = []
         self.composites: list[str] = []
+        self.fields: set[str] = set()  # the paths the layout showed or decided on
 
     def token(self, ref: Ref) -> str:
         self.refs.append(ref)
+        self.fields.add(ref._sid)
         return f"\ue000{len(self.refs) - 1}\ue001"
 
     def composite(self, source_id: str) -> str:
@@ -186,8 +188,13 @@ class Item:
         if name.startswith("_") or name not in _fields(type(self._model)):
             raise AttributeError(name)
         value = getattr(self._model, name)
+        path = sourceid.child(self._sid, name)
         if name != "id":
-            value = _wrap(self._render, value, sourceid.child(self._sid, name))
+            value = _wrap(self._render, value, path)
+        if isinstance(value, (list, Item)):  # the container: its items count when used
+            self._render.fields.add(path + sourceid.SEP)
+        elif not isinstance(value, Ref):  # a flag, number, choice or none the layout decides on
+            self._render.fields.add(path)
         seen[name] = value
         return value
 
@@ -253,17 +260,36 @@ def _group(items: list[Item], km_ids: list[str]) -> tuple[dict[str, list[Item]],
     return grouped, other
 
 
+class _Section(list):
+    """A top-level list as a template sees it: asking whether it is empty counts as using it."""
+
+    def __init__(self, render: _Render, name: str, items: list) -> None:
+        super().__init__(items)
+        self._used = lambda: render.fields.add(name + sourceid.SEP)
+
+    def __bool__(self) -> bool:
+        self._used()
+        return len(self) > 0
+
+    def __iter__(self):
+        self._used()
+        return super().__iter__()
+
+
 def template_context(briefing: Briefing, render: _Render) -> dict[str, Any]:
     """Return the variables a layout sees: the briefing's sections plus groupings."""
     ctx = {name: _wrap(render, getattr(briefing, name), name)
            for name in type(briefing).model_fields}
     ctx["key_messages"] = _priority_order(ctx["key_messages"])
-    km_ids = [km.id for km in ctx["key_messages"]]
+    km_ids = [km._model.id for km in ctx["key_messages"]]
     ctx["comments_for"], ctx["other_comments"] = _group(ctx["member_comments"], km_ids)
     ctx["case_studies_for"], ctx["other_case_studies"] = _group(ctx["case_studies"], km_ids)
     classification = briefing.briefing.classification.value
     ctx["marking"] = "" if classification == "NONE" else classification.upper()
     ctx["composite"] = lambda item, name: render.composite(sourceid.child(item._sid, name))
+    for name in type(briefing).model_fields:
+        if isinstance(ctx[name], list):
+            ctx[name] = _Section(render, name, ctx[name])
     return ctx
 
 
@@ -387,11 +413,22 @@ def find_template(spec: str | Path | None) -> Template:
 # --- compose ---------------------------------------------------------------------------------
 
 
-def compose(briefing: Briefing, template: Template) -> list[Block]:
-    """Return the blocks of `briefing` laid out by `template`."""
+def compose(briefing: Briefing, template: Template,
+            fields: set[str] | None = None) -> list[Block]:
+    """Return the blocks of `briefing` laid out by `template`.
+
+    When given, `fields` receives the fields the layout used, as source-id
+    paths: each text field the document shows, and each flag, number, list or
+    empty field the layout read to decide what to show (a path ending in '/'
+    is a list or group whose items count only when used).
+    `briefing.source.shown` keeps only these when a document embeds its data.
+    """
     render = _Render()
     text = _render_layout(template, template_context(briefing, render))
-    return _LayoutParser(template, render).parse(text)
+    blocks = _LayoutParser(template, render).parse(text)
+    if fields is not None:
+        fields |= render.fields
+    return blocks
 
 
 def _render_layout(template: Template, ctx: dict[str, Any]) -> str:

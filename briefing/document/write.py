@@ -37,6 +37,7 @@ class DocumentInfo:
     track_revisions: bool = False
     data_hash: str = ""
     data_json: str = ""
+    data_partial: bool = False  # data_json holds only what the document shows
     source_file: str = ""
 
 
@@ -47,7 +48,8 @@ def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> b
     _check_reference(pkg, main, template)
     document = pkg.xml(main)
     smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,
-                     source_file=info.source_file, data_json=info.data_json)
+                     source_file=info.source_file, data_json=info.data_json,
+                     data_partial=info.data_partial)
     writer = bx.BodyWriter(bx.text_width(document))
     fragments = [_element(writer, block, smap) for block in laid_out(blocks)]
     spliced = bx.document_with_body(document, fragments)

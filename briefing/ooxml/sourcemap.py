@@ -53,6 +53,9 @@ class SourceMap:
     template: str = ""
     source_file: str = ""
     data_json: str = ""  # canonical JSON of the data built from: absorb's merge base
+    # True when data_json holds only what the document shows (a lines card), so a reader
+    # completes it (briefing.source.shown.buildable) before building from it.
+    data_partial: bool = False
     # Authors of the tracked changes accepted or rejected so far -> how many: `briefing
     # accept/reject` record them (the cleared document no longer holds the revisions) so
     # that absorb can write one clearance entry per reviewer.
@@ -82,7 +85,10 @@ class SourceMap:
         for name in self.redliners:
             etree.SubElement(root, f"{{{BR}}}redliner", name=name)
         if self.data_json:
-            etree.SubElement(root, f"{{{BR}}}data").text = self.data_json
+            data = etree.SubElement(root, f"{{{BR}}}data")
+            data.text = self.data_json
+            if self.data_partial:
+                data.set("part", "shown")
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     @classmethod
@@ -110,6 +116,7 @@ class SourceMap:
                           if el.get("name")]
         data = root.find(f"{{{BR}}}data")
         smap.data_json = data.text or "" if data is not None else ""
+        smap.data_partial = data is not None and data.get("part") == "shown"
         return smap
 
 
@@ -172,20 +179,3 @@ def _update(pkg: Package, change) -> bool:
             pkg.set_bytes(name, smap.to_xml())
             return True
     return False
-
-
-def embed_in_docx(document, smap: SourceMap) -> None:
-    """Attach `smap` to a python-docx Document as customXml/itemN.xml with its itemProps."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document.part.package
-    taken = {str(p.partname) for p in package.iter_parts()}
-    n = 1
-    while f"/customXml/item{n}.xml" in taken:
-        n += 1
-    item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", smap.to_xml(), package)
-    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), CT_CUSTOM_XML_PROPS,
-                 item_props_xml(), package)
-    item.relate_to(props, RT_CUSTOM_XML_PROPS)
-    document.part.relate_to(item, RT_CUSTOM_XML)

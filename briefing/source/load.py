@@ -110,8 +110,12 @@ def _same_for_round_trip(text: str, name: str, data: Any, positions: Positions) 
 
 def canonical_json(briefing: Briefing) -> str:
     """Return the canonical JSON of a briefing: sorted keys, no spacing, UTF-8 text."""
-    return json.dumps(briefing.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    return canonical_text(briefing.model_dump(mode="json"))
+
+
+def canonical_text(data: Any) -> str:
+    """Return JSON-ready `data` as canonical JSON: sorted keys, no spacing, UTF-8 text."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def read_bytes(path: Path) -> bytes:

@@ -64,7 +64,7 @@ def fresh_paragraphs(base: dict, smap: Any, messages: list[Message],
     from briefing.document.write import heading_levels, laid_out
 
     if briefing is None:
-        briefing = _validated(base, docx)
+        briefing = _validated(base, docx, smap is not None and smap.data_partial)
     template = _template(smap, messages)
     levels = heading_levels(template)
     index = sourceid.index(base)
@@ -74,13 +74,15 @@ def fresh_paragraphs(base: dict, smap: Any, messages: list[Message],
                                           start=1)]
 
 
-def _validated(base: dict, docx: Path | None) -> Any:
+def _validated(base: dict, docx: Path | None, partial: bool = False) -> Any:
+    """Return `base` as a Briefing; `partial` data (what a lines card shows) is completed."""
     from pydantic import ValidationError
 
     from briefing.source.model import Briefing
+    from briefing.source.shown import buildable
 
     try:
-        return Briefing.model_validate(base)
+        return buildable(base) if partial else Briefing.model_validate(base)
     except ValidationError as exc:
         raise BriefingError(f"{docx}: the data recorded in the document is not a valid briefing "
                             f"for this version of briefing ({exc.error_count()} problems); "
