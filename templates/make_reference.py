@@ -35,6 +35,9 @@ class Look:
 
     title: str
     margin: int = 1134  # 2 cm
+    top: int = 1134  # the top margin: room for the header's marking above the title
+    header: int = 567  # distance from the page edge to the header (and footer)
+    label_indent: int = 567  # the lead-in ("If asked: ...") and what follows it share this
     body_size: int = 24  # half-points: 12 pt
     h1_size: int = 36
     h2_size: int = 30
@@ -54,20 +57,21 @@ CHAIRMAN = Look(
         ("NumberedPara", "Numbered paragraph: numbered on through the whole document."),
         ("ListBullet", "List Bullet: a member comment."),
         ("Attribution", "Attribution: board, meeting date, item, member."),
-        ("Label", "Label: fixed wording such as 'What members said'"),
+        ("Label", "Label: a lead-in such as 'What members said:'"),
         ("Quote", "Quote: a case-study excerpt."),
         ("Note", "Note: who suggested a key message."),
     ),
 )
 LINES_CARD = Look(
-    title="Lines card (reference)", margin=851, h1_size=28, h2_size=24, h3_size=24, after=80,
+    title="Lines card (reference)", margin=851, top=1247, header=454, h1_size=28, h2_size=24,
+    h3_size=24, after=80, label_indent=0,
     example=(
         ("Heading1", "Heading 1: the briefing title"),
         ("Marking", "OFFICIAL"),
         ("Heading2", "Heading 2: key messages / if asked"),
         ("NumberedPara", "Numbered paragraph: a key message headline."),
-        ("Label", "Label: If asked: a question"),
-        ("ListBullet", "List Bullet: the answer."),
+        ("Label", "Label: a question the Chairman may be asked?"),
+        ("Normal", "Normal: the answer, directly under its question."),
     ),
 )
 
@@ -199,13 +203,13 @@ def styles(look: Look) -> str:
         style("Marking", "Marking", '<w:spacing w:after="240"/><w:jc w:val="center"/>',
               rpr(bold=True)),
         style("NumberedPara", "Numbered Paragraph", '<w:ind w:left="567" w:hanging="567"/>'),
-        style("ListBullet", "List Bullet", '<w:spacing w:after="60"/>'
-              '<w:ind w:left="1134" w:hanging="567"/>'),
+        style("ListBullet", "List Bullet", '<w:spacing w:after="40" w:line="240" '
+              'w:lineRule="auto"/><w:ind w:left="1134" w:hanging="567"/>'),
         style("Quote", "Quote", '<w:ind w:left="567" w:right="567"/>', rpr(italic=True)),
-        style("Label", "Label", keep + '<w:spacing w:before="120" w:after="60"/>'
-              '<w:ind w:left="567"/>', rpr(bold=True)),
-        style("Attribution", "Attribution", '<w:ind w:left="1134"/>',
-              rpr(italic=True, color="404040")),
+        style("Label", "Label", keep + '<w:spacing w:before="120" w:after="40"/>'
+              f'<w:ind w:left="{look.label_indent}"/>', rpr(bold=True)),
+        style("Attribution", "Attribution", '<w:spacing w:after="100" w:line="240" '
+              'w:lineRule="auto"/><w:ind w:left="1134"/>', rpr(italic=True, color="595959")),
         style("Note", "Note", '<w:ind w:left="567"/>', rpr(italic=True)),
         style("TableText", "Table Text", '<w:spacing w:before="40" w:after="40"/>'),
         style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" '
@@ -298,12 +302,12 @@ def document(look: Look) -> str:
         numpr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>' if num else ""
         paras.append(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/>{numpr}</w:pPr>'
                      f"<w:r><w:t>{text}</w:t></w:r></w:p>")
-    m = look.margin
+    m, h = look.margin, look.header
     sect = ('<w:sectPr><w:headerReference w:type="default" r:id="rId5"/>'
             '<w:footerReference w:type="default" r:id="rId6"/>'
             '<w:pgSz w:w="11906" w:h="16838"/>'
-            f'<w:pgMar w:top="{m}" w:right="{m}" w:bottom="{m}" w:left="{m}" '
-            'w:header="567" w:footer="567" w:gutter="0"/>'
+            f'<w:pgMar w:top="{look.top}" w:right="{m}" w:bottom="{look.top}" w:left="{m}" '
+            f'w:header="{h}" w:footer="{h}" w:gutter="0"/>'
             '<w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>')
     return (DECL + f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
             + "".join(paras) + sect + "</w:body></w:document>")

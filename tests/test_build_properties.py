@@ -70,16 +70,17 @@ def briefings(draw) -> dict:
 def expected_in_order(b: Briefing) -> list[str]:
     """Return the briefing's strings in the order chairman-briefing lays them out."""
     m = b.meeting
-    out = [b.briefing.title, b.briefing.reference, m.principal.name, m.principal.role]
+    # The meeting table's header row names the counterparts and gives the date or when.
+    out = [b.briefing.title, b.briefing.reference, m.when, m.principal.name, m.principal.role]
     for p in m.counterparts:
         out += [p.name, p.role]
-    out += [m.when, m.venue, m.purpose, *b.objectives]
+    out += [m.venue, m.purpose, *b.objectives]
     for km in b.key_messages:
         out += [km.headline, *km.points, *km.suggested_by]
     for c in b.member_comments:
         out += [c.text, c.board, c.item, c.member]
     for cs in b.case_studies:
-        out += [cs.title, cs.excerpt, *cs.outcomes, cs.council, cs.source.title]
+        out += [cs.council, cs.title, cs.excerpt, *cs.outcomes, cs.council, cs.source.title]
     for line in b.lines_to_take:
         out += [line.question, line.answer]
     for section in b.background:

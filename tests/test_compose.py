@@ -100,11 +100,14 @@ def chairman():
     return find_template("chairman-briefing")
 
 
-def test_title_is_heading_1_then_marking(chairman):
+def test_title_is_heading_1_and_the_marking_is_not_printed_again_under_it(chairman):
     blocks = compose(make(), chairman)
     assert (blocks[0].kind, blocks[0].text, blocks[0].source_id) == (
         "h1", "Meeting with the Minister", "briefing/title")
-    assert (blocks[1].kind, blocks[1].text) == ("marking", "OFFICIAL")
+    # The marking is in every header and footer and in a document property (write.py);
+    # a third copy under the title is what the private office asked us to drop.
+    assert blocks[1].kind == "note" and blocks[1].text.startswith("Draft, version 1")
+    assert [b for b in paragraphs(blocks) if b.kind == "marking" or b.text == "OFFICIAL"] == []
 
 
 def test_no_marking_line_when_classification_is_none(chairman):
@@ -179,9 +182,9 @@ def test_comments_sit_under_their_key_message_and_case_studies_have_a_section(ch
             < texts.index("What members said:")
             < texts.index("Members expressed concern with scale.")
             < texts.index("Other comments from members") < texts.index("Members welcomed the pilot.")
-            < texts.index("Case studies") < texts.index("Case study: Working Well"))
+            < texts.index("Case studies") < texts.index("Town Council: Working Well"))
     levels = {p.text: p.level for p in blocks if p.level}
-    assert levels["Case studies"] == 2 and levels["Case study: Working Well"] == 3
+    assert levels["Case studies"] == 2 and levels["Town Council: Working Well"] == 3
     assert max(levels.values()) == 3  # Heading 1 to 3 only, as house style asks
 
 
@@ -189,8 +192,10 @@ def test_meeting_table_has_a_header_row(chairman):
     table = next(b for b in compose(make(), chairman) if isinstance(b, Table))
     assert table.caption == "Meeting details"
     assert table.header_rows == 1
-    assert [c.text for c in table.rows[0]] == ["Meeting", "Details"]
-    assert ["Date", "1 June 2016"] in [[c.text for c in row] for row in table.rows]
+    assert [c.text for c in table.rows[0]] == ["Meeting with Jo Minister", "1 June 2016"]
+    # The names are shown as context: the "With" row below is where they are traced.
+    assert [c.source_id for c in table.rows[0]] == [None, "meeting/date"]
+    assert ["With", "Jo Minister, Minister, DWP"] in [[c.text for c in row] for row in table.rows]
 
 
 def test_clearance_record_table_lists_entries(chairman):

@@ -16,6 +16,7 @@ from briefing.cli import app
 
 ANN, RAJ = "Cllr Ann Baker", "Cllr Raj Patel"
 OFFICER = "Policy officer"
+OUTCOME = "Four in ten residents supported were in work a year later."
 
 runner = CliRunner()
 
@@ -51,7 +52,7 @@ def test_new_build_edit_review_accept_absorb_build_since(lo, tmp_path):
          "find": "Councils already fund and run employment support",
          "text": "Many also run their own job clubs."},
         {"kind": "replace", "author": RAJ, "find": "Many already do,", "replace": "Most already do,"},
-        {"kind": "delete_paragraph", "author": ANN, "find": "One measurable result."},
+        {"kind": "delete_paragraph", "author": ANN, "find": OUTCOME},
     ])
 
     # The officer reviews who changed what, by briefing item.
@@ -73,7 +74,7 @@ def test_new_build_edit_review_accept_absorb_build_since(lo, tmp_path):
         ("  lines_to_take[capacity].answer: 'Many already do, as the case studies show.' -> "
         "'Most already do, as the case studies show.'"),
         "  key_messages[councils-role].points[1]: added 'Many also run their own job clubs.'",
-        "  case_studies[example-council].outcomes[0]: deleted 'One measurable result.'",
+        f"  case_studies[example-council].outcomes[0]: deleted '{OUTCOME}'",
     ]
     assert [line.split(" (")[0] for line in summary[5:]] == [
         f"  clearance: {ANN}", f"  clearance: {RAJ}"]
@@ -94,7 +95,7 @@ def test_new_build_edit_review_accept_absorb_build_since(lo, tmp_path):
     assert "Councils must have a real role in commissioning the programme." in accepted
     assert "Many also run their own job clubs." in accepted
     assert "Most already do, as the case studies show." in accepted
-    assert "One measurable result." not in accepted
+    assert OUTCOME not in accepted
     assert lo.reject_all_paragraphs(v2) == lo.paragraphs(v1)
 
     # Round two: a member edits the redlined draft; accepting all takes in both the

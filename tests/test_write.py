@@ -116,9 +116,12 @@ def test_only_real_heading_styles_and_no_skipped_levels(doc):
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
-def test_marking_first_body_line_and_in_every_header_and_footer(doc):
-    second = list(doc.paragraphs())[1]
-    assert (doc.style(second), doc.text(second)) == ("Marking", "OFFICIAL")
+def test_marking_in_every_header_and_footer_and_a_property_not_in_the_body(doc):
+    assert [doc.text(p) for p in doc.paragraphs() if "OFFICIAL" in doc.text(p)] == []
+    custom = doc.xml("docProps/custom.xml")
+    props = {p.get("name"): p.findtext("vt:lpwstr", namespaces=NS)
+             for p in custom.findall("op:property", NS)}
+    assert props["Classification"] == "OFFICIAL"
     rels = doc.xml("word/_rels/document.xml.rels")
     parts = ["word/" + r.get("Target") for r in rels
              if r.get("Type").endswith(("/header", "/footer"))]
@@ -196,7 +199,7 @@ def test_source_map_and_custom_properties_hold_hash_and_version(doc):
     props = {p.get("name"): p.findtext("vt:lpwstr", namespaces=NS)
              for p in custom.findall("op:property", NS)}
     assert props == {"BriefingDataHash": "abc123", "BriefingVersion": "1",
-                     "BriefingStatus": "draft"}
+                     "BriefingStatus": "draft", "Classification": "OFFICIAL"}
 
 
 def test_drafts_for_clearance_track_changes(doc):
@@ -216,6 +219,8 @@ def test_no_marking_anywhere_when_classification_is_none():
     out = Docx(build_bytes(Briefing.model_validate(data), find_template("chairman-briefing")))
     assert "OFFICIAL" not in "".join(Docx.text(p) for p in out.paragraphs())
     assert Docx.text(next(out.xml("word/header1.xml").iter(f"{{{W}}}p"))) == ""
+    names = [p.get("name") for p in out.xml("docProps/custom.xml").findall("op:property", NS)]
+    assert "Classification" not in names
 
 
 def test_line_breaks_and_tabs_are_kept():

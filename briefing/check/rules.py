@@ -153,16 +153,29 @@ def _quote(text: str, limit: int = 60) -> str:
     return f"\"{text[:limit - 3]}...\"" if len(text) > limit else f"\"{text}\""
 
 
-def briefing_info(view: DocView) -> dict:
-    """Return the `briefing:` section of the data a document was built from ({} if not ours)."""
+def briefing_data(view: DocView) -> dict:
+    """Return the data a document was built from ({} if it is not one of ours)."""
     if view.source_map is None or not view.source_map.data_json:
         return {}
     try:
         data = json.loads(view.source_map.data_json)
     except ValueError:
         return {}
-    info = data.get("briefing") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def briefing_info(view: DocView) -> dict:
+    """Return the `briefing:` section of the data a document was built from ({} if not ours)."""
+    info = briefing_data(view).get("briefing")
     return info if isinstance(info, dict) else {}
+
+
+def publication_titles(view: DocView) -> list[str]:
+    """Return the titles of other bodies' publications the briefing cites (case-study sources)."""
+    studies = briefing_data(view).get("case_studies")
+    titles = {cs.get("source", {}).get("title") for cs in studies or ()
+              if isinstance(cs, dict) and isinstance(cs.get("source"), dict)}
+    return sorted((t for t in titles if isinstance(t, str) and t.strip()), key=len, reverse=True)
 
 
 # --- accessibility ----------------------------------------------------------------
@@ -211,11 +224,15 @@ def check_headings(view: DocView) -> Iterator[Finding]:
 
 
 def check_fake_headings(view: DocView) -> Iterator[Finding]:
-    """A04: no short all-bold body paragraph standing in for a heading."""
+    """A04: no short all-bold body paragraph standing in for a heading.
+
+    A sentence, a question or a lead-in ending in a colon ("What members
+    said:") introduces what follows; it is not a heading.
+    """
     for p in view.paragraphs:
         text = p.text.strip()
         if (p.heading_level is None and not p.in_table and p.all_bold and text
-                and len(pe.words(text)) <= 12 and not text.endswith((".", "?", "!"))
+                and len(pe.words(text)) <= 12 and not text.endswith((".", "?", "!", ":"))
                 and p.style_name.lower() not in ("title", "subtitle")
                 and text not in MARKINGS):
             yield _at("A04-fake-heading", f"{_quote(text)} is bold body text that looks like a "
@@ -357,8 +374,19 @@ def _spacer(p: Paragraph) -> bool:
 # --- plain English -------------------------------------------------------------
 
 
+# Fields that quote someone else's words: the title of a council's publication and the
+# excerpt the council agreed. An officer cannot reword them, so plain-English rules skip them.
+_QUOTED_FIELDS = re.compile(r"^case_studies/[^/]+/(?:source|excerpt)$")
+
+
 def _running_text(view: DocView) -> list[Paragraph]:
-    return [p for p in view.paragraphs if p.text.strip()]
+    """Return the paragraphs with text that plain-English rules read (quotations left out)."""
+    return [p for p in view.paragraphs if p.text.strip() and not _quoted(p)]
+
+
+def _quoted(p: Paragraph) -> bool:
+    """Return whether `p` quotes another publication (its source line or agreed excerpt)."""
+    return p.item is not None and _QUOTED_FIELDS.match(p.item) is not None
 
 
 def check_long_sentences(view: DocView) -> Iterator[Finding]:
@@ -369,10 +397,19 @@ def check_long_sentences(view: DocView) -> Iterator[Finding]:
                                            f"aim for {pe.MAX_WORDS} or fewer", p)
 
 
+def _own_words(text: str, titles: list[str]) -> str:
+    """Return `text` with cited publication titles blanked: their wording is not the officer's."""
+    for title in titles:
+        if title in text:
+            text = text.replace(title, " " * len(title))
+    return text
+
+
 def check_words_to_avoid(view: DocView) -> Iterator[Finding]:
-    """P02: words to avoid, with what to write instead."""
+    """P02: words to avoid, with what to write instead (never in a cited publication's title)."""
+    titles = publication_titles(view)
     for p in _running_text(view):
-        for hit in pe.words_to_avoid(p.text):
+        for hit in pe.words_to_avoid(_own_words(p.text, titles)):
             yield _at("P02-word-to-avoid", f"\"{hit.found}\": GOV.UK says avoid it; "
                                            f"{hit.entry.instead}", p)
 
@@ -390,9 +427,10 @@ _INSTEAD = {"eg": "\"for example\" or \"such as\"", "ie": "\"that is\" or rephra
 
 
 def check_abbreviations(view: DocView) -> Iterator[Finding]:
-    """P04: "eg", "ie", "etc" and "&" in running text."""
+    """P04: "eg", "ie", "etc" and "&" in running text (never in a cited publication's title)."""
+    titles = publication_titles(view)
     for p in _running_text(view):
-        for found in dict.fromkeys(pe.abbreviations(p.text)):
+        for found in dict.fromkeys(pe.abbreviations(_own_words(p.text, titles))):
             key = found.lower().replace(".", "")
             yield _at("P04-abbreviation", f"\"{found}\" in running text; write "
                                           f"{_INSTEAD.get(key, 'it in full')}", p)

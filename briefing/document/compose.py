@@ -241,6 +241,18 @@ def long_date(value: Any) -> Any:
     return _long_date(value) if isinstance(value, dt.date) else value
 
 
+def context(value: Any) -> Any:
+    """Return a field shown as context: its text appears, but the line is not traced to it.
+
+    "{{ cs.council|context }}: {{ cs.title }}" is a heading traced to the
+    title alone, with the council's name kept outside the title's data run
+    like fixed wording.
+    """
+    if isinstance(value, Ref):
+        return Ref(value._render, "", value._value, text=value._text, verbatim=value._verbatim)
+    return value
+
+
 def _long_date(d: dt.date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
@@ -322,7 +334,15 @@ def _environment(folder: str):
                           keep_trailing_newline=False, auto_reload=False,
                           bytecode_cache=_bytecode_cache())
     env.filters["long_date"] = long_date
+    env.filters["context"] = context
+    env.globals["page_budget"] = _page_budget
     return env
+
+
+def _page_budget(lines: float = 40, width: int = 85):
+    from briefing.document.fit import PageBudget
+
+    return PageBudget(lines, width)
 
 
 @functools.lru_cache(maxsize=1)
@@ -521,8 +541,8 @@ class _LayoutParser:
             return Paragraph(kind, (Run(rest),) if rest else ())
         parts = _TOKEN_SPLIT.split(rest)  # text, marker, number, text, marker, number, ..., text
         all_refs = self.render.refs
-        if len(parts) == 4 and parts[1] == "\ue000":  # the common case: one field
-            ref = all_refs[int(parts[2])]
+        if len(parts) == 4 and parts[1] == "\ue000" and all_refs[int(parts[2])]._sid:
+            ref = all_refs[int(parts[2])]  # the common case: one field
             runs = [Run(text, sid) for text, sid in
                     ((parts[0], None), (ref._text, ref._sid), (parts[3], None)) if text]
             return Paragraph(kind, tuple(runs), ref._sid, derived=not ref._verbatim)
@@ -534,8 +554,9 @@ class _LayoutParser:
                 pieces.append((parts[i], None))
             if parts[i + 1] == "\ue000":
                 ref = all_refs[int(parts[i + 2])]
-                refs.append(ref)
-                pieces.append((ref._text, ref._sid))
+                if ref._sid:  # a field shown as context (`|context`) is fixed wording here
+                    refs.append(ref)
+                pieces.append((ref._text, ref._sid or None))
             else:
                 composite = self.render.composites[int(parts[i + 2])]
         if parts[-1]:

@@ -2,7 +2,8 @@
 
 The reference carries the look (styles, page setup, header, footer,
 numbering definitions); this module replaces its body with the composed
-blocks, puts the classification marking in every header and footer, sets the
+blocks, puts the classification marking in every header and footer and in the
+custom property `Classification` (which document-labelling tools read), sets the
 core and custom properties, en-GB, tracked changes for drafts going out for
 clearance, and embeds the source map that ties each data paragraph to its
 field. The XML work itself lives in `briefing.ooxml.build_xml`.
@@ -20,6 +21,8 @@ from briefing.document.compose import Block, Paragraph, Table, Template, Templat
 from briefing.ooxml import build_xml as bx
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap
+
+CLASSIFICATION_PROPERTY = "Classification"
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,12 @@ def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap
         description=f"{info.status}, version {info.version}", category="Chairman's briefing",
         version=str(info.version), created=info.created, modified=now)
     pkg.set_bytes(bx.core_part(pkg), bx.core_properties_xml(core))
-    bx.add_part(pkg, "", "docProps/custom.xml", bx.custom_properties_xml({
-        "BriefingDataHash": info.data_hash or "-", "BriefingVersion": str(info.version),
-        "BriefingStatus": info.status}), bx.RT_CUSTOM_PROPS, bx.CT_CUSTOM_PROPS)
+    custom = {"BriefingDataHash": info.data_hash or "-", "BriefingVersion": str(info.version),
+              "BriefingStatus": info.status}
+    if info.marking:  # the property document-labelling tools read (File > Properties > Custom)
+        custom[CLASSIFICATION_PROPERTY] = info.marking
+    bx.add_part(pkg, "", "docProps/custom.xml", bx.custom_properties_xml(custom),
+                bx.RT_CUSTOM_PROPS, bx.CT_CUSTOM_PROPS)
     bx.embed_source_map(pkg, main, smap)
 
 

@@ -70,9 +70,9 @@ class BodyWriter:
         self.next_bookmark_id = 0
         self.used_names: set[str] = set()
 
-    def paragraph(self, kind: str, spans: Iterable[Span]) -> str:
+    def paragraph(self, kind: str, spans: Iterable[Span], keep_next: bool = False) -> str:
         """Return a w:p in the style of `kind` whose bookmarked spans are wrapped."""
-        out = ["<w:p>", _PPR_XML[kind]]
+        out = ["<w:p>", (_PPR_KEEP_XML if keep_next else _PPR_XML)[kind]]
         open_name = None
         for text, bookmark in spans:
             if bookmark != open_name:
@@ -109,26 +109,42 @@ class BodyWriter:
         for index, row in enumerate(rows):
             header = "<w:tblHeader/>" if index < header_rows else ""
             out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+            keep = _keeps_with_next(index, len(rows), header_rows)
             for (kind, spans), w in zip(row, widths):
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>')
-                out.append(self.paragraph(kind, spans))
+                out.append(self.paragraph(kind, spans, keep_next=keep))
                 out.append("</w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out)
 
 
-def _ppr_xml(style: str | None, num_id: str | None) -> str:
-    """Return the w:pPr for a style and numbering (pStyle before numPr, as the schema says)."""
-    if not (style or num_id):
+# A table of at most this many rows is kept on one page whole; a longer one keeps its
+# header with the first row and its last two rows together, so no row stands alone.
+KEEP_WHOLE_ROWS = 12
+
+
+def _keeps_with_next(index: int, count: int, header_rows: int) -> bool:
+    """Return whether row `index` of `count` is kept on the page of the row after it."""
+    if index >= count - 1:
+        return False
+    return count <= KEEP_WHOLE_ROWS or index <= header_rows or index == count - 2
+
+
+def _ppr_xml(style: str | None, num_id: str | None, keep_next: bool = False) -> str:
+    """Return the w:pPr for a style and numbering (pStyle, keepNext, numPr: schema order)."""
+    if not (style or num_id or keep_next):
         return ""
     inner = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if keep_next:
+        inner += "<w:keepNext/>"
     if num_id:
         inner += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
     return f"<w:pPr>{inner}</w:pPr>"
 
 
 _PPR_XML = {kind: _ppr_xml(style, num) for kind, (style, num) in STYLES.items()}
+_PPR_KEEP_XML = {kind: _ppr_xml(style, num, True) for kind, (style, num) in STYLES.items()}
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 
 

@@ -36,12 +36,12 @@ briefing:
 # where and why. Give 'date' (like 2010-09-15) or, while it is not fixed, 'when'.
 meeting:
   principal:
-    name: Cllr A. Chairman
+    name: Cllr Jane Example
     role: Chairman
     organisation: Local Government Association
   counterparts:
-    - name: The Secretary of State
-      role: Secretary of State
+    - name: Rt Hon John Example MP
+      role: Secretary of State for Work and Pensions
       organisation: Department for Work and Pensions
   when: Autumn (date to be confirmed)
   venue: To be confirmed
@@ -62,7 +62,7 @@ key_messages:
     points:
       - Councils already fund and run employment support in most areas.
     suggested_by:
-      - Board name, month year
+      - City Regions Board
     priority: 1                     # optional: 1 comes first
 
 # Comments minuted at board meetings: the text, which board and when; the item
@@ -70,7 +70,7 @@ key_messages:
 member_comments:
   - id: partnership
     text: Members felt national commissioning sat uneasily with partnership working.
-    board: Board name
+    board: City Regions Board
     meeting_date: {today}
     item: Item 4
     relates_to: [councils-role]
@@ -80,13 +80,14 @@ member_comments:
 case_studies:
   - id: example-council
     council: Example Borough Council
-    title: What the council did
+    title: sharing data to target support
     excerpt: >-
-      Two or three sentences from the publication, as the council agreed them.
+      The council and Jobcentre Plus share what they know about residents out of
+      work, so each person is offered support that fits their needs.
     outcomes:
-      - One measurable result.
+      - Four in ten residents supported were in work a year later.
     source:
-      title: Title of the publication
+      title: Working together on employment support
       year: {year}
     agreed_with_council: false
     relates_to: [councils-role]
@@ -102,7 +103,7 @@ background:
   - id: policy
     heading: The policy so far
     paragraphs:
-      - One paragraph per entry.
+      - The department plans to commission the programme nationally from next year.
 
 # The officer who prepared the briefing (a UK phone number and an email).
 contact:
