@@ -183,7 +183,7 @@ def test_a_key_message_can_be_entered_with_the_keyboard_alone(browser, tmp_path)
         assert outline == "rgb(255, 221, 0)"  # focus is visible: the yellow focus state
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.id") == "f-key_messages-1-id"
+        page.wait_for_function("document.activeElement.id === 'f-key_messages-1-id'")
         page.keyboard.type("by-keyboard")
         page.keyboard.press("Tab")
         page.keyboard.type("Typed without a mouse: councils & <partners> #first")
@@ -191,9 +191,11 @@ def test_a_key_message_can_be_entered_with_the_keyboard_alone(browser, tmp_path)
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.textContent") == "Add a suggested by to key message 2":
                 break
+        else:
+            pytest.fail("Tab never reached 'Add a suggested by'")
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.id") == "f-key_messages-1-suggested_by-0"
+        page.wait_for_function("document.activeElement.id === 'f-key_messages-1-suggested_by-0'")
         page.keyboard.type("Keyboard Board")
         page.keyboard.press("Enter")  # Enter in a text box submits with the form's first button
         page.get_by_role("status").filter(has_text="Saved.").wait_for()
