@@ -150,6 +150,36 @@ BAD = [
                                           "  purpose: To press for a role\n    for councils: now"),
      ["b.yaml:12:17: YAML syntax error: a ': ' cannot appear here; put text that contains "
       "': ' in quotes"]),
+    ("no-break space in indentation", edit("  version: 1", "\u00a0 version: 1"),
+     ["b.yaml:3:1: holds a no-break space (U+00A0), an invisible character, in its "
+      "indentation; replace it with an ordinary space"]),
+    ("no-break space after a dash", edit("  - Agree", "  -\u00a0Agree"),
+     ["b.yaml:13:4: objectives: holds a no-break space (U+00A0), an invisible character, "
+      "here; replace it with an ordinary space"]),
+    ("no-break space after a colon", edit("version: 1", "version:\u00a01"),
+     ["b.yaml:3:11: holds a no-break space (U+00A0), an invisible character, here; replace it "
+      "with an ordinary space"]),
+    ("zero-width space before a key", edit("  version: 1", "  \u200bversion: 1"),
+     ["b.yaml:3:3: holds a zero-width space (U+200B), an invisible character, in its "
+      "indentation; delete it"]),
+    ("zero-width space ending a key", edit("  version: 1", "  version\u200b: 1"),
+     ["b.yaml:3:10: briefing.version: holds a zero-width space (U+200B), an invisible "
+      "character, here; delete it"]),
+    ("zero-width space in a choice", edit("  version: 1\n", "  version: 1\n  status: draft\u200b\n"),
+     ["b.yaml:4:16: briefing.status: holds a zero-width space (U+200B), an invisible character, "
+      "here; delete it"]),
+    ("zero-width joiner in an id", edit("id: local-commissioning", "id: local-\u200dcommissioning"),
+     ["b.yaml:15:15: key_messages[0].id: holds a zero-width joiner (U+200D), an invisible "
+      "character, here; delete it"]),
+    ("word joiner in a number", edit("version: 1", "version: 1\u2060"),
+     ["b.yaml:3:13: briefing.version: holds a word joiner (U+2060), an invisible character, "
+      "here; delete it"]),
+    ("byte-order mark mid-file", edit("meeting:\n", "\ufeffmeeting:\n"),
+     ["b.yaml:5:1: holds a byte-order mark (U+FEFF), an invisible character, in the middle of "
+      "the file; delete it"]),
+    ("byte-order mark in text", edit("Autumn 2010", "Autumn\ufeff2010"),
+     ["b.yaml:10:15: holds a byte-order mark (U+FEFF), an invisible character, in the middle "
+      "of the file; delete it"]),
     # ---- shape
     ("top level a list", "- briefing\n- meeting\n",
      ["b.yaml:1:1: the top level must be a mapping of sections (briefing:, meeting:, "
@@ -338,6 +368,36 @@ def test_every_problem_is_reported_at_once():
         "'headline'?",
         "b.yaml:22:10: contact.email: is not a valid email address",
     ]
+
+
+def test_rules_across_fields_are_reported_with_type_problems_where_types_are_sound():
+    text = edit("version: 1", "version: three")
+    text = edit("Philip.mind@local.gov.uk", "nobody", text)
+    text = edit("contact:", COMMENT + COMMENT.replace("member_comments:\n", "").replace(
+        "[local-commissioning]", "[local-comissioning]").replace(
+        "2010-07-14", "last July") + "clearance:\n  - reviewer: Cllr Jean Hart\n"
+        "    role: Lead member\n    version: 2\n    date: 2010-09-21\n    outcome: cleared\n"
+        "contact:", text)
+    assert problems(text) == [
+        "b.yaml:3:12: briefing.version: must be a whole number, not 'three'",
+        "b.yaml:24:9: member_comments[1].id: duplicate id 'partnership' (first used at "
+        "member_comments[0])",
+        "b.yaml:27:19: member_comments[1].meeting_date: must be a date like 2010-09-15, not "
+        "'last July'",
+        "b.yaml:28:18: member_comments[1].relates_to[0]: 'local-comissioning' is not the id of "
+        "any key message; did you mean 'local-commissioning'?",
+        # clearance[0].version is not compared: the briefing's own version is not sound
+        "b.yaml:39:10: contact.email: is not a valid email address",
+    ]
+
+
+def test_a_reference_is_not_judged_while_a_key_message_id_is_unsound():
+    text = edit("id: local-commissioning", "id: Local Commissioning")
+    text = edit("contact:", COMMENT.replace("[local-commissioning]", "[anything]") + "contact:",
+                text)
+    assert problems(text) == [
+        "b.yaml:15:9: key_messages[0].id: must be a short id of lower-case letters, digits and "
+        "single hyphens, like 'local-commissioning' (try 'local-commissioning')"]
 
 
 def test_problems_are_values_with_their_parts():

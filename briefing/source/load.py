@@ -29,10 +29,13 @@ from pydantic import BaseModel, ValidationError
 
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.results import Message, Result
+from briefing.source import rules
 from briefing.source.model import Briefing, WrittenAsText, cross_field_problems, describe
 from briefing.source.read import (
     Positions,
+    find_invisible,
     first_difference,
+    invisible_message,
     needs_round_trip_check,
     plain,
     read_round_trip,
@@ -204,13 +207,34 @@ def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -
         briefing = Briefing.model_validate(data, context={"skip_cross_field": True})
     except ValidationError as exc:
         lines = text.split("\n")
-        problems = [_problem(err, positions, lines, name) for err in exc.errors()]
+        errors = _without_hidden_duplicates(exc.errors())
+        problems = [_problem(dict(err), positions, lines, name) for err in errors]
+        problems += [_locate(name, positions, loc, message)
+                     for loc, message in rules.cross_field_problems(data, _sound(errors))]
         raise ValidationFailed(_unique(problems)) from None
     problems = [_locate(name, positions, loc, message)
                 for loc, message in cross_field_problems(briefing)]
     if problems:
         raise ValidationFailed(_unique(problems))
     return briefing
+
+
+def _sound(errors: list[Any]) -> rules.Sound:
+    """Return a test of whether the value at a loc passed its type checks (no error in it)."""
+    bad = {tuple(e["loc"])[:n] for e in errors for n in range(len(e["loc"]) + 1)}
+    return lambda loc: loc not in bad
+
+
+def _seen(key: Any) -> Any:
+    """Return a field name as a reader sees it: without invisible characters."""
+    return "".join(c for c in key if find_invisible(c) is None) if isinstance(key, str) else key
+
+
+def _without_hidden_duplicates(errors: list[Any]) -> list[Any]:
+    """Drop 'field required' for a field that is there, behind an invisible character."""
+    hidden = {tuple(e["loc"][:-1]) + (_seen(e["loc"][-1]),) for e in errors
+              if e["type"] == "extra_forbidden" and _seen(e["loc"][-1]) != e["loc"][-1]}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in hidden)]
 
 
 def numbers_as_written(data: dict[str, Any], positions: Positions) -> dict[str, Any]:
@@ -271,14 +295,39 @@ def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: 
     if kind == "missing":
         return _locate(name, positions, loc, "field required", missing=True)
     if kind == "extra_forbidden":
+        line, col = positions.find(loc, missing=True)
+        hidden = _invisible(loc[-1], lines, line, col)
+        if hidden is not None:
+            return Problem(name, hidden[0], hidden[1], format_path(loc[:-1] + (_seen(loc[-1]),)),
+                           invisible_message(hidden[2]))
         return _locate(name, positions, loc, _unknown_field(loc, loc[-1]), missing=True)
     if kind == "invalid_key":
         line, col = positions.find(loc, missing=True)
         return Problem(name, line, col, format_path(loc[:-1]),
                        f"field names must be text, not {describe(err['input'])}")
     line, col = positions.find(loc)
+    hidden = _invisible(err.get("input"), lines, line, col) \
+        if kind not in ("string_too_long", "xml_char") else None
+    if hidden is not None:
+        return Problem(name, hidden[0], hidden[1], format_path(loc), invisible_message(hidden[2]))
     typed = _source_token(lines, line, col)
     return Problem(name, line, col, format_path(loc), _message(err, typed))
+
+
+def _invisible(value: Any, lines: list[str], line: int, col: int) -> tuple[int, int, str] | None:
+    """Return (line, column, character) of an invisible character in a refused `value`.
+
+    Looked for on the value's own line from its start, then on the lines after it
+    (a value may run on); None when the value holds none, or it was written as an escape.
+    """
+    if not isinstance(value, str) or find_invisible(value) is None:
+        return None
+    for n in range(line, min(line + value.count("\n") + 3, len(lines) + 1)):
+        row = lines[n - 1]
+        at = find_invisible(row, col - 1 if n == line else 0)
+        if at is not None:
+            return n, at + 1, row[at]
+    return None
 
 
 def _source_token(lines: list[str], line: int, col: int) -> str:

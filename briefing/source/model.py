@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any
 
@@ -344,52 +345,11 @@ class Briefing(Strict):
         return self
 
 
-def cross_field_problems(b: Briefing):
+def cross_field_problems(b: Briefing) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield (loc, message) for every rule beyond types: unique ids, references, status gates."""
-    for section in ("key_messages", "member_comments", "case_studies", "lines_to_take",
-                    "background"):
-        seen: dict[str, int] = {}
-        for i, item in enumerate(getattr(b, section)):
-            if item.id in seen:
-                yield ((section, i, "id"),
-                       f"duplicate id '{item.id}' (first used at {section}[{seen[item.id]}])")
-            else:
-                seen[item.id] = i
-    known = {km.id for km in b.key_messages}
-    for section in ("member_comments", "case_studies"):
-        for i, item in enumerate(getattr(b, section)):
-            for j, ref in enumerate(item.relates_to):
-                if ref not in known:
-                    yield ((section, i, "relates_to", j),
-                           f"'{ref}' is not the id of any key message"
-                           + _suggest(ref, known))
-    for i, entry in enumerate(b.clearance):
-        if entry.version > b.briefing.version:
-            yield (("clearance", i, "version"),
-                   f"clears version {entry.version}, but the briefing is at version "
-                   f"{b.briefing.version}")
-    yield from status_problems(b)
+    from briefing.source import rules
 
-
-def status_problems(b: Briefing):
-    """Yield (loc, message) for the status gates: agreed case studies, clearance record."""
-    if b.briefing.status in (Status.CLEARED, Status.FINAL):
-        for i, cs in enumerate(b.case_studies):
-            if not cs.agreed_with_council:
-                yield (("case_studies", i, "agreed_with_council"),
-                       f"case study '{cs.id}' is not agreed with {cs.council}; "
-                       f"status '{b.briefing.status.value}' needs every case study agreed")
-    if b.briefing.status == Status.CLEARED:
-        if not any(c.version == b.briefing.version for c in b.clearance):
-            yield (("briefing", "status"),
-                   f"status 'cleared' needs a clearance entry for version {b.briefing.version}")
-
-
-def _suggest(word: str, options) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return rules.cross_field_problems(b.model_dump())
 
 
 def json_schema() -> dict[str, Any]:

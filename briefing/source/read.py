@@ -244,8 +244,60 @@ def dropped_comment(text: str, end: int) -> int | None:
 SECOND_DOCUMENT = "holds a second YAML document ('---'); a briefing file holds one"
 
 
+# Characters that look like nothing or like a space, with their names and what to do.
+INVISIBLE = {
+    "\u00a0": ("a no-break space", "replace it with an ordinary space"),
+    "\u2007": ("a figure space", "replace it with an ordinary space"),
+    "\u202f": ("a narrow no-break space", "replace it with an ordinary space"),
+    "\u3000": ("an ideographic space", "replace it with an ordinary space"),
+    "\u200b": ("a zero-width space", "delete it"),
+    "\u200c": ("a zero-width non-joiner", "delete it"),
+    "\u200d": ("a zero-width joiner", "delete it"),
+    "\u2060": ("a word joiner", "delete it"),
+    "\ufeff": ("a byte-order mark", "delete it"),
+}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+_INDENT_INVISIBLE = re.compile(r"^[ \t]*+(?:-[ \t]++)*+" + _INVISIBLE.pattern.replace("\ufeff", ""),
+                               re.M)  # a stray byte-order mark is named as such
+
+
+def invisible_message(char: str, where: str = "here") -> str:
+    """Return the message naming invisible `char` and saying what to do with it."""
+    name, advice = INVISIBLE[char]
+    return f"holds {name} (U+{ord(char):04X}), an invisible character, {where}; {advice}"
+
+
+def find_invisible(text: str, start: int = 0, end: int | None = None) -> int | None:
+    """Return the offset of the first invisible character in text[start:end], or None."""
+    m = _INVISIBLE.search(text, start, len(text) if end is None else end)
+    return m.start() if m else None
+
+
+def invisible_problems(text: str, name: str) -> list[Problem]:
+    """Return a problem for each invisible character in indentation and each stray BOM.
+
+    YAML reads a no-break or zero-width space at the start of a line as content,
+    so the error it reports comes lines later and never names the character.
+    """
+    found = []
+    for m in _INDENT_INVISIBLE.finditer(text):
+        line, col = line_col(text, m.end() - 1)
+        found.append(Problem(name, line, col, "",
+                             invisible_message(text[m.end() - 1], "in its indentation")))
+    bom = text.find("\ufeff", 1)
+    while bom > 0 and len(found) < 100:
+        line, col = line_col(text, bom)
+        found.append(Problem(name, line, col, "",
+                             invisible_message("\ufeff", "in the middle of the file")))
+        bom = text.find("\ufeff", bom + 1)
+    return sorted(set(found), key=lambda p: (p.line, p.column))
+
+
 def read_yaml(text: str, name: str) -> tuple[Any, Positions]:
     """Return the data in `text` and where each value sits; raise ValidationFailed if unreadable."""
+    hidden = invisible_problems(text, name) if _INVISIBLE.search(text) else []
+    if hidden:
+        raise ValidationFailed(hidden)
     tab_key = _tab_before_colon(text)
     if tab_key is not None:
         line, col = line_col(text, tab_key)
@@ -461,6 +513,10 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
             and getattr(exc, "context_mark", None) is not None:
         mark = exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    hidden = _invisible_near(text, line)
+    if hidden is not None:  # it, not the error libyaml saw next, is what to fix
+        at_line, at_col = line_col(text, hidden)
+        return [Problem(name, at_line, at_col, "", invisible_message(text[hidden]))]
     if "hexdecimal" in problem:  # point at the backslash of the escape, not after it
         col = source_line(text, line).rfind("\\", 0, col) + 1 or col
     if ("cannot start any token" in problem or "tab" in problem) \
@@ -482,6 +538,21 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
                         "YAML syntax error: this line is indented more than the one above; "
                         "line its key up with the keys above")]
     return [Problem(name, line, col, "", syntax_message(problem, context))]
+
+
+def _invisible_near(text: str, line: int) -> int | None:
+    """Return the offset of an invisible character on `line` or the line above, or None."""
+    if _INVISIBLE.search(text) is None:
+        return None
+    start = 0
+    for _ in range(max(line - 2, 0)):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = start
+    for _ in range(2 if line > 1 else 1):
+        end = text.find("\n", end) + 1 or len(text)
+    return find_invisible(text, start, end)
 
 
 def _colon_in_value(row: str, col: int) -> bool:
