@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from briefing.align import best_pairs, gaps, matching, walk
 from briefing.clearance.absorb.fresh import FreshParagraph
 from briefing.ooxml.read.doctext import DocParagraph
 from briefing.ooxml.sourcemap import bookmark_name
@@ -76,56 +77,52 @@ class Absorbed:
 
 def align(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
     """Return the fresh and cleared paragraphs paired in document order (None: no partner)."""
-    matcher = difflib.SequenceMatcher(None, [f.text for f in fresh], [d.text for d in doc],
-                                      autojunk=False)
     steps: list[Step] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            steps.extend(Step(fresh[i1 + k], doc[j1 + k]) for k in range(i2 - i1))
-        else:
-            steps.extend(_pair_block(fresh[i1:i2], doc[j1:j2]))
+    pairs = matching([f.text for f in fresh], [d.text for d in doc])
+    for i1, i2, j1, j2 in gaps(len(fresh), len(doc), pairs):
+        steps.extend(_pair_block(fresh[i1:i2], doc[j1:j2]))
+        if i2 < len(fresh):
+            steps.append(Step(fresh[i2], doc[j2]))
     return steps
 
 
+def _hint(f: FreshParagraph, d: DocParagraph) -> float:
+    """Return HINT_BONUS when `d` still carries the bookmark of one of `f`'s source ids."""
+    return HINT_BONUS if any(bookmark_name(s) in d.bookmarks for s in f.source_ids) else 0.0
+
+
 def _score(f: FreshParagraph, d: DocParagraph) -> float:
-    hint = HINT_BONUS if any(bookmark_name(s) in d.bookmarks for s in f.source_ids) else 0.0
+    """Return how surely `d` is `f` edited (similarity plus hint), 0 below MATCH_THRESHOLD."""
+    hint = _hint(f, d)
     a, b = f.text, d.text
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if not hint and sm.real_quick_ratio() < MATCH_THRESHOLD:
         return 0.0
     words = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
-    return max(sm.ratio(), words) + hint
+    score = max(sm.ratio(), words) + hint
+    return score if score >= MATCH_THRESHOLD else 0.0
 
 
 def _pair_block(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
-    """Return the best order-keeping pairing of a replaced stretch (weighted LCS)."""
+    """Return the best order-keeping pairing of a replaced stretch, rewrites paired in place.
+
+    Beyond MAX_FUZZY_CELLS a stretch pairs by bookmark only, with a bounded look-ahead.
+    """
     n, m = len(fresh), len(doc)
     if n * m > MAX_FUZZY_CELLS:
-        score = {(i, j): (HINT_BONUS if any(bookmark_name(s) in d.bookmarks
-                                            for s in f.source_ids) else 0.0)
-                 for i, f in enumerate(fresh) for j, d in enumerate(doc) if d.bookmarks}
+        def score(i: int, j: int) -> float:
+            return _hint(fresh[i], doc[j])
     else:
-        score = {(i, j): _score(f, d) for i, f in enumerate(fresh) for j, d in enumerate(doc)}
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            s = score.get((i, j), 0.0)
-            pair = best[i + 1][j + 1] + s if s >= MATCH_THRESHOLD else -1.0
-            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
-    steps: list[Step] = []
-    i = j = 0
-    while i < n or j < m:
-        s = score.get((i, j), 0.0) if i < n and j < m else 0.0
-        if i < n and j < m and s >= MATCH_THRESHOLD and best[i][j] == best[i + 1][j + 1] + s:
-            steps.append(Step(fresh[i], doc[j]))
-            i, j = i + 1, j + 1
-        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
-            steps.append(Step(fresh[i], None))
-            i += 1
-        else:
-            steps.append(Step(None, doc[j]))
-            j += 1
-    return _pair_rewritten(steps)
+        def score(i: int, j: int) -> float:
+            return _score(fresh[i], doc[j])
+    pairs = best_pairs(n, m, score, limit=MAX_FUZZY_CELLS)
+    return _pair_rewritten(_steps(fresh, doc, pairs))
+
+
+def _steps(fresh: list[FreshParagraph], doc: list[DocParagraph],
+           pairs: list[tuple[int, int]]) -> list[Step]:
+    return [Step(None if i is None else fresh[i], None if j is None else doc[j])
+            for i, j in walk(len(fresh), len(doc), pairs)]
 
 
 def _pair_rewritten(steps: list[Step]) -> list[Step]:
@@ -164,26 +161,10 @@ def _pair_sticky(gone: list[FreshParagraph], new: list[DocParagraph]) -> list[St
     gone, but a heading, fixed wording or a required field cannot have: it was
     rewritten, so it takes one of the new paragraphs.
     """
-    n, m = len(gone), len(new)
     sticky = [f.list_item is None for f in gone]
-    best = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            best[i][j] = max(best[i + 1][j], best[i][j + 1],
-                             best[i + 1][j + 1] + 1 if sticky[i] else -1)
-    steps: list[Step] = []
-    i = j = 0
-    while i < n or j < m:
-        if i < n and j < m and sticky[i] and best[i][j] == best[i + 1][j + 1] + 1:
-            steps.append(Step(gone[i], new[j]))
-            i, j = i + 1, j + 1
-        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
-            steps.append(Step(gone[i], None))
-            i += 1
-        else:
-            steps.append(Step(None, new[j]))
-            j += 1
-    return steps
+    pairs = best_pairs(len(gone), len(new), lambda i, j: 1.0 if sticky[i] else 0.0,
+                       limit=MAX_FUZZY_CELLS)
+    return _steps(gone, new, pairs)
 
 
 # --- from differences to changes --------------------------------------------------------

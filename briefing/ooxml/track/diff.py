@@ -6,10 +6,9 @@ paragraphs paired by word similarity inside each changed region. Paired
 paragraphs are then diffed word by word (`inline`), adjacent unpaired
 paragraphs are folded into a pair when that explains a split or a merge, and
 tables are diffed row by row (rows `w:trPr/w:ins|w:del`, ECMA-376 Part 1,
-17.13.5.16-17) and cell by cell. Alignment anchors on keys found once in each
-document (as patience diff does) and leaves difflib and a bounded similarity
-search only the small regions between anchors, so large documents stay near
-linear. Trailing inserted or deleted paragraphs are folded into the paragraph
+17.13.5.16-17) and cell by cell. The alignment is `briefing.align`'s: equal
+keys matched near-linearly, then the stretches between paired by similarity.
+Trailing inserted or deleted paragraphs are folded into the paragraph
 before them (`settle_ends`), so the last paragraph of a body or cell always
 keeps a plain paragraph mark.
 """
@@ -18,12 +17,11 @@ from __future__ import annotations
 
 import copy
 import re
-from bisect import bisect_left
-from collections import Counter
 from difflib import SequenceMatcher
 
 from lxml import etree
 
+from briefing.align import best_pairs, gaps, matching, walk
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.sourcemap import is_source_bookmark
 from briefing.ooxml.track.inline import (
@@ -48,8 +46,6 @@ SECT_PR, TC_PR, TR_PR, TBL_PR_EX = qn("w:sectPr"), qn("w:tcPr"), qn("w:trPr"), q
 BOOKMARK_START, W_NAME = qn("w:bookmarkStart"), qn("w:name")
 SIMILAR = 0.5        # word similarity at which two paragraphs count as one, edited
 TABLE_SIMILAR = 0.3  # the same for tables (a table keeps its identity through many edits)
-DP_LIMIT = 4_000     # largest changed region (old x new blocks) aligned exactly
-WINDOW = 12          # look-ahead of the greedy alignment used beyond that
 _WORD = re.compile(r"\w+")
 _ZERO_TAGS = frozenset(qn(f"w:{t}") for t in (
     "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd",
@@ -168,59 +164,12 @@ def replace_blocks(container: etree._Element, blocks: list[etree._Element]) -> N
 def align(olds: list[Block], news: list[Block]) -> list[Op]:
     """Return the alignment of two block lists as ops, in document order."""
     ops: list[Op] = []
-    i = j = 0
-    for mi, mj in matched_keys([b.key for b in olds], [b.key for b in news]) + [
-            (len(olds), len(news))]:
-        ops.extend(_align_region(olds[i:mi], news[j:mj]))
-        if mi < len(olds):
-            ops.append(Op([olds[mi]], [news[mj]]))
-        i, j = mi + 1, mj + 1
+    pairs = matching([b.key for b in olds], [b.key for b in news])
+    for i1, i2, j1, j2 in gaps(len(olds), len(news), pairs):
+        ops.extend(_align_region(olds[i1:i2], news[j1:j2]))
+        if i2 < len(olds):
+            ops.append(Op([olds[i2]], [news[j2]]))
     return _fold_splits_and_merges(ops)
-
-
-def matched_keys(a: list, b: list) -> list[tuple[int, int]]:
-    """Return index pairs (i, j), increasing in both, where a[i] == b[j]: a longest common run.
-
-    Keys found once in each list anchor the match (longest increasing
-    subsequence, as patience diff does), so the work is near linear however
-    many places changed; difflib matches what lies between two anchors.
-    """
-    count_a, count_b = Counter(a), Counter(b)
-    where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
-    anchors = [(i, where_b[k]) for i, k in enumerate(a) if count_a[k] == 1 and k in where_b]
-    out: list[tuple[int, int]] = []
-    i0 = j0 = 0
-    for i, j in _increasing(anchors) + [(len(a), len(b))]:
-        if i > i0 and j > j0:
-            sm = SequenceMatcher(None, a[i0:i], b[j0:j], autojunk=False)
-            for block in sm.get_matching_blocks():
-                out.extend((i0 + block.a + t, j0 + block.b + t) for t in range(block.size))
-        if i < len(a):
-            out.append((i, j))
-        i0, j0 = i + 1, j + 1
-    return out
-
-
-def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return the longest subsequence of `pairs` (sorted by i) whose j also increases."""
-    tails: list[int] = []       # tails[k]: j of the smallest tail of an increasing run of k+1
-    tail_at: list[int] = []     # index into pairs of that tail
-    back = [-1] * len(pairs)
-    for n, (_, j) in enumerate(pairs):
-        k = bisect_left(tails, j)
-        if k == len(tails):
-            tails.append(j)
-            tail_at.append(n)
-        else:
-            tails[k] = j
-            tail_at[k] = n
-        back[n] = tail_at[k - 1] if k else -1
-    out = []
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        out.append(pairs[n])
-        n = back[n]
-    return out[::-1]
 
 
 def settle_ends(ops: list[Op]) -> list[Op]:
@@ -310,63 +259,11 @@ def _align_region(olds: list[Block], news: list[Block]) -> list[Op]:
         return [Op([o], []) for o in olds] + [Op([], [n]) for n in news]
     if len(olds) == len(news) == 1 and _pairable(olds[0], news[0]):
         return [Op(olds, news)]  # one paragraph rewritten: its words change, its mark stays
-    if len(olds) * len(news) <= DP_LIMIT:
-        pairs = _pairs_exact(olds, news)
-    else:
-        pairs = _pairs_greedy(olds, news)
+    pairs = best_pairs(len(olds), len(news), lambda i, j: _pair_score(olds[i], news[j]))
     ops: list[Op] = []
-    i = j = 0
-    for pi, pj in pairs + [(len(olds), len(news))]:
-        ops.extend(Op([o], []) for o in olds[i:pi])
-        ops.extend(Op([], [n]) for n in news[j:pj])
-        if pi < len(olds):
-            ops.append(Op([olds[pi]], [news[pj]]))
-        i, j = pi + 1, pj + 1
+    for i, j in walk(len(olds), len(news), pairs):
+        ops.append(Op([] if i is None else [olds[i]], [] if j is None else [news[j]]))
     return ops
-
-
-def _pairs_exact(olds: list[Block], news: list[Block]) -> list[tuple[int, int]]:
-    """Return the order-keeping pairing of greatest total similarity (dynamic programming)."""
-    m, n = len(olds), len(news)
-    score = [[0.0] * (n + 1) for _ in range(m + 1)]
-    move = [[0] * (n + 1) for _ in range(m + 1)]
-    for i in range(1, m + 1):
-        for j in range(1, n + 1):
-            best, how = score[i - 1][j], 1
-            if score[i][j - 1] > best:
-                best, how = score[i][j - 1], 2
-            s = _pair_score(olds[i - 1], news[j - 1])
-            if s and score[i - 1][j - 1] + s > best:
-                best, how = score[i - 1][j - 1] + s, 3
-            score[i][j], move[i][j] = best, how
-    pairs = []
-    i, j = m, n
-    while i and j:
-        how = move[i][j]
-        if how == 3:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif how == 1:
-            i -= 1
-        else:
-            j -= 1
-    return pairs[::-1]
-
-
-def _pairs_greedy(olds: list[Block], news: list[Block]) -> list[tuple[int, int]]:
-    """Return an order-keeping pairing found with a bounded look-ahead (large regions)."""
-    pairs = []
-    j = 0
-    for i, o in enumerate(olds):
-        best, best_k = 0.0, -1
-        for k in range(j, min(j + WINDOW, len(news))):
-            s = _pair_score(o, news[k])
-            if s > best:
-                best, best_k = s, k
-        if best_k >= 0:
-            pairs.append((i, best_k))
-            j = best_k + 1
-    return pairs
 
 
 def _fold_splits_and_merges(ops: list[Op]) -> list[Op]:
@@ -727,5 +624,5 @@ class _Cursor:
         return out
 
 
-__all__ = ["BodyDiffer", "align", "group_pieces", "matched_keys", "opcodes", "replace_blocks",
+__all__ = ["BodyDiffer", "align", "group_pieces", "opcodes", "replace_blocks",
            "section_stories"]
