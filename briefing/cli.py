@@ -242,6 +242,38 @@ def absorb(
     typer.echo(result.value)
 
 
+@app.command("import-minutes")
+@user_errors
+def import_minutes(
+    file: Annotated[Path, typer.Argument(help="The minutes: .txt, .docx or a saved .html page.")],
+    into: Annotated[Path, typer.Option("--into", help="The briefing YAML to add them to.")],
+    board: Annotated[
+        Optional[str], typer.Option("--board", help="The board, when the minutes do not say.")
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help="The meeting's date (like 2016-06-16), when the minutes "
+                                    "do not say."),
+    ] = None,
+    item: Annotated[
+        Optional[str], typer.Option("--item", help="The agenda item, when the minutes do not say.")
+    ] = None,
+) -> None:
+    """Add the points members made, as minuted, to the briefing as member comments."""
+    import datetime as dt
+
+    from briefing.source.minutes import import_minutes as run
+
+    try:
+        when = dt.date.fromisoformat(date) if date is not None else None
+    except ValueError:
+        _err(f"error: --date: '{date}' is not a date like 2016-06-16")
+        raise typer.Exit(code=2) from None
+    result = run(file, into, board=board, meeting_date=when, item=item)
+    _print_messages(result.messages)
+    typer.echo(result.value)
+
+
 @app.command()
 @user_errors
 def check(
