@@ -9,6 +9,7 @@ file's bytes are no longer the ones the page was built from.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ class Snapshot:
 
 
 _CACHE: OrderedDict[str, Snapshot] = OrderedDict()
+_LOCK = threading.Lock()
 _CACHE_SIZE = 16
 
 
@@ -95,10 +97,9 @@ def snapshot(path: Path, name: str) -> Snapshot:
     from briefing.source.load import decode, read_bytes
 
     raw = read_bytes(path)
-    key = f"{name}\0{digest(raw)}"
-    cached = _CACHE.get(key)
+    cached = _CACHE.get(f"{name}\0{digest(raw)}")
     if cached is not None:
-        _CACHE.move_to_end(key)
+        _CACHE.move_to_end(f"{name}\0{digest(raw)}")
         return cached
     try:
         text = decode(raw, name)
@@ -106,23 +107,33 @@ def snapshot(path: Path, name: str) -> Snapshot:
         snap = Snapshot(name, "", digest(raw), None, _as_problems(exc, name))
     else:
         snap = snapshot_of_text(text, name, digest(raw))
-    _CACHE[key] = snap
+    return _remember(snap)
+
+
+def _remember(snap: Snapshot) -> Snapshot:
+    """Return `snap` after caching it under its name and hash."""
+    _CACHE[f"{snap.name}\0{snap.digest}"] = snap
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return snap
 
 
-def snapshot_of_text(text: str, name: str, text_digest: str | None = None) -> Snapshot:
-    """Return the snapshot of YAML `text`: its data and every problem `validate` reports."""
+def snapshot_of_text(text: str, name: str, text_digest: str | None = None,
+                     data: dict[str, Any] | None = None) -> Snapshot:
+    """Return the snapshot of YAML `text`: its data and every problem `validate` reports.
+
+    `data` is what `text` reads as, when the caller knows it already.
+    """
     from briefing.source.load import load_text
     from briefing.source.read import read_yaml
 
     hashed = text_digest or digest(text.encode("utf-8"))
-    try:
-        data, _ = read_yaml(text, name)
-    except BriefingError as exc:
-        return Snapshot(name, text, hashed, None, _as_problems(exc, name))
-    data = data if isinstance(data, dict) else None
+    if data is None:
+        try:
+            read, _ = read_yaml(text, name)
+        except BriefingError as exc:
+            return Snapshot(name, text, hashed, None, _as_problems(exc, name))
+        data = read if isinstance(read, dict) else None
     try:
         result = load_text(text, name)
     except BriefingError as exc:
@@ -140,7 +151,7 @@ def candidate(snap: Snapshot, new: dict[str, Any]) -> Snapshot:
     """Return the snapshot the file would have with `new` written into it in place."""
     from briefing.web.yamlsave import updated_text
 
-    return snapshot_of_text(updated_text(snap.text, new), snap.name)
+    return snapshot_of_text(updated_text(snap.text, new, snap.data), snap.name, data=new)
 
 
 def save(path: Path, name: str, base: str, new: dict[str, Any]) -> Snapshot:
@@ -155,5 +166,9 @@ def save(path: Path, name: str, base: str, new: dict[str, Any]) -> Snapshot:
                             "fix the problems shown first")
     after = candidate(disk, new)
     if after.text != disk.text:
-        atomic_write_text(path, after.text)
-    return snapshot(path, name)
+        with _LOCK:
+            if snapshot(path, name).digest != base:  # changed while this save was being made
+                raise Stale(snapshot(path, name))
+            atomic_write_text(path, after.text)
+        _remember(after)  # the bytes written are exactly after.text in UTF-8
+    return after

@@ -16,9 +16,13 @@ from briefing.source.read import read_yaml
 from briefing.sourceid import ById, FieldPath
 
 
-def updated_text(text: str, new: dict[str, Any]) -> str:
-    """Return `text` edited in place so that it reads as `new`; raise EditError when it cannot."""
-    old, _ = read_yaml(text, "<file>")
+def updated_text(text: str, new: dict[str, Any], old: Any = None) -> str:
+    """Return `text` edited in place so that it reads as `new`; raise EditError when it cannot.
+
+    `old` is the data `text` holds, when the caller has it already.
+    """
+    if old is None:
+        old, _ = read_yaml(text, "<file>")
     if not isinstance(old, dict):
         raise EditError("the YAML's top level is not a mapping")
     sets: list[Change] = []
