@@ -1,17 +1,5 @@
-"""Paragraph content as a flat list of atoms, and paragraphs rebuilt from diffed atoms.
+"""Paragraphs rebuilt from diffed atoms, with their changes tracked.
 
-A paragraph (ECMA-376 Part 1, 17.3.1.22) holds runs, run containers
-(hyperlinks, smart tags, simple fields, inline content controls) and
-zero-width markup (bookmarks, proofing marks). `atoms` flattens it into:
-
-- TEXT  a slice of one `w:t` of one run,
-- ITEM  one other run item (tab, break, symbol, field character, drawing ...),
-- OPAQUE a non-run element with content (e.g. Office Math), kept whole,
-- ZERO  zero-width markup (bookmark start/end, proofing marks),
-- MARK  the paragraph mark that ends the paragraph.
-
-Every atom has a length in "character space" (TEXT its characters, ZERO none,
-others one), so a diff over tokens maps to character ranges and back to atoms.
 `Builder` turns a stream of (state, atom slice) pieces back into paragraphs:
 inserted runs in `w:ins`, deleted runs in `w:del` with `w:delText`
 (17.13.5.14), changed run formatting as `w:rPrChange` (17.13.5.31), and
@@ -21,223 +9,40 @@ inserted or deleted paragraph marks as `w:pPr/w:rPr/w:ins|w:del` (17.13.5.15).
 from __future__ import annotations
 
 import copy
-import re
-from itertools import accumulate
 
 from lxml import etree
 
 from briefing.ooxml.ns import R, qn
+from briefing.ooxml.track.atoms import (
+    ITEM,
+    MARK,
+    PPR,
+    PPR_CHANGE,
+    PPR_IGNORED,
+    RPR,
+    RUN,
+    SECT_PR,
+    TEXT,
+    W_VAL,
+    ZERO,
+    Atom,
+    T,
+    ppr_key,
+    rpr_key,
+)
 from briefing.ooxml.track.revids import Stamper
 
-P, RUN, T, PPR, RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
-INS, DEL = qn("w:ins"), qn("w:del")
-SECT_PR, PPR_CHANGE, RPR_CHANGE = qn("w:sectPr"), qn("w:pPrChange"), qn("w:rPrChange")
+P = qn("w:p")
+INS, DEL, RPR_CHANGE = qn("w:ins"), qn("w:del"), qn("w:rPrChange")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-TEXT, ITEM, OPAQUE, ZERO, MARK = range(5)
 SAME, INSERTED, DELETED = "same", "insert", "delete"
-
-CONTAINERS = frozenset(qn(f"w:{t}") for t in (
-    "hyperlink", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo",
-))
-ZERO_WIDTH = frozenset(qn(f"w:{t}") for t in (
-    "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd",
-    "commentRangeStart", "commentRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
-    "customXmlDelRangeStart", "customXmlDelRangeEnd", "customXmlMoveFromRangeStart",
-    "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd",
-))
-STARTS = frozenset(qn(f"w:{t}") for t in ("bookmarkStart", "permStart", "commentRangeStart"))
-_ITEM_CHARS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-               qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad"}
-_SKIPPED_ITEMS = frozenset(qn(f"w:{t}") for t in ("lastRenderedPageBreak",))
 #: Run items that point into other parts of their own package: not carried from OLD.
 _PACKAGE_BOUND = frozenset(qn(f"w:{t}") for t in (
     "drawing", "pict", "object", "footnoteReference", "endnoteReference", "commentReference",
 ))
 _DELETED_NAMES = {T: qn("w:delText"), qn("w:instrText"): qn("w:delInstrText")}
-#: Run properties that differ between producers without any visible difference.
-_RPR_IGNORED = frozenset(qn(f"w:{t}") for t in ("lang", "noProof", "rPrChange", "webHidden"))
-_PPR_IGNORED = frozenset((RPR, SECT_PR, PPR_CHANGE))
-_FALSE = {"0", "false", "off"}
-_W_VAL = qn("w:val")
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
-
-class Atom:
-    """One unit of paragraph content; see the module docstring for the kinds.
-
-    `el` is the w:t, the run item, the opaque or zero-width element, or the
-    w:p (MARK); `run` the owning w:r (TEXT and ITEM); `chain` the run
-    containers from the paragraph down; `pos` the start in character space;
-    `text` the characters (TEXT) or a comparison key (others).
-    """
-
-    __slots__ = ("chain", "el", "kind", "pos", "run", "text")
-
-    def __init__(self, kind: int, el: etree._Element, run: etree._Element | None,
-                 chain: tuple, pos: int = 0, text: str = "") -> None:
-        self.kind, self.el, self.run, self.chain, self.pos, self.text = (
-            kind, el, run, chain, pos, text)
-
-    @property
-    def length(self) -> int:
-        """Return the atom's length in character space."""
-        if self.kind == TEXT:
-            return len(self.text)
-        return 0 if self.kind == ZERO else 1
-
-
-def paragraph_atoms(p: etree._Element, pos: int = 0) -> list[Atom]:
-    """Return the atoms of paragraph `p`, ending with its MARK, positions from `pos`."""
-    out: list[Atom] = []
-    _walk(p, (), out)
-    out.append(Atom(MARK, p, None, (), text="\x00\u00b6"))
-    for atom in out:
-        atom.pos = pos
-        pos += atom.length
-    return out
-
-
-def _walk(parent: etree._Element, chain: tuple, out: list[Atom]) -> None:
-    for child in parent:
-        tag = child.tag
-        if not isinstance(tag, str) or tag == PPR:
-            continue
-        if tag == RUN:
-            _run_atoms(child, chain, out)
-        elif tag in CONTAINERS:
-            _walk(child, chain + (child,), out)
-        elif tag in ZERO_WIDTH:
-            out.append(Atom(ZERO, child, None, chain))
-        elif not tag.endswith("Pr"):  # property children of containers are copied with them
-            key = "\x00" + etree.QName(child).localname + ":" + "".join(child.itertext())
-            out.append(Atom(OPAQUE, child, None, chain, text=key))
-
-
-def _run_atoms(run: etree._Element, chain: tuple, out: list[Atom]) -> None:
-    for item in run:
-        tag = item.tag
-        if not isinstance(tag, str) or tag == RPR or tag in _SKIPPED_ITEMS:
-            continue
-        if tag == T:
-            if item.text:
-                out.append(Atom(TEXT, item, run, chain, text=item.text))
-        else:
-            out.append(Atom(ITEM, item, run, chain, text=_item_key(item)))
-
-
-def _item_key(item: etree._Element) -> str:
-    char = _ITEM_CHARS.get(item.tag)
-    name = etree.QName(item).localname
-    if char is not None:
-        kind = item.get(qn("w:type"))
-        return char if not kind or kind == "textWrapping" else f"\x00{name}:{kind}"
-    if name == "sym":
-        return f"\x00sym:{item.get(qn('w:font'))}:{item.get(qn('w:char'))}"
-    if name == "fldChar":
-        return f"\x00fld:{item.get(qn('w:fldCharType'))}"
-    return f"\x00{name}:{''.join(item.itertext())}"
-
-
-def paragraph_text(p: etree._Element) -> str:
-    """Return the visible text of `p` as the atoms see it (tabs and breaks as characters)."""
-    return "".join(a.text if a.kind == TEXT or a.text[:1] != "\x00" else "\ufffc"
-                   for a in paragraph_atoms(p)[:-1])
-
-
-# --- tokens ------------------------------------------------------------------------------
-
-
-def tokens(atoms: list[Atom]) -> list[tuple[str, int, int]]:
-    """Return (key, start, end) tokens of an atom list: words, spaces, punctuation, objects.
-
-    Text is tokenised across run boundaries; every non-text atom is one token.
-    """
-    out: list[tuple[str, int, int]] = []
-    buf: list[str] = []
-    buf_start = 0
-    for atom in atoms:
-        if atom.kind == TEXT:
-            if not buf:
-                buf_start = atom.pos
-            buf.append(atom.text)
-            continue
-        if atom.kind == ZERO:
-            continue
-        if buf:
-            _flush(buf, buf_start, out)
-            buf = []
-        out.append((atom.text, atom.pos, atom.pos + 1))
-    if buf:
-        _flush(buf, buf_start, out)
-    return out
-
-
-def _flush(buf: list[str], pos: int, out: list) -> None:
-    found = _TOKEN.findall("".join(buf))  # the pattern matches every character
-    bounds = list(accumulate(map(len, found), initial=pos))
-    out.extend(zip(found, bounds, bounds[1:]))
-
-
-def paragraph_signature(p: etree._Element, rkey) -> tuple:
-    """Return what a reader sees of `p`: its properties and its text in runs of one format.
-
-    Two paragraphs with equal signatures need no tracked change; `rkey(run)`
-    gives a run's formatting key.
-    """
-    parts: list[tuple] = []
-    for run in p.iter(RUN):
-        text = "".join(item.text or "" if item.tag == T else _item_key(item) for item in run
-                       if isinstance(item.tag, str) and item.tag != RPR
-                       and item.tag not in _SKIPPED_ITEMS)
-        if not text:
-            continue
-        key = rkey(run)
-        if parts and parts[-1][0] == key:
-            parts[-1] = (key, parts[-1][1] + text)
-        else:
-            parts.append((key, text))
-    return ppr_key(p), tuple(parts)
-
-
-# --- formatting keys ---------------------------------------------------------------------
-
-def rpr_key(rpr: etree._Element | None) -> tuple:
-    """Return a comparable key of run properties, ignoring language and proofing flags."""
-    if rpr is None:
-        return ()
-    items = []
-    for child in rpr:
-        if not isinstance(child.tag, str) or child.tag in _RPR_IGNORED:
-            continue
-        attrs = tuple(sorted(child.attrib.items()))
-        val = child.get(_W_VAL)
-        if len(child.attrib) == 1 and val is not None and val.lower() in {"1", "true", "on"}:
-            attrs = ()
-        elif len(child.attrib) == 1 and val is not None and val.lower() in _FALSE:
-            attrs = ((_W_VAL, "0"),)
-        items.append((child.tag, attrs))
-    items.sort()
-    return tuple(items)
-
-
-def ppr_key(p: etree._Element) -> tuple:
-    """Return a comparable key of a paragraph's properties (mark formatting excluded)."""
-    ppr = p.find(PPR)
-    if ppr is None:
-        return ()
-    return tuple(element_key(c) for c in ppr
-                 if isinstance(c.tag, str) and c.tag not in _PPR_IGNORED)
-
-
-def element_key(el: etree._Element) -> tuple:
-    """Return a comparable key of an element: tag, attributes, text and children, recursively."""
-    return (el.tag, tuple(sorted(el.attrib.items())), el.text or "",
-            tuple(element_key(c) for c in el if isinstance(c.tag, str)))
-
-
-# --- pieces and the builder --------------------------------------------------------------
 
 
 class Piece:
@@ -307,12 +112,12 @@ class Builder:
             ppr.remove(el)
         style = ppr.find(qn("w:pStyle"))
         if style is not None and self.keep_pstyles is not None \
-                and style.get(_W_VAL) not in self.keep_pstyles:
+                and style.get(W_VAL) not in self.keep_pstyles:
             ppr.remove(style)
         num = ppr.find(qn("w:numPr"))
         num_id = num.find(qn("w:numId")) if num is not None else None
         if num_id is not None and self.keep_num_ids is not None \
-                and num_id.get(_W_VAL) not in self.keep_num_ids:
+                and num_id.get(W_VAL) not in self.keep_num_ids:
             ppr.remove(num)
 
     def mark_paragraph(self, p: etree._Element, state: str) -> None:
@@ -342,7 +147,7 @@ class Builder:
         if ppr_key(p) == ppr_key(old_p):
             return
         self._property_change(p, PPR, "w:pPrChange", "paragraph-format", old_p.find(PPR),
-                              skip=_PPR_IGNORED)
+                              skip=PPR_IGNORED)
 
     # runs --------------------------------------------------------------------------------
 
