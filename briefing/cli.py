@@ -127,14 +127,22 @@ def build(
         Optional[str], typer.Option("--author", help="Author of the tracked changes (--since).")
     ] = None,
     force: Force = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write a tagged PDF beside the .docx "
+                                         "(needs LibreOffice).")
+    ] = False,
 ) -> None:
     """Build the briefing .docx (beside the YAML unless -o is given)."""
     from briefing.document.build import build_file
 
     result = build_file(path, out=out, template=template, since=since, author=author,
-                        force=force)
+                        force=force, pdf=pdf)
     _print_messages(result.messages)
     typer.echo(f"wrote {result.value}")
+    if pdf:
+        from briefing.document.pdf import pdf_output
+
+        typer.echo(f"wrote {pdf_output(result.value)}")
 
 
 @app.command()
@@ -316,6 +324,22 @@ def serve(
         typer.echo(f"serving {folder} at {url}  (Ctrl-C to stop)")
 
     run(folder, host=host, port=port, browser=not no_browser, on_ready=ready)
+
+
+@app.command("pdf")
+@user_errors
+def pdf_command(
+    docx: Annotated[Path, typer.Argument(help="The .docx to print (any Word document).")],
+    out: Annotated[
+        Optional[Path], typer.Option("-o", "--out", help="The .pdf to write (default: beside "
+                                                          "the .docx).")
+    ] = None,
+    force: Force = False,
+) -> None:
+    """Write a tagged, accessible PDF of a .docx through LibreOffice headless."""
+    from briefing.document.pdf import write_pdf
+
+    typer.echo(f"wrote {write_pdf(docx, out, force=force)}")
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ def check_output(out: Path, inputs: Iterable[Path], *, force: bool, is_input: st
     if out.is_dir():
         raise BriefingError(f"{out}: is a folder; give the output file's name")
     if suffixes is not None and out.suffix.lower() not in suffixes:
-        raise BriefingError(f"{out}: the output must be a .docx file")
+        raise BriefingError(f"{out}: the output must be a {' or '.join(suffixes)} file")
     if not out.parent.is_dir():
         raise BriefingError(f"{out}: folder {out.parent} does not exist")
     check_writable(out, force=force)

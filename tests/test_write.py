@@ -291,3 +291,25 @@ def test_reference_with_another_prefix_for_wordprocessingml(tmp_path):
     doc = Docx(out.read_bytes())
     assert Docx.text(next(doc.paragraphs())) == "Meeting with the Minister"
     assert doc.bookmarked()["lines_to_take/cost/question"] == "What will it cost?"
+
+
+@pytest.mark.parametrize("count, kept", [(4, [0, 1, 2]), (20, [0, 1, 18])])
+def test_table_rows_keep_with_the_next_so_no_row_stands_alone(count, kept):
+    """A short table stays whole; a long one keeps its header with the first row and its
+    last two rows together. Every row is kept from splitting, and the header repeats."""
+    from lxml import etree
+
+    from briefing.ooxml import build_xml as bx
+
+    rows = [[("th" if i == 0 else "td", [(f"row {i}", None)])] * 2 for i in range(count)]
+    xml = bx.BodyWriter(9000).table("A table", rows, header_rows=1)
+    table = etree.fromstring(f'<w:body xmlns:w="{W}">{xml}</w:body>')[0]
+    trs = table.findall(f"{{{W}}}tr")
+    keeps = [i for i, tr in enumerate(trs)
+             if all(p.find(f"{{{W}}}pPr/{{{W}}}keepNext") is not None
+                    for p in tr.iter(f"{{{W}}}p"))]
+    assert keeps == kept
+    assert not any(p.find(f"{{{W}}}pPr/{{{W}}}keepNext") is not None
+                   for i, tr in enumerate(trs) if i not in kept for p in tr.iter(f"{{{W}}}p"))
+    assert all(tr.find(f"{{{W}}}trPr/{{{W}}}cantSplit") is not None for tr in trs)
+    assert [tr.find(f"{{{W}}}trPr/{{{W}}}tblHeader") is not None for tr in trs][:2] == [True, False]

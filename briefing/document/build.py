@@ -21,8 +21,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def build_file(path: str | Path, out: str | Path | None = None, template: str | None = None,
                since: str | Path | None = None, author: str | None = None,
-               force: bool = False) -> Result[Path]:
-    """Build the .docx for the briefing at `path`; return the path written and any warnings."""
+               force: bool = False, pdf: bool = False) -> Result[Path]:
+    """Build the .docx for the briefing at `path`; return the path written and any warnings.
+
+    With `pdf`, a tagged PDF is written beside the .docx as well (same name,
+    '.pdf'), made through LibreOffice; if it cannot be made, neither is written.
+    """
     from briefing.document.compose import find_template
     from briefing.paths import atomic_write_bytes, check_output
     from briefing.source.load import load_briefing
@@ -33,6 +37,7 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
     target = Path(out) if out is not None else default_output(path, briefing)
     check_output(target, [path], force=force,
                  is_input="the output would replace the input file")
+    soffice = _check_pdf(target, path, force) if pdf else None
     chosen = find_template(template)
     data = build_bytes(briefing, chosen, data_hash=loaded.value.data_hash,
                        data_json=loaded.value.canonical_json, source_file=path.name)
@@ -44,8 +49,30 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
     from briefing.check.rules import build_messages  # accessibility and house style: warnings only
 
     messages += build_messages(data, target)
+    printed = _pdf_of(data, target, soffice) if soffice else None
     atomic_write_bytes(target, data)
+    if printed is not None:
+        from briefing.document.pdf import pdf_output
+
+        atomic_write_bytes(pdf_output(target), printed)
     return Result(target, messages)
+
+
+def _check_pdf(target: Path, source: Path, force: bool) -> str:
+    """Return LibreOffice's executable once the PDF beside `target` may be written."""
+    from briefing.document.pdf import check_pdf_target, pdf_output, require_soffice
+
+    pdf = pdf_output(target)
+    soffice = require_soffice(pdf)
+    check_pdf_target(pdf, source, force=force)
+    return soffice
+
+
+def _pdf_of(data: bytes, target: Path, soffice: str) -> bytes:
+    """Return the PDF of the built document `data` (to be written beside `target`)."""
+    from briefing.document.pdf import pdf_bytes
+
+    return pdf_bytes(data, target, soffice)
 
 
 def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json: str = "",
