@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from briefing.errors import BriefingError, Problem
 from briefing.web import forms, store
-from briefing.web.security import FormRefused, Guard, Secrets, read_form
+from briefing.web.security import FormRefused, Guard, Secrets, Upload, read_form
 
 HERE = Path(__file__).parent
 log = logging.getLogger("briefing.web")
@@ -43,6 +43,7 @@ def create_app(folder: Path, keys: Secrets | None = None, *, loopback: bool = Tr
         Route("/new", site.new, methods=["POST"]),
         Route("/edit/{name:path}", site.edit, methods=["GET", "POST"]),
         Route("/build/{name:path}", site.build),
+        Route("/minutes/{name:path}", site.minutes, methods=["GET", "POST"]),
         Route("/download/{name:path}", site.download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -116,7 +117,7 @@ class Site:
         """Write the commented starter to a new file and open it in the editor."""
         from briefing.source.starter import write_starter
 
-        posted = forms.Posted(await read_form(request, self.keys))
+        posted = forms.Posted(_texts(await read_form(request, self.keys)))
         typed = (posted.get("name") or "").strip()
         name = typed if typed.endswith(store.SUFFIXES) else f"{typed}.yaml"
         error = None
@@ -157,7 +158,7 @@ class Site:
                       if query.get("created") else "")
             return self.editor(name, disk, disk.data, section, page, disk.digest,
                                notice=notice)
-        posted = forms.Posted(await read_form(request, self.keys))
+        posted = forms.Posted(_texts(await read_form(request, self.keys)))
         base = posted.get("base") or ""
         if disk.data is None:
             return self.editor(name, disk, None, section, page, disk.digest)
@@ -226,6 +227,68 @@ class Site:
                          page_no=page, paging=paging, notice=notice, conflict=conflict,
                          warnings=snap.warnings, url=_edit_url(name, section, page))
 
+    # -- minutes --
+
+    async def minutes(self, request: Request) -> Response:
+        """Import minutes: find the members' points, then append the ticked ones."""
+        from briefing.web import minutes as mins
+
+        name = request.path_params["name"]
+        path = self.path(name)
+        if not path.is_file():
+            return self.refuse(f"{name}: there is no such briefing in this folder.", 404)
+        disk = store.snapshot(path, name)
+        if disk.data is None:
+            return RedirectResponse(f"/edit/{quote(name)}", status_code=303)
+        view: dict[str, Any] = {"title": disk.summary["title"], "name": name,
+                                "base": disk.digest, "key_messages": _key_messages(disk.data)}
+        if request.method == "GET":
+            return self.page("minutes.html", **view)
+        pairs = await read_form(request, self.keys)
+        posted = forms.Posted(_texts(pairs))
+        uploads = [v for _, v in pairs if isinstance(v, Upload)]
+        typed = {k: posted.get(k) or "" for k in ("board", "meeting_date", "item")}
+        if posted.get("action") != "add":
+            try:
+                if uploads:
+                    found = mins.read_upload(uploads[0])
+                else:
+                    from briefing.source.minutes import minutes_from_text
+
+                    found = minutes_from_text(posted.get("pasted") or "")
+            except BriefingError as exc:
+                return self.page("minutes.html", 400, problems=[
+                    {"text": str(exc), "href": "#upload" if uploads else "#pasted"}], **view,
+                    typed=typed, pasted=posted.get("pasted") or "")
+            if not found.points:
+                return self.page("minutes.html", 400, problems=[
+                    {"text": "No points members made were found: the minutes need a lead-in "
+                             "such as 'members made the following points:' followed by the "
+                             "points", "href": "#pasted"}], **view, typed=typed,
+                    pasted=posted.get("pasted") or "")
+            return self.page("minutes.html", **view, step=mins.proposals_view(found, **typed))
+        count = posted.get("count") or "0"
+        step = {**typed, "points": [posted.get(f"text.{i}") or ""
+                                    for i in range(int(count) if count.isdigit() else 0)],
+                "kept": {i for i in range(int(count) if count.isdigit() else 0)
+                         if posted.get(f"keep.{i}") is not None},
+                "related": {i: posted.lists.get(f"relates_to.{i}", []) for i in range(
+                    int(count) if count.isdigit() else 0)}}
+        entries, error = mins.chosen_comments(posted, disk.data)
+        if error:
+            return self.page("minutes.html", 400, **view, step=step,
+                             problems=[{"text": error, "href": "#minutes-choices"}])
+        try:
+            mins.save_comments(path, name, posted.get("base") or "", disk.data, entries)
+        except store.Stale:
+            return self.page("minutes.html", 409, **view, step=step, problems=[{
+                "text": "The briefing changed on disk since the points were found; nothing "
+                        "was added. Check your choices below and add them again.",
+                "href": "#minutes-choices"}])
+        total = len(disk.data.get("member_comments") or []) + len(entries)
+        return RedirectResponse(_edit_url(name, "member_comments", forms.page_of(total - 1),
+                                          saved=1), status_code=303)
+
     # -- build --
 
     async def build(self, request: Request) -> Response:
@@ -284,6 +347,11 @@ def _docx(snap: store.Snapshot, template: str) -> bytes:
                                   data_hash=loaded.data_hash, data_json=loaded.canonical_json,
                                   source_file=snap.name)
     return _BUILT[key]
+
+
+def _texts(pairs: list[tuple[str, str | Upload]]) -> list[tuple[str, str]]:
+    """Return the text fields of a posted form (uploads left out)."""
+    return [(k, v) for k, v in pairs if isinstance(v, str)]
 
 
 def _edit_url(name: str, section: str, page: int = 1, **extra: Any) -> str:

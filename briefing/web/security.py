@@ -16,7 +16,6 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
@@ -138,10 +137,27 @@ class Guard:
         return response
 
 
-async def read_form(request: Request, keys: Secrets) -> list[tuple[str, Any]]:
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file, read into memory (the body is capped at MAX_BODY)."""
+
+    filename: str
+    data: bytes
+
+
+async def read_form(request: Request, keys: Secrets) -> list[tuple[str, str | Upload]]:
     """Return the posted form's fields; raise FormRefused without this run's CSRF token."""
-    form = await request.form(max_files=5, max_fields=50_000)
-    token = form.get("csrf")
-    if not _same(token if isinstance(token, str) else None, keys.csrf):
-        raise FormRefused()
-    return list(form.multi_items())
+    from starlette.datastructures import UploadFile
+
+    async with request.form(max_files=5, max_fields=50_000) as form:
+        token = form.get("csrf")
+        if not _same(token if isinstance(token, str) else None, keys.csrf):
+            raise FormRefused()
+        fields: list[tuple[str, str | Upload]] = []
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if value.filename:
+                    fields.append((key, Upload(value.filename, await value.read())))
+            else:
+                fields.append((key, value))
+        return fields
