@@ -33,7 +33,8 @@ def check_output(out: Path, inputs: Iterable[Path], *, force: bool, is_input: st
 
     Refused, in this order: `out` is one of the command's `inputs` (`is_input`
     says why, in the command's words), a folder, not one of `suffixes` (None:
-    any name), in a folder that does not exist, or already there without `force`.
+    any name; the message names the first), in a folder that does not exist,
+    or already there without `force`.
     """
     out = Path(out)
     for given in inputs:
@@ -42,7 +43,7 @@ def check_output(out: Path, inputs: Iterable[Path], *, force: bool, is_input: st
     if out.is_dir():
         raise BriefingError(f"{out}: is a folder; give the output file's name")
     if suffixes is not None and out.suffix.lower() not in suffixes:
-        raise BriefingError(f"{out}: the output must be a {' or '.join(suffixes)} file")
+        raise BriefingError(f"{out}: the output must be a {suffixes[0]} file")
     if not out.parent.is_dir():
         raise BriefingError(f"{out}: folder {out.parent} does not exist")
     check_writable(out, force=force)

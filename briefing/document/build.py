@@ -27,7 +27,7 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
     With `pdf`, a tagged PDF is written beside the .docx as well (same name,
     '.pdf'), made through LibreOffice; if it cannot be made, neither is written.
     """
-    from briefing.document.compose import find_template
+    from briefing.document.template import find_template
     from briefing.paths import atomic_write_bytes, check_output
     from briefing.source.load import load_briefing
 

@@ -17,7 +17,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.document.compose import Block, Paragraph, Table, Template, TemplateError, shown
+from briefing.document.blocks import Block, Paragraph, Table
+from briefing.document.template import Template, TemplateError, shown
 from briefing.ooxml import build_xml as bx
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap

@@ -90,7 +90,7 @@ def _validated(base: dict, docx: Path | None, partial: bool = False) -> Any:
 
 
 def _template(smap: Any, messages: list[Message]) -> Any:
-    from briefing.document.compose import TemplateError, find_template
+    from briefing.document.template import TemplateError, find_template
 
     name = smap.template if smap is not None and smap.template else None
     try:
@@ -103,7 +103,7 @@ def _template(smap: Any, messages: list[Message]) -> Any:
 
 def _body_paragraphs(blocks: list) -> Iterator[Any]:
     """Yield the paragraphs in body order, each table's cells row by row."""
-    from briefing.document.compose import Table
+    from briefing.document.blocks import Table
 
     for block in blocks:
         if isinstance(block, Table):
