@@ -12,7 +12,7 @@ import logging
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -22,8 +22,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from briefing.errors import BriefingError, Problem
-from briefing.web import forms, store
+from briefing.errors import BriefingError
+from briefing.web import forms, store, views
 from briefing.web.security import FormRefused, Guard, Secrets, Upload, read_form
 
 HERE = Path(__file__).parent
@@ -169,12 +169,12 @@ class Site:
         op = posted.get("op")
         if op:
             focus = forms.apply_op(new, op)
-            if focus and focus.startswith(section + ".") and section in _PAGED:
+            if focus and focus.startswith(section + ".") and section in views.PAGED:
                 rest = focus[len(section) + 1:].split(".", 1)[0]
                 page = forms.page_of(int(rest)) if rest.isdigit() else page
             return self.editor(name, store.candidate(disk, new), new, section, page, base,
                                notice="Not saved yet: use Save to keep your changes.",
-                               focus=_first_input(focus, new))
+                               focus=views.first_input(focus, new))
         if posted.get("action") != "save":
             return self.editor(name, store.candidate(disk, new), new, section, page, base,
                                notice="Checked; not saved yet.")
@@ -188,27 +188,27 @@ class Site:
             return self.editor(name, yours or theirs, mine, section, page, theirs.digest,
                                status=409, conflict={"theirs": theirs.text,
                                                      "yours": yours.text if yours else ""})
-        return RedirectResponse(_edit_url(name, section, page, saved=1), status_code=303)
+        return RedirectResponse(views.edit_url(name, section, page, saved=1), status_code=303)
 
     def editor(self, name: str, snap: store.Snapshot, data: dict[str, Any] | None,
                section: str, page: int, base: str, *, notice: str = "", focus: str = "",
                status: int = 200, conflict: dict[str, str] | None = None) -> HTMLResponse:
         """Return the editor page for `section` of `data`, with `snap`'s problems at fields."""
         title = snap.summary["title"] if data is not None else name
-        nav = _section_nav(name, snap.problems)
+        nav = views.section_nav(name, snap.problems)
         if data is None:
-            problems = [_problem_view(p, name, None) for p in snap.problems]
+            problems = [views.problem_view(p, name, None) for p in snap.problems]
             return self.page("edit.html", status, title=title, name=name, nav=nav,
                              form=None, problems=problems, unreadable=True,
                              section=section, sections=forms.sections())
-        ctx = forms.Context(key_messages=_key_messages(data), page=page)
+        ctx = forms.Context(key_messages=views.key_messages(data), page=page)
         form = forms.build_section(section, data.get(section), ctx)
         names = {f.name for f in form.walk()}
         for f in form.walk():
             f.focus = f.name == focus
         problems = []
         for p in snap.problems:
-            view = _problem_view(p, name, names)
+            view = views.problem_view(p, name, names)
             if view["section"] == section and view["name"] in names:
                 problems.append(view)
                 for f in form.walk():
@@ -218,14 +218,14 @@ class Site:
                 problems.append(view)
         others = len(snap.problems) - len(problems)
         paging = None
-        if section in _PAGED and form.total > forms.PAGE_SIZE:
+        if section in views.PAGED and form.total > forms.PAGE_SIZE:
             paging = {"page": page, "pages": forms.pages(form.total),
-                      "url": partial(_edit_url, name, section)}
+                      "url": partial(views.edit_url, name, section)}
         return self.page("edit.html", status, title=title, name=name, nav=nav, form=form,
                          problems=problems, others=others, section=section,
                          section_title=dict(forms.sections())[section], base=base,
                          page_no=page, paging=paging, notice=notice, conflict=conflict,
-                         warnings=snap.warnings, url=_edit_url(name, section, page))
+                         warnings=snap.warnings, url=views.edit_url(name, section, page))
 
     # -- minutes --
 
@@ -241,7 +241,7 @@ class Site:
         if disk.data is None:
             return RedirectResponse(f"/edit/{quote(name)}", status_code=303)
         view: dict[str, Any] = {"title": disk.summary["title"], "name": name,
-                                "base": disk.digest, "key_messages": _key_messages(disk.data)}
+                                "base": disk.digest, "key_messages": views.key_messages(disk.data)}
         if request.method == "GET":
             return self.page("minutes.html", **view)
         pairs = await read_form(request, self.keys)
@@ -286,7 +286,7 @@ class Site:
                         "was added. Check your choices below and add them again.",
                 "href": "#minutes-choices"}])
         total = len(disk.data.get("member_comments") or []) + len(entries)
-        return RedirectResponse(_edit_url(name, "member_comments", forms.page_of(total - 1),
+        return RedirectResponse(views.edit_url(name, "member_comments", forms.page_of(total - 1),
                                           saved=1), status_code=303)
 
     # -- build --
@@ -301,11 +301,11 @@ class Site:
             return self.refuse(f"{name}: there is no such briefing in this folder.", 404)
         snap = store.snapshot(path, name)
         if snap.problems or snap.loaded is None:
-            problems = [_problem_view(p, name, None) for p in snap.problems]
+            problems = [views.problem_view(p, name, None) for p in snap.problems]
             return self.page("build.html", 200, title=snap.summary["title"], name=name,
                              problems=problems, findings=[], quote=quote)
         data = _docx(snap, "chairman-briefing")
-        findings = [_finding_view(f, name, snap.data) for f in check_bytes(data, name)]
+        findings = [views.finding_view(f, name, snap.data) for f in check_bytes(data, name)]
         return self.page("build.html", title=snap.summary["title"], name=name, problems=[],
                          findings=findings, warnings=snap.warnings, quote=quote)
 
@@ -329,7 +329,6 @@ class Site:
 
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_PAGED = {key for key, _ in forms.sections() if forms.section_node(key).get("type") == "array"}
 _BUILT: dict[tuple[str, str], bytes] = {}
 
 
@@ -352,91 +351,3 @@ def _docx(snap: store.Snapshot, template: str) -> bytes:
 def _texts(pairs: list[tuple[str, str | Upload]]) -> list[tuple[str, str]]:
     """Return the text fields of a posted form (uploads left out)."""
     return [(k, v) for k, v in pairs if isinstance(v, str)]
-
-
-def _edit_url(name: str, section: str, page: int = 1, **extra: Any) -> str:
-    query = {"section": section, **({"page": page} if page > 1 else {}), **extra}
-    return f"/edit/{quote(name)}?{urlencode(query)}"
-
-
-def _key_messages(data: dict[str, Any]) -> list[tuple[str, str]]:
-    items = data.get("key_messages")
-    out = []
-    for km in items if isinstance(items, list) else []:
-        if isinstance(km, dict) and isinstance(km.get("id"), str) and km["id"]:
-            out.append((km["id"], str(km.get("headline") or km["id"])))
-    return out
-
-
-def _problem_view(p: Problem, name: str, names: set[str] | None) -> dict[str, Any]:
-    """Return a problem as the pages show it: the CLI's words and a link to its field."""
-    parts = forms.path_parts(p.path)
-    field = forms.field_name(parts)
-    section = str(parts[0]) if parts else ""
-    index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else 0
-    page = forms.page_of(index) if section in _PAGED else 1
-    text = f"{p.path}: {p.message}" if p.path else f"line {p.line}: {p.message}"
-    anchor = "#f-" + field.replace(".", "-") if field else ""
-    href = anchor if names is not None and field in names else \
-        (_edit_url(name, section, page) + anchor if section else "")
-    return {"text": text, "name": field, "section": section, "href": href, "line": p.line}
-
-
-def _finding_view(f: Any, name: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """Return a check finding with a link to the field its paragraph came from."""
-    href = ""
-    if f.item and data is not None:
-        parts = _source_id_parts(f.item, data)
-        if parts:
-            field = forms.field_name(parts)
-            section = str(parts[0])
-            index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else 0
-            page = forms.page_of(index) if section in _PAGED else 1
-            href = _edit_url(name, section, page) + "#f-" + field.replace(".", "-")
-    return {"severity": f.severity, "rule": f.rule, "where": f.where, "message": f.message,
-            "href": href}
-
-
-def _source_id_parts(source_id: str, data: dict[str, Any]) -> list[str | int]:
-    """Return the data path (list indexes as numbers) that a source id names, or []."""
-    from briefing.sourceid import ById, get_value, to_path
-
-    path = to_path(source_id, data)
-    if path is None:
-        return []
-    parts: list[str | int] = []
-    for n, step in enumerate(path):
-        if isinstance(step, ById):
-            items = get_value(data, path[:n])
-            parts.append(next(i for i, x in enumerate(items)
-                              if isinstance(x, dict) and x.get("id") == step.id))
-        else:
-            parts.append(step)
-    return parts
-
-
-def _section_nav(name: str, problems: list[Problem]) -> list[dict[str, Any]]:
-    counts: dict[str, int] = {}
-    for p in problems:
-        parts = forms.path_parts(p.path)
-        key = str(parts[0]) if parts else ""
-        counts[key] = counts.get(key, 0) + 1
-    return [{"key": key, "title": title, "href": _edit_url(name, key),
-             "problems": counts.get(key, 0)} for key, title in forms.sections()]
-
-
-def _first_input(focus: str | None, data: dict[str, Any]) -> str:
-    """Return the name of the first control inside the entry `focus` names."""
-    if not focus:
-        return ""
-    parts = forms.path_parts(focus)
-    node: Any = data
-    for p in parts:
-        try:
-            node = node[p]
-        except (KeyError, IndexError, TypeError):
-            return focus
-    if isinstance(node, dict) and node:
-        return f"{focus}.{next(iter(node))}"
-    return focus
-
