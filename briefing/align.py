@@ -12,7 +12,8 @@ Two documents are aligned in two passes:
    subsequence), exact up to `limit` cells and a bounded look-ahead beyond,
    so a large rewritten stretch costs time in proportion to its length.
 
-`walk` turns a pairing into steps in document order: the unpaired items of
+`stitch` runs both passes, leaving each stretch between two matches to the
+caller; `walk` turns a pairing into steps in document order: the unpaired items of
 the first sequence, then those of the second, then the pair, as a redline
 shows a replaced stretch (deletions before insertions).
 """
@@ -23,8 +24,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 Pair = tuple[int, int]
+T = TypeVar("T")
 EXACT_LIMIT = 4_000  # largest stretch (items x items) paired exactly by default
 WINDOW = 12          # look-ahead of the pairing used beyond the limit
 
@@ -72,6 +75,23 @@ def _increasing(pairs: list[Pair]) -> list[Pair]:
         out.append(pairs[n])
         n = back[n]
     return out[::-1]
+
+
+def stitch(a: Sequence[Hashable], b: Sequence[Hashable],
+           region: Callable[[int, int, int, int], list[T]],
+           pair: Callable[[int, int], T]) -> list[T]:
+    """Return the steps of aligning keys `a` with keys `b`, in document order.
+
+    Equal keys are matched (`matching`); each stretch between two matches,
+    a[i1:i2] against b[j1:j2], becomes `region(i1, i2, j1, j2)` (where the
+    caller pairs by similarity), and each match (i, j) becomes `pair(i, j)`.
+    """
+    out: list[T] = []
+    for i1, i2, j1, j2 in gaps(len(a), len(b), matching(a, b)):
+        out.extend(region(i1, i2, j1, j2))
+        if i2 < len(a):
+            out.append(pair(i2, j2))
+    return out
 
 
 def gaps(n: int, m: int, pairs: list[Pair]) -> Iterator[tuple[int, int, int, int]]:

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from briefing.align import best_pairs, gaps, matching, walk
+from briefing.align import best_pairs, gaps, matching, stitch, walk
 
 
 def increasing(pairs):
@@ -91,3 +91,11 @@ def test_steps_show_a_replaced_stretch_as_removals_then_additions_then_the_pair(
     assert walk(3, 3, [(2, 2)]) == [(0, None), (1, None), (None, 0), (None, 1), (2, 2)]
     assert walk(2, 1, []) == [(0, None), (1, None), (None, 0)]
     assert list(gaps(4, 4, [(1, 2)])) == [(0, 1, 0, 2), (2, 4, 3, 4)]
+
+
+def test_stitch_leaves_each_stretch_between_matches_to_the_caller():
+    a, b = list("xaby"), list("xcdy")
+    steps = stitch(a, b, lambda i1, i2, j1, j2: [("gap", a[i1:i2], b[j1:j2])],
+                   lambda i, j: ("same", a[i]))
+    assert steps == [("gap", [], []), ("same", "x"), ("gap", ["a", "b"], ["c", "d"]),
+                     ("same", "y"), ("gap", [], [])]

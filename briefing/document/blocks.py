@@ -54,3 +54,16 @@ class Table:
 
 
 Block = Paragraph | Table
+
+
+def joined_runs(pieces: list[tuple[str, str | None]]) -> tuple[Run, ...]:
+    """Return runs for (text, source id) pieces: empty ones dropped, neighbours alike joined."""
+    out: list[list] = []
+    for text, sid in pieces:
+        if not text:
+            continue
+        if out and out[-1][1] == sid:
+            out[-1][0] += text
+        else:
+            out.append([text, sid])
+    return tuple(Run(text, sid) for text, sid in out)

@@ -38,6 +38,7 @@ from briefing.document.blocks import (
     Paragraph,
     Run,
     Table,
+    joined_runs,
 )
 from briefing.document.context import Ref, Render, template_context
 from briefing.document.template import (
@@ -186,30 +187,18 @@ class _LayoutParser:
         if parts[-1]:
             pieces.append((parts[-1], None))
         if composite is None and len(refs) == 1:
-            return Paragraph(kind, _runs(pieces), refs[0]._sid, derived=not refs[0]._verbatim)
+            return Paragraph(kind, joined_runs(pieces), refs[0]._sid,
+                             derived=not refs[0]._verbatim)
         if composite is None and not refs:
-            return Paragraph(kind, _runs(pieces))
+            return Paragraph(kind, joined_runs(pieces))
         sid = composite or sourceid.common([r._sid for r in refs])
-        return Paragraph(kind, _runs(_retag(pieces, sid)), sid, derived=True)
+        return Paragraph(kind, joined_runs(_retag(pieces, sid)), sid, derived=True)
 
     def _plain(self, text: str) -> str:
         """Return `text` with tokens replaced by their values (for captions and messages)."""
         def swap(m: re.Match) -> str:
             return self.render.refs[int(m.group(1))]._text if m.group(1) is not None else ""
         return _TOKEN.sub(swap, text)
-
-
-def _runs(pieces: list[tuple[str, str | None]]) -> tuple[Run, ...]:
-    """Return runs for (text, source id) pieces: empty ones dropped, like neighbours joined."""
-    out: list[list] = []
-    for text, sid in pieces:
-        if not text:
-            continue
-        if out and out[-1][1] == sid:
-            out[-1][0] += text
-        else:
-            out.append([text, sid])
-    return tuple(Run(text, sid) for text, sid in out)
 
 
 def _retag(pieces: list[tuple[str, str | None]], sid: str) -> list[tuple[str, str | None]]:

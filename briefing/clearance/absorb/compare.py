@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefing.align import best_pairs, gaps, matching, walk
+from briefing.align import best_pairs, stitch, walk
 from briefing.clearance.absorb.fresh import FreshParagraph
 from briefing.ooxml.read.doctext import DocParagraph
 from briefing.ooxml.sourcemap import bookmark_name
@@ -77,13 +77,9 @@ class Absorbed:
 
 def align(fresh: list[FreshParagraph], doc: list[DocParagraph]) -> list[Step]:
     """Return the fresh and cleared paragraphs paired in document order (None: no partner)."""
-    steps: list[Step] = []
-    pairs = matching([f.text for f in fresh], [d.text for d in doc])
-    for i1, i2, j1, j2 in gaps(len(fresh), len(doc), pairs):
-        steps.extend(_pair_block(fresh[i1:i2], doc[j1:j2]))
-        if i2 < len(fresh):
-            steps.append(Step(fresh[i2], doc[j2]))
-    return steps
+    return stitch([f.text for f in fresh], [d.text for d in doc],
+                  lambda i1, i2, j1, j2: _pair_block(fresh[i1:i2], doc[j1:j2]),
+                  lambda i, j: Step(fresh[i], doc[j]))
 
 
 def _hint(f: FreshParagraph, d: DocParagraph) -> float:

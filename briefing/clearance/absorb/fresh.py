@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import sourceid
+from briefing.document.blocks import Block, Paragraph, Table, joined_runs
 from briefing.errors import BriefingError
 from briefing.results import Message
 from briefing.sourceid import FieldPath
@@ -101,10 +102,8 @@ def _template(smap: Any, messages: list[Message]) -> Any:
         return find_template(None)
 
 
-def _body_paragraphs(blocks: list) -> Iterator[Any]:
+def _body_paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:
     """Yield the paragraphs in body order, each table's cells row by row."""
-    from briefing.document.blocks import Table
-
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -113,7 +112,7 @@ def _body_paragraphs(blocks: list) -> Iterator[Any]:
             yield block
 
 
-def _segments(para: Any, carried: set[str]) -> list[tuple[str, str | None]]:
+def _segments(para: Paragraph, carried: set[str]) -> list[tuple[str, str | None]]:
     """Return the paragraph's text as (text, source id or None) pieces, as its bookmark holds it.
 
     The paragraph's data runs sit inside the bookmark of its source id, which
@@ -121,7 +120,7 @@ def _segments(para: Any, carried: set[str]) -> list[tuple[str, str | None]]:
     read back as "\\n" and tabs as "\\t", as the writer stores them.
     """
     sid = para.source_id
-    out: list[list] = []
+    pieces: list[tuple[str, str | None]] = []
     current: str | None = None
     for run in para.runs:
         wanted = sid if sid is not None and run.source_id == sid else None
@@ -129,14 +128,8 @@ def _segments(para: Any, carried: set[str]) -> list[tuple[str, str | None]]:
             current = wanted if wanted is not None and wanted not in carried else None
             if current is not None:
                 carried.add(current)
-        text = run.text.replace("\r\n", "\n").replace("\r", "\n")
-        if not text:
-            continue
-        if out and out[-1][1] == current:
-            out[-1][0] += text
-        else:
-            out.append([text, current])
-    return [(text, mark) for text, mark in out]
+        pieces.append((run.text.replace("\r\n", "\n").replace("\r", "\n"), current))
+    return [(run.text, run.source_id) for run in joined_runs(pieces)]
 
 
 def classify(number: int, segments: list[tuple[str, str | None]], heading: int | None,

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from briefing.align import best_pairs, gaps, matching, walk
+from briefing.align import best_pairs, stitch, walk
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.sourcemap import is_source_bookmark
 from briefing.ooxml.track.atoms import paragraph_text
@@ -143,12 +143,9 @@ def replace_blocks(container: etree._Element, blocks: list[etree._Element]) -> N
 
 def align(olds: list[Block], news: list[Block]) -> list[Op]:
     """Return the alignment of two block lists as ops, in document order."""
-    ops: list[Op] = []
-    pairs = matching([b.key for b in olds], [b.key for b in news])
-    for i1, i2, j1, j2 in gaps(len(olds), len(news), pairs):
-        ops.extend(_align_region(olds[i1:i2], news[j1:j2]))
-        if i2 < len(olds):
-            ops.append(Op([olds[i2]], [news[j2]]))
+    ops = stitch([b.key for b in olds], [b.key for b in news],
+                 lambda i1, i2, j1, j2: _align_region(olds[i1:i2], news[j1:j2]),
+                 lambda i, j: Op([olds[i]], [news[j]]))
     return _fold_splits_and_merges(ops)
 
 
