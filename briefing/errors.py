@@ -43,6 +43,11 @@ class ValidationFailed(BriefingError):
         BriefingError.__init__(self, "\n".join(str(p) for p in self.problems))
 
 
+class EditError(Exception):
+    """A YAML edit that cannot be made safely: a path that leads nowhere, text that would not
+    read back. Callers say which file, and write nothing."""
+
+
 class DocumentError(BriefingError):
     """A .docx that cannot be read safely: not a zip, not Word, encrypted, a bomb, hostile XML."""
 

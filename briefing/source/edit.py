@@ -15,19 +15,29 @@ list positions and `ById(id)` steps.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml as pyyaml
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.errors import BriefingError
-from briefing.source.read import DROPPED_COMMENT, dropped_comment, line_col, read_yaml
+from briefing.errors import EditError
+from briefing.source.render import (
+    FOLD_WIDTH,
+    block_ok,
+    double_quoted,
+    fold_lines,
+    is_text,
+    literal_lines,
+    plain,
+    render_value,
+    single_quoted,
+)
+from briefing.source.yamlerrors import DROPPED_COMMENT, dropped_comment, line_col
 from briefing.sourceid import ById, FieldPath, Step, format_path
 
 # libyaml composes a large briefing ten times faster than ruamel.yaml's pure-Python
@@ -35,91 +45,6 @@ from briefing.sourceid import ById, FieldPath, Step, format_path
 # never relied on: what a value means is checked with ruamel.yaml (YAML 1.2), as the
 # loader reads it.
 _COMPOSER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
-
-FOLD_WIDTH = 80
-
-
-class EditError(Exception):
-    """A path that does not lead to an editable node, or text that cannot be edited safely."""
-
-
-# --- rendering scalars ------------------------------------------------------------------
-
-_SAFE = YAML(typ="safe", pure=True)
-
-
-def _parses_to(snippet: str, expected: Any) -> bool:
-    """Return True when ruamel.yaml and the validating reader both read `snippet` as `expected`."""
-    try:
-        if _SAFE.load(snippet) != expected:
-            return False
-    except YAMLError:
-        return False
-    try:
-        return read_yaml(snippet, "<snippet>")[0] == expected
-    except BriefingError:
-        return False
-
-
-def double_quoted(value: str) -> str:
-    """Return `value` as a YAML double-quoted scalar that reads back exactly.
-
-    JSON string syntax is valid YAML; characters JSON leaves raw but YAML may read
-    as line breaks or cannot show (U+0085, U+2028, no-break and zero-width spaces,
-    DEL) are written as escapes, which also makes them visible in the file.
-    """
-    import json
-
-    return "".join(_escape(c) for c in json.dumps(value, ensure_ascii=False))
-
-
-def _escape(char: str) -> str:
-    if char.isprintable():
-        return char
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def single_quoted(value: str) -> str | None:
-    """Return `value` single-quoted, or None when that style cannot hold it on one line."""
-    if "\n" in value or not value.isprintable():
-        return None
-    return "'" + value.replace("'", "''") + "'"
-
-
-def plain(value: str, flow: bool) -> str | None:
-    """Return `value` as a plain scalar, or None when it would not read back as this string."""
-    if not value or "\n" in value or value != value.strip() or not value.isprintable():
-        return None
-    snippet, expected = (f"[{value}]", [value]) if flow else (f"k: {value}", {"k": value})
-    return value if _parses_to(snippet, expected) else None
-
-
-def fold_lines(value: str, width: int) -> list[str] | None:
-    """Return the lines of a folded block holding `value`, or None when folding cannot."""
-    if "\n" in value or value != value.strip() or "  " in value or not value:
-        return None
-    lines, line = [], ""
-    for word in value.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return lines
-
-
-def literal_lines(value: str) -> list[str] | None:
-    """Return the lines of a literal block holding `value`, or None when it cannot."""
-    if not value or value[0] in " \n" or value != value.rstrip() or not _printable_lines(value):
-        return None
-    return value.split("\n")
-
-
-def _printable_lines(value: str) -> bool:
-    return all(line.isprintable() for line in value.split("\n"))
-
 
 # --- the editor -------------------------------------------------------------------------
 
@@ -187,7 +112,7 @@ class YamlText:
     def set_scalar(self, path: FieldPath, value: str) -> None:
         """Replace the string at `path` with `value`, in the old value's style where it fits."""
         node = self.node(path)
-        if not _is_text(node):
+        if not is_text(node):
             raise EditError(f"{format_path(path)}: is not a text value in the YAML")
         self._replace_scalar(node, self.render_like(node, value, flow=self._in_flow(node)))
 
@@ -203,7 +128,7 @@ class YamlText:
             self._rewrite_flow_list(path, node, values)
         elif not values:  # a block list emptied: `key: []`, as YAML has no empty block list
             key = self._key_of(path)
-            self._splice(key.end_mark.index, _line_end(self.text, _node_end(node)), ": []\n")
+            self._splice(key.end_mark.index, line_end(self.text, node_end(node)), ": []\n")
         else:
             self._edit_block_list(node, old, values)
 
@@ -216,7 +141,7 @@ class YamlText:
         if isinstance(value, SequenceNode) and value.value and not value.flow_style:
             last = value.value[-1]
             if isinstance(last, MappingNode):
-                at = _line_end(self.text, _node_end(last))
+                at = line_end(self.text, node_end(last))
                 self._splice(at, at, "".join(self._entry_like(last, e) for e in entries))
                 return
         self._write_new_block_list(key, key_node, value, entries)
@@ -296,11 +221,11 @@ class YamlText:
         pad = " " * indent
         text = header + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
         # Content sits deeper than its key, so under a key at column 0 it parses the same.
-        return text if _block_ok("k: " + text, value) else None
+        return text if block_ok("k: " + text, value) else None
 
     def _edit_block_list(self, node: SequenceNode, old: list, values: list[str]) -> None:
         items = node.value
-        dash_col = _dash_column(self.text, items[0])
+        dash_col = dash_column(self.text, items[0])
         matcher = difflib.SequenceMatcher(None, old, values, autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
@@ -323,11 +248,11 @@ class YamlText:
 
     def _insert_point(self, items: list[Node], before: int) -> int:
         if before < len(items):
-            return _line_start(self.text, items[before].start_mark.index)
-        return _line_end(self.text, _node_end(items[-1]))
+            return line_start(self.text, items[before].start_mark.index)
+        return line_end(self.text, node_end(items[-1]))
 
     def _item_span(self, item: Node) -> tuple[int, int]:
-        return _line_start(self.text, item.start_mark.index), _line_end(self.text, _node_end(item))
+        return line_start(self.text, item.start_mark.index), line_end(self.text, node_end(item))
 
     def _block_item(self, dash_col: int, like: Node, value: str) -> str:
         rendered = (self.render_like(like, value, flow=False) if isinstance(like, ScalarNode)
@@ -348,13 +273,15 @@ class YamlText:
         dash_col = key.start_mark.column + self.sequence_offset()
         items = "".join(" " * dash_col + "- " + (plain(v, False) or double_quoted(v)) + "\n"
                         for v in values)
-        self._splice(key.end_mark.index, _line_end(self.text, node.end_mark.index),
+        self._splice(key.end_mark.index, line_end(self.text, node.end_mark.index),
                      ":\n" + items)
 
     def _key_of(self, path: FieldPath) -> ScalarNode:
         """Return the key node that holds the value at `path` (a mapping's key)."""
         parent = self.node(path[:-1])
-        key = self.key_node(parent, path[-1]) if isinstance(parent, MappingNode) else None
+        step = path[-1]
+        key = self.key_node(parent, step) if isinstance(parent, MappingNode) and \
+            isinstance(step, str) else None
         if key is None:
             raise EditError(f"{format_path(path)}: cannot rewrite this list")
         return key
@@ -363,19 +290,19 @@ class YamlText:
         """Return how far this file indents a block list's dash under its key (0 or more)."""
         for key, value in _walk_pairs(self.root):
             if isinstance(value, SequenceNode) and not value.flow_style and value.value:
-                return max(0, _dash_column(self.text, value.value[0]) - key.start_mark.column)
+                return max(0, dash_column(self.text, value.value[0]) - key.start_mark.column)
         return 2
 
     def _entry_like(self, template: MappingNode, entry: dict[str, Any]) -> str:
-        start = _line_start(self.text, template.start_mark.index)
-        end = _line_end(self.text, _node_end(template))
+        start = line_start(self.text, template.start_mark.index)
+        end = line_end(self.text, node_end(template))
         text, shift = self.text[start:end], -start
         splices = []
         for key, value in template.value:
             if key.value in entry and isinstance(value, ScalarNode):
                 new = entry[key.value]
                 rendered = (self.render_like(value, new, flow=False)
-                            if isinstance(new, str) and _is_text(value) else render_value(new))
+                            if isinstance(new, str) and is_text(value) else render_value(new))
                 splices.append((value.start_mark.index + shift, value.end_mark.index + shift,
                                 rendered))
         for s, e, r in sorted(splices, reverse=True):
@@ -398,22 +325,10 @@ class YamlText:
             return
         end = max(value.end_mark.index, key_node.end_mark.index + 1) if value is not None else \
             key_node.end_mark.index + 1
-        self._splice(key_node.end_mark.index, _line_end(self.text, end), ":\n" + block)
+        self._splice(key_node.end_mark.index, line_end(self.text, end), ":\n" + block)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _is_text(node: Node) -> bool:
-    """Return True when `node` is a string scalar as YAML 1.2 (and the loader) reads it."""
-    if not isinstance(node, ScalarNode):
-        return False
-    if node.style:
-        return True
-    try:
-        return isinstance(_SAFE.load(f"k: {node.value}" if node.value else "k:")["k"], str)
-    except (YAMLError, TypeError, KeyError):
-        return False
 
 
 def _refuse_dropped_comments(text: str, root: Node) -> None:
@@ -431,7 +346,7 @@ def _refuse_dropped_comments(text: str, root: Node) -> None:
         elif isinstance(node, SequenceNode):
             stack.extend((v, loc + (i,)) for i, v in enumerate(node.value)
                          if not isinstance(v, ScalarNode) or v.end_mark.index in ends)
-        elif not node.style and _is_text(node):
+        elif not node.style and is_text(node):
             at = dropped_comment(text, node.end_mark.index)
             if at is not None:
                 line, col = line_col(text, at)
@@ -451,7 +366,7 @@ def _mapping_get(node: MappingNode, key: str) -> Any:
     return None
 
 
-def _walk_pairs(node: Node):
+def _walk_pairs(node: Node) -> Iterator[tuple[Node, Node]]:
     if isinstance(node, MappingNode):
         for k, v in node.value:
             yield k, v
@@ -461,20 +376,20 @@ def _walk_pairs(node: Node):
             yield from _walk_pairs(v)
 
 
-def _node_end(node: Node) -> int:
+def node_end(node: Node) -> int:
     """Return where `node`'s own text ends (a mapping or list: its last value's end)."""
     if isinstance(node, MappingNode) and node.value and not node.flow_style:
-        return _node_end(node.value[-1][1])
+        return node_end(node.value[-1][1])
     if isinstance(node, SequenceNode) and node.value and not node.flow_style:
-        return _node_end(node.value[-1])
+        return node_end(node.value[-1])
     return node.end_mark.index
 
 
-def _line_start(text: str, index: int) -> int:
+def line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def _line_end(text: str, index: int) -> int:
+def line_end(text: str, index: int) -> int:
     """Return the index after the newline ending the line that holds `index - 1`."""
     if index > 0 and text[index - 1] == "\n":
         return index
@@ -482,12 +397,12 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if nl < 0 else nl + 1
 
 
-def _dash_column(text: str, item: Node) -> int:
+def dash_column(text: str, item: Node) -> int:
     start = item.start_mark.index
-    dash = text.rfind("-", _line_start(text, start), start)
+    dash = text.rfind("-", line_start(text, start), start)
     if dash < 0:
         raise EditError("cannot find the list item's dash")
-    return dash - _line_start(text, start)
+    return dash - line_start(text, start)
 
 
 def _block_indent(body: str, column: int) -> int:
@@ -497,27 +412,6 @@ def _block_indent(body: str, column: int) -> int:
     return column + 2
 
 
-def _block_ok(snippet: str, value: str) -> bool:
-    try:
-        got = _SAFE.load(snippet)
-    except YAMLError:
-        return False
-    return isinstance(got, dict) and isinstance(got.get("k"), str) and \
-        got["k"].strip() == value.strip()
-
-
-def render_value(value: Any) -> str:
-    """Return a plain YAML rendering of a string, whole number, date or bool that reads back."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, dt.date)):
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        if _parses_to(f"k: {text}", {"k": value}):
-            return text
-        raise EditError(f"cannot write {value!r} as YAML")
-    return plain(str(value), False) or double_quoted(str(value))
-
-
 _COMMENT_LINE = re.compile(r"^\s*#.*\n?", re.MULTILINE)
 _TRAILING_COMMENT = re.compile(r"[ \t]+#[^\n'\"]*$", re.MULTILINE)
 
@@ -525,3 +419,7 @@ _TRAILING_COMMENT = re.compile(r"[ \t]+#[^\n'\"]*$", re.MULTILINE)
 def _strip_comments(text: str) -> str:
     """Return an entry's text without its comment lines and end-of-line comments."""
     return _TRAILING_COMMENT.sub("", _COMMENT_LINE.sub("", text))
+
+
+__all__ = ["EditError", "YamlText", "dash_column", "double_quoted", "line_end", "line_start",
+           "node_end", "plain", "render_value"]

@@ -14,28 +14,30 @@ ruamel.yaml the first time it is asked for.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import hashlib
 import json
-import re
-import types
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from briefing.errors import BriefingError, Problem, ValidationFailed
 from briefing.results import Message, Result
 from briefing.source import rules
-from briefing.source.model import Briefing, WrittenAsText, cross_field_problems, describe
+from briefing.source.fields import numbers_as_written
+from briefing.source.model import Briefing, cross_field_problems, describe
+from briefing.source.problems import (
+    locate,
+    problem,
+    sound_test,
+    unique,
+    without_hidden_duplicates,
+)
 from briefing.source.read import (
     Positions,
-    find_invisible,
     first_difference,
-    invisible_message,
     needs_round_trip_check,
     plain,
     read_round_trip,
@@ -44,8 +46,6 @@ from briefing.source.read import (
 from briefing.sourceid import format_path
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PROBLEMS = 100
-QUOTE_COLON = "put text that contains ': ' in quotes"
 STARTER_HINT = "run `briefing new` for a starter"
 
 Loc = tuple[Union[str, int], ...]
@@ -202,239 +202,21 @@ def _has_content(text: str) -> bool:
 
 def validate(data: dict[str, Any], positions: Positions, text: str, name: str) -> Briefing:
     """Return the Briefing in `data`; raise ValidationFailed listing every problem."""
-    data = numbers_as_written(data, positions)
+    data = numbers_as_written(data, positions.written)
     try:
         briefing = Briefing.model_validate(data, context={"skip_cross_field": True})
     except ValidationError as exc:
         lines = text.split("\n")
-        errors = _without_hidden_duplicates(exc.errors())
-        problems = [_problem(dict(err), positions, lines, name) for err in errors]
-        problems += [_locate(name, positions, loc, message)
-                     for loc, message in rules.cross_field_problems(data, _sound(errors))]
-        raise ValidationFailed(_unique(problems)) from None
-    problems = [_locate(name, positions, loc, message)
+        errors = without_hidden_duplicates(exc.errors())
+        problems = [problem(dict(err), positions, lines, name) for err in errors]
+        problems += [locate(name, positions, loc, message)
+                     for loc, message in rules.cross_field_problems(data, sound_test(errors))]
+        raise ValidationFailed(unique(problems)) from None
+    problems = [locate(name, positions, loc, message)
                 for loc, message in cross_field_problems(briefing)]
     if problems:
-        raise ValidationFailed(_unique(problems))
+        raise ValidationFailed(unique(problems))
     return briefing
-
-
-def _sound(errors: list[Any]) -> rules.Sound:
-    """Return a test of whether the value at a loc passed its type checks (no error in it)."""
-    bad = {tuple(e["loc"])[:n] for e in errors for n in range(len(e["loc"]) + 1)}
-    return lambda loc: loc not in bad
-
-
-def _seen(key: Any) -> Any:
-    """Return a field name as a reader sees it: without invisible characters."""
-    return "".join(c for c in key if find_invisible(c) is None) if isinstance(key, str) else key
-
-
-def _without_hidden_duplicates(errors: list[Any]) -> list[Any]:
-    """Drop 'field required' for a field that is there, behind an invisible character."""
-    hidden = {tuple(e["loc"][:-1]) + (_seen(e["loc"][-1]),) for e in errors
-              if e["type"] == "extra_forbidden" and _seen(e["loc"][-1]) != e["loc"][-1]}
-    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in hidden)]
-
-
-def numbers_as_written(data: dict[str, Any], positions: Positions) -> dict[str, Any]:
-    """Return `data` with each number typed into a field that takes one as text, as typed.
-
-    `item: 3` is the text '3' and `reference: 007` stays '007'; `data` is not changed.
-    """
-    for loc, typed in positions.written.items():
-        if _takes_number_as_text(loc):
-            data = _replaced(data, loc, typed)
-    return data
-
-
-def _takes_number_as_text(loc: Loc) -> bool:
-    """Return True when the field at `loc` is text that a bare number may stand for."""
-    model = model_at(loc[:-1])
-    info = model.model_fields.get(str(loc[-1])) if model is not None else None
-    if info is None:
-        return False
-    options = get_args(info.annotation) if get_origin(info.annotation) in (
-        Union, types.UnionType) else (info.annotation,)
-    return any(isinstance(m, WrittenAsText) for option in options
-               for m in getattr(option, "__metadata__", ()))
-
-
-def _replaced(data: Any, loc: Loc, value: Any) -> Any:
-    """Return a copy of `data` with `value` at `loc` (containers copied along the way)."""
-    if not loc:
-        return value
-    copy = dict(data) if isinstance(data, dict) else list(data)
-    copy[loc[0]] = _replaced(data[loc[0]], loc[1:], value)  # type: ignore[index]
-    return copy
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Return `problems` without repeats, in file order, at most MAX_PROBLEMS and a summary."""
-    ordered = sorted(dict.fromkeys(problems), key=lambda p: (p.line, p.column))
-    if len(ordered) <= MAX_PROBLEMS:
-        return ordered
-    rest = ordered[MAX_PROBLEMS]
-    more = len(ordered) - MAX_PROBLEMS
-    return ordered[:MAX_PROBLEMS] + [Problem(
-        rest.file, rest.line, rest.column, "",
-        f"and {more:,} more problems from here on; fix those above first")]
-
-
-def _locate(name: str, positions: Positions, loc: Loc, message: str, *,
-            missing: bool = False) -> Problem:
-    """Return a Problem for `message` at the YAML position of `loc`."""
-    line, col = positions.find(loc, missing=missing)
-    return Problem(name, line, col, format_path(loc), message)
-
-
-def _problem(err: dict[str, Any], positions: Positions, lines: list[str], name: str) -> Problem:
-    """Return the located, plain-English Problem for one pydantic error."""
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    if kind == "missing":
-        return _locate(name, positions, loc, "field required", missing=True)
-    if kind == "extra_forbidden":
-        line, col = positions.find(loc, missing=True)
-        hidden = _invisible(loc[-1], lines, line, col)
-        if hidden is not None:
-            return Problem(name, hidden[0], hidden[1], format_path(loc[:-1] + (_seen(loc[-1]),)),
-                           invisible_message(hidden[2]))
-        return _locate(name, positions, loc, _unknown_field(loc, loc[-1]), missing=True)
-    if kind == "invalid_key":
-        line, col = positions.find(loc, missing=True)
-        return Problem(name, line, col, format_path(loc[:-1]),
-                       f"field names must be text, not {describe(err['input'])}")
-    line, col = positions.find(loc)
-    hidden = _invisible(err.get("input"), lines, line, col) \
-        if kind not in ("string_too_long", "xml_char") else None
-    if hidden is not None:
-        return Problem(name, hidden[0], hidden[1], format_path(loc), invisible_message(hidden[2]))
-    typed = _source_token(lines, line, col)
-    return Problem(name, line, col, format_path(loc), _message(err, typed))
-
-
-def _invisible(value: Any, lines: list[str], line: int, col: int) -> tuple[int, int, str] | None:
-    """Return (line, column, character) of an invisible character in a refused `value`.
-
-    Looked for on the value's own line from its start, then on the lines after it
-    (a value may run on); None when the value holds none, or it was written as an escape.
-    """
-    if not isinstance(value, str) or find_invisible(value) is None:
-        return None
-    for n in range(line, min(line + value.count("\n") + 3, len(lines) + 1)):
-        row = lines[n - 1]
-        at = find_invisible(row, col - 1 if n == line else 0)
-        if at is not None:
-            return n, at + 1, row[at]
-    return None
-
-
-def _source_token(lines: list[str], line: int, col: int) -> str:
-    """Return the scalar as typed at (line, col), without a trailing comment."""
-    rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
-    return re.split(r"\s+#", rest, maxsplit=1)[0].strip()
-
-
-def _message(err: dict[str, Any], typed: str) -> str:
-    """Return the plain-English message for a pydantic error on a value."""
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    if value is None and kind.endswith("_type"):
-        return "is empty"
-    if kind == "string_type":
-        if isinstance(value, (int, float, bool, dt.date)) and typed:
-            return f"must be text, not {describe(value)}; put it in quotes: '{typed}'"
-        if isinstance(value, dict) and ": " in typed:
-            return f"must be text, not a mapping; {QUOTE_COLON}"
-        return f"must be text, not {describe(value)}"
-    if kind == "string_too_short":
-        return "is empty"
-    if kind == "string_too_long":
-        return f"is too long: {len(value):,} characters, at most {ctx['max_length']:,}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"must be a whole number, not {describe(value)}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {value}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"must be at most {ctx.get('le', ctx.get('lt'))}, not {value}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, not {describe(value)}"
-    if kind == "enum":
-        return f"must be one of {ctx['expected']}, not {describe(value)}" + _case_hint(value, ctx)
-    if kind == "list_type":
-        return f"must be a list (one '- ' line per entry), not {describe(value)}"
-    if kind == "too_short":
-        return f"needs at least {ctx['min_length']} {_entries(ctx['min_length'])}"
-    if kind == "too_long":
-        return (f"has {ctx['actual_length']} entries; at most {ctx['max_length']} "
-                "are allowed")
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of fields (name: value), not {describe(value)}"
-    return err["msg"]
-
-
-def _case_hint(value: Any, ctx: dict[str, Any]) -> str:
-    """Return "; did you mean 'OFFICIAL'?" when `value` differs from a choice only in case."""
-    choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
-    if isinstance(value, str):
-        for choice in choices:
-            if choice.lower() == value.strip().lower().replace(" ", "-"):
-                return f"; did you mean '{choice}'?"
-    return ""
-
-
-def _entries(n: int) -> str:
-    """Return 'entry' or 'entries' for `n`."""
-    return "entry" if n == 1 else "entries"
-
-
-def _unknown_field(loc: Loc, key: Any) -> str:
-    """Return the message for an unknown key, suggesting the nearest valid field name."""
-    model = model_at(loc[:-1])
-    fields = list(model.model_fields) if model else []
-    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
-    if close:
-        return f"unknown field '{key}'; did you mean '{close[0]}'?"
-    if fields:
-        return f"unknown field '{key}'; expected one of: {', '.join(fields)}"
-    return f"unknown field '{key}'"
-
-
-def model_at(loc: Loc) -> type[BaseModel] | None:
-    """Return the model class that validates the mapping at `loc`, or None."""
-    annotation: Any = Briefing
-    for part in loc:
-        annotation = _unwrap(annotation)
-        if isinstance(part, int):
-            args = get_args(annotation)
-            if get_origin(annotation) is not list or not args:
-                return None
-            annotation = args[0]
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            info = annotation.model_fields.get(part)
-            if info is None:
-                return None
-            annotation = info.annotation
-        else:
-            return None
-    annotation = _unwrap(annotation)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
-        else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Return `annotation` without Optional / Annotated wrappers."""
-    while True:
-        origin = get_origin(annotation)
-        if origin in (Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
-            if len(args) != 1:
-                return annotation
-        elif origin is not None and hasattr(annotation, "__metadata__"):
-            annotation = get_args(annotation)[0]
-        else:
-            return annotation
 
 
 # --------------------------------------------------------------------------- advice
