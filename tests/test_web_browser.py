@@ -204,3 +204,63 @@ def test_a_key_message_can_be_entered_with_the_keyboard_alone(browser, tmp_path)
     assert data["key_messages"][1] == {
         "id": "by-keyboard", "headline": "Typed without a mouse: councils & <partners> #first",
         "suggested_by": ["Keyboard Board"]}
+
+
+AUDIT = """() => {
+  const lum = (rgb) => {
+    const c = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      const alpha = bg.match(/[\\d.]+/g)[3];
+      if (alpha === undefined || Number(alpha) > 0) return bg;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const rect = el.getBoundingClientRect();
+    if (!own || rect.width <= 1 || rect.height <= 1) continue;
+    const a = lum(getComputedStyle(el).color), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) problems.push(`contrast ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 40)}`);
+  }
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!el.labels || el.labels.length === 0 || !el.labels[0].textContent.trim())
+      problems.push(`no label: ${el.name}`);
+  }
+  for (const el of document.querySelectorAll("fieldset")) {
+    const legend = el.querySelector(":scope > legend");
+    if (!legend || !legend.textContent.trim()) problems.push(`no legend: ${el.id}`);
+  }
+  for (const el of document.querySelectorAll("[aria-describedby]")) {
+    for (const id of el.getAttribute("aria-describedby").split(/\\s+/).filter(Boolean))
+      if (!document.getElementById(id)) problems.push(`missing description ${id}`);
+  }
+  const ids = [...document.querySelectorAll("[id]")].map(e => e.id);
+  if (new Set(ids).size !== ids.length) problems.push("duplicate ids");
+  return problems;
+}"""
+
+
+def test_every_page_has_labels_legends_and_text_contrast_of_at_least_4_5(browser, tmp_path):
+    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
+    with live_server(tmp_path) as live:
+        page = _page(browser, live)
+        urls = [f"{live.base}/"] + [
+            f"{live.base}/edit/{SAMPLE.name}?section={s}"
+            for s in ("briefing", "meeting", "key_messages", "member_comments", "case_studies",
+                      "contact")] + [f"{live.base}/build/{SAMPLE.name}",
+                                     f"{live.base}/minutes/{SAMPLE.name}"]
+        for url in urls:
+            page.goto(url)
+            assert page.evaluate(AUDIT) == [], url
+        page.goto(f"{live.base}/edit/{SAMPLE.name}?section=contact")
+        page.get_by_label("Email").fill("not an address")
+        page.get_by_role("button", name="Check for problems").click()
+        page.get_by_role("alert").wait_for()
+        assert page.evaluate(AUDIT) == []
