@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import CP, CT, DC, PR, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import (
@@ -199,7 +200,7 @@ def document_with_body(document: etree._Element, fragments: list[str]) -> bytes 
     """
     if document.nsmap.get("w") != W:
         return None
-    body = document.find(qn("w:body"))
+    body = tree.child(document, qn("w:body"))
     sect = body.find(qn("w:sectPr"))
     for child in list(body):
         if child is not sect:
@@ -246,7 +247,7 @@ def text_width(document: etree._Element) -> int:
 
 def replace_body(document: etree._Element, elements: list[etree._Element]) -> None:
     """Replace the body's content with `elements`, keeping its final section properties."""
-    body = document.find(qn("w:body"))
+    body = tree.child(document, qn("w:body"))
     sect = body.find(qn("w:sectPr"))
     for child in list(body):
         body.remove(child)
@@ -354,7 +355,7 @@ def core_properties_xml(props: CoreProperties) -> bytes:
 
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """Return docProps/custom.xml holding `props` as text properties."""
-    root = etree.Element(f"{{{CUSTOM_PROPS}}}Properties", nsmap={None: CUSTOM_PROPS, "vt": VT})
+    root = etree.Element(f"{{{CUSTOM_PROPS}}}Properties", nsmap={None: CUSTOM_PROPS, "vt": VT})  # type: ignore[dict-item]
     for pid, (name, value) in enumerate(props.items(), start=2):
         prop = etree.SubElement(root, f"{{{CUSTOM_PROPS}}}property", fmtid=FMTID, pid=str(pid),
                                 name=name)
@@ -387,7 +388,8 @@ def _rels_name(source: str) -> str:
 def _rels_root(pkg: Package, source: str) -> etree._Element:
     name = _rels_name(source)
     if name not in pkg.parts:
-        pkg.set_xml(name, etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR}))
+        root = etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR})  # type: ignore[dict-item]
+        pkg.set_xml(name, root)
     return pkg.xml(name)
 
 
@@ -444,14 +446,16 @@ def numbering_ids(pkg: Package, main: str) -> set[str]:
     """Return the w:num ids defined in the document's numbering part."""
     for rel in pkg.rels(main):
         if rel.type.endswith("/numbering") and rel.target in pkg.parts:
-            return {el.get(_NUMID) for el in pkg.xml(rel.target).iter(qn("w:num"))}
+            return {v for el in pkg.xml(rel.target).iter(qn("w:num")) if (v := el.get(_NUMID))}
     return set()
 
 
 def style_ids(pkg: Package, main: str) -> set[str]:
     """Return the style ids defined in the document's styles part."""
     part = styles_part(pkg, main)
-    return {el.get(qn("w:styleId")) for el in pkg.xml(part).iter(qn("w:style"))} if part else set()
+    if not part:
+        return set()
+    return {v for el in pkg.xml(part).iter(qn("w:style")) if (v := el.get(qn("w:styleId")))}
 
 
 def styles_part(pkg: Package, main: str) -> str | None:

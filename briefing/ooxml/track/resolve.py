@@ -34,6 +34,7 @@ from collections.abc import Collection
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.revisions import (
     CONTENT_CHANGES,
@@ -100,7 +101,7 @@ def resolve_part(root: etree._Element, *, accept: bool,
 
 def _alive(el: etree._Element, root: etree._Element) -> bool:
     """Return True while `el` is still in the tree under `root`."""
-    node = el
+    node: etree._Element | None = el
     while node is not None:
         if node is root:
             return True
@@ -110,7 +111,7 @@ def _alive(el: etree._Element, root: etree._Element) -> bool:
 
 def _resolve_one(el: etree._Element, accept: bool) -> None:
     """Apply the accept or reject rule to one revision element."""
-    parent = el.getparent()
+    parent = tree.parent(el)
     ptag = parent.tag
     tag = el.tag
     if tag in RANGE_MARKERS:
@@ -137,7 +138,7 @@ def _resolve_one(el: etree._Element, accept: bool) -> None:
 
 def _resolve_mark(el: etree._Element, accept: bool) -> None:
     """Resolve a paragraph-mark revision: merge with the next paragraph or drop the marker."""
-    ppr = el.getparent().getparent()
+    ppr = tree.parent(el).getparent()
     p = ppr.getparent() if ppr is not None and ppr.tag == PPR else None
     removed_mark = (el.tag in (DEL, MOVE_FROM)) == accept
     _remove(el)
@@ -158,12 +159,12 @@ def _merge_with_next(p: etree._Element) -> None:
     at = 1 if (len(nxt) and nxt[0].tag == PPR) else 0
     for offset, child in enumerate(moving):
         nxt.insert(at + offset, child)
-    p.getparent().remove(p)
+    tree.parent(p).remove(p)
 
 
 def _resolve_row(el: etree._Element, accept: bool) -> None:
     """Resolve a row insertion or deletion: remove the row or just the marker."""
-    row = el.getparent().getparent()
+    row = tree.parent(el).getparent()
     if (el.tag == DEL) == accept and row is not None and row.tag == TR:
         _remove_row(row)
     else:
@@ -172,7 +173,7 @@ def _resolve_row(el: etree._Element, accept: bool) -> None:
 
 def _remove_row(row: etree._Element) -> None:
     """Remove a table row, and its table too when no row is left."""
-    table = row.getparent()
+    table = tree.parent(row)
     table.remove(row)
     if table.tag == TBL and table.find(TR) is None:
         _remove_table(table)
@@ -180,7 +181,7 @@ def _remove_row(row: etree._Element) -> None:
 
 def _remove_table(table: etree._Element) -> None:
     """Remove a table left without rows, keeping a cell it sat in valid (a cell ends with w:p)."""
-    holder = table.getparent()
+    holder = tree.parent(table)
     holder.remove(table)
     if holder.tag == TC and holder.find(P) is None and holder.find(TBL) is None:
         etree.SubElement(holder, P)
@@ -188,10 +189,10 @@ def _remove_table(table: etree._Element) -> None:
 
 def _resolve_cell(el: etree._Element, accept: bool) -> None:
     """Resolve a cell insertion or deletion: remove the cell or just the marker."""
-    cell = el.getparent().getparent()
+    cell = tree.parent(el).getparent()
     goes = (el.tag == qn("w:cellDel") and accept) or (el.tag == qn("w:cellIns") and not accept)
     if goes and cell is not None and cell.tag == TC:
-        row = cell.getparent()
+        row = tree.parent(cell)
         row.remove(cell)
         if row.find(TC) is None:
             _remove_row(row)
@@ -201,7 +202,7 @@ def _resolve_cell(el: etree._Element, accept: bool) -> None:
 
 def _restore_properties(change: etree._Element) -> None:
     """Reject a property change: put back the old properties it holds (17.13.5.x)."""
-    owner = change.getparent()
+    owner = tree.parent(change)
     old = change[0] if len(change) and isinstance(change[0].tag, str) else None
     keep = _kept_on_restore(owner)
     replacement = [c for c in old] if old is not None else []
@@ -243,7 +244,7 @@ def _unwrap(el: etree._Element, *, deleted: bool) -> None:
     if deleted:
         for node in el.iter(DEL_TEXT, _DEL_INSTR):
             node.tag = qn("w:t") if node.tag == DEL_TEXT else _INSTR
-    parent = el.getparent()
+    parent = tree.parent(el)
     at = parent.index(el)
     for offset, child in enumerate(list(el)):
         parent.insert(at + offset, child)
@@ -256,7 +257,7 @@ def _remove_content(el: etree._Element) -> None:
     Editors put a bookmark's start inside a deletion (LibreOffice does, with our
     source-id bookmarks); the bookmark is not content and survives, as in Word.
     """
-    parent = el.getparent()
+    parent = tree.parent(el)
     at = parent.index(el)
     for offset, marker in enumerate([m for m in el.iter(*_KEPT_MARKERS)]):
         parent.insert(at + offset, marker)
