@@ -179,6 +179,19 @@ def test_a_new_entry_is_laid_out_as_the_list_is_and_the_result_validates():
     assert load_text(out).value.briefing.member_comments[1].item == "4"
 
 
+def test_many_sets_in_one_save_each_land_where_they_belong():
+    changes = [Set(("briefing", "title"), "A: b"), Set(KM + ("points",), ["x", "One point here", "Second point: with colon"]),
+               Set(("meeting", "venue"), "Room 1"), Set(("meeting", "requested_by"), "007"),
+               Set(("objectives", 1), "line\nbreak"), Set(("briefing", "version"), 4)]
+    out = apply_changes(SOURCE, changes, data=data(SOURCE))
+    got = data(out)
+    assert (got["briefing"]["title"], got["key_messages"][0]["points"], got["meeting"]["venue"],
+            got["meeting"]["requested_by"], got["objectives"][1], got["briefing"]["version"]) \
+        == ("A: b", ["x", "One point here", "Second point: with colon"], "Room 1", "007",
+            "line\nbreak", 4)
+    assert comments(out) == comments(SOURCE)
+
+
 def test_removing_the_last_item_leaves_an_empty_list():
     out = apply_changes(SOURCE, [Remove(("key_messages", ById("other"), "suggested_by", 0))])
     assert changed_lines(SOURCE, out) == ["-    suggested_by:", "-      - Cllr C",

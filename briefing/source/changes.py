@@ -82,22 +82,31 @@ class Move:
 Change = Union[Set, Insert, Remove, Move]
 
 
-def apply_changes(text: str, changes: Iterable[Change]) -> str:
-    """Return `text` with `changes` made in place; raise EditError when one cannot be made."""
-    data = _read(text)
+def apply_changes(text: str, changes: Iterable[Change], *, data: Any = None) -> str:
+    """Return `text` with `changes` made in place; raise EditError when one cannot be made.
+
+    `data`: what `text` reads as (`read_yaml(text, ...)[0]`), when the caller has it, to
+    spare reading the text once more.
+    """
+    data = _read(text) if data is None else copy.deepcopy(data)
     pending = list(changes)
     while pending:
-        batch = _leading_value_sets(text, pending)
+        batch = _leading_sets(pending)
         if len(batch) > 1:  # many values set in one pass, checked by one read
             expected = data
             for change in batch:
                 expected = _expected(expected, change)
-            new = _edit(text, batch, quote=False)
-            got = _read(new, quiet=True)
-            if got == expected:
+            try:
+                new = _edit(text, batch, quote=False)
+            except EditError:
+                new = None
+            got = _read(new, quiet=True) if new is not None else _UNREADABLE
+            if got == expected and new is not None:
                 text, data, pending = new, got, pending[len(batch):]
                 continue
-        text, data = _apply_one(text, data, pending.pop(0))
+        for change in batch or pending[:1]:  # one at a time, each checked
+            text, data = _apply_one(text, data, change)
+        pending = pending[len(batch or pending[:1]):]
     return text
 
 
@@ -115,15 +124,21 @@ def _apply_one(text: str, data: Any, change: Change) -> tuple[str, Any]:
     return new, got
 
 
-def _leading_value_sets(text: str, changes: list[Change]) -> list[Change]:
-    """Return the run of Set changes at the front of `changes` that replace one scalar each."""
+def _leading_sets(changes: list[Change]) -> list[Change]:
+    """Return the run of Set changes at the front of `changes` whose paths do not overlap."""
     run: list[Change] = []
     for change in changes:
-        if not isinstance(change, Set) or isinstance(change.value, (dict, list)) or \
-                change.value is None or any(c.path == change.path for c in run):
+        if not isinstance(change, Set) or isinstance(change.value, dict) or \
+                change.value is None or any(_overlap(c.path, change.path) for c in run):
             break
         run.append(change)
     return run
+
+
+def _overlap(a: FieldPath, b: FieldPath) -> bool:
+    """Return True when one path is the other or lies inside it."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _where(change: Change) -> str:
