@@ -98,6 +98,16 @@ def test_the_same_minutes_as_docx_give_the_same_points(seed_text, tmp_path):
     assert minutes.item == ITEM
 
 
+def test_uploaded_bytes_are_read_by_their_kind(seed_text, tmp_path):
+    from briefing.source.minutes import minutes_from_bytes
+
+    points = read_minutes(SEED).points
+    word = as_docx(seed_text, tmp_path / "minutes.docx").read_bytes()
+    assert minutes_from_bytes(word, "minutes.docx").points == points
+    assert minutes_from_bytes(seed_text.encode("cp1252", "replace"), "m.txt").points[0] == \
+        points[0]
+
+
 def test_the_same_minutes_as_a_saved_web_page_give_the_points_and_the_heading(seed_text,
                                                                              tmp_path):
     heading = ("Meeting of People and Places Board, Thursday 16th June, 2016 11.00 am "

@@ -83,16 +83,26 @@ class Minutes:
 def read_minutes(path: str | Path) -> Minutes:
     """Return the points and heading of the minutes in `path` (.txt, .docx, .html or .htm)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".docx", ".docm"):
+    if path.suffix.lower() in (".docx", ".docm"):
         return parse_minutes(_docx_lines(path), str(path), paragraphs=True)
-    raw = _read_bytes(path)
-    if raw.startswith(b"PK\x03\x04"):
-        return parse_minutes(_docx_lines(path), str(path), paragraphs=True)
-    text = _decode(raw)
-    if suffix in (".html", ".htm") or re.match(r"\s*<(?:!doctype|html)", text, re.I):
-        return parse_minutes(html_lines(text), str(path), paragraphs=True)
-    return parse_minutes(text.splitlines(), str(path))
+    return minutes_from_bytes(_read_bytes(path), str(path))
+
+
+def minutes_from_bytes(data: bytes, name: str) -> Minutes:
+    """Return the points and heading of minutes uploaded as bytes; `name` is the file's name.
+
+    A .docx goes through the same package guards as any document; anything else is
+    read as text, or as an HTML page when it is one.
+    """
+    if len(data) > MAX_BYTES:
+        raise BriefingError(f"{name}: is over {MAX_BYTES // 1024 // 1024} MB; minutes are "
+                            "never that large (is this the right file?)")
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith((".docx", ".docm")):
+        return parse_minutes(_docx_lines(data, name), name, paragraphs=True)
+    text = _decode(data)
+    if name.lower().endswith((".html", ".htm")) or re.match(r"\s*<(?:!doctype|html)", text, re.I):
+        return parse_minutes(html_lines(text), name, paragraphs=True)
+    return parse_minutes(text.splitlines(), name)
 
 
 def minutes_from_text(text: str, name: str = "the pasted minutes") -> Minutes:
@@ -126,12 +136,13 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _docx_lines(path: Path) -> list[str]:
+def _docx_lines(source: Path | bytes, name: str = "") -> list[str]:
     """Return a .docx's paragraphs as lines, list paragraphs marked as bullets."""
     from briefing.ooxml.package import Package
     from briefing.ooxml.read.inspect import inspect_package
 
-    view = inspect_package(Package.open(path))
+    pkg = Package.open(source) if isinstance(source, Path) else Package.from_bytes(source, name)
+    view = inspect_package(pkg)
     return [("• " if p.numbered and p.text.strip() else "") + p.text for p in view.paragraphs]
 
 
