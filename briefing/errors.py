@@ -60,10 +60,6 @@ class PendingRevisions(BriefingError):
     """The document still holds tracked changes or comments that must be cleared first."""
 
 
-class StatusGate(BriefingError):
-    """The briefing's status forbids this build (e.g. cleared with an unagreed case study)."""
-
-
 class Conflict(BriefingError):
     """The YAML moved on since the document was built and the same field changed on both sides."""
 

@@ -9,7 +9,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.doctext import comment_authors, pending_changes, read_paragraphs
+from briefing.ooxml.read.changes import census
+from briefing.ooxml.read.comments import comment_authors
+from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import bookmark_name
 
 W = nsdecls("w")
@@ -81,12 +83,12 @@ def test_pending_changes_are_counted_by_kind_and_author(tmp_path):
                  "</w:del>"),
                p('<w:pPr><w:rPr><w:ins w:id="7" w:author="Cllr A"/></w:rPr></w:pPr>' + r("new")))
 
-    pending = pending_changes(pkg)
+    pending = census(pkg)
 
     assert pending.total == 3
     assert dict(pending.kinds) == {"ins": 2, "del": 1}
     assert dict(pending.authors) == {"Cllr A": 2, "Cllr B": 1}
-    assert pending_changes(make(tmp_path, p(r("clean")))).total == 0
+    assert census(make(tmp_path, p(r("clean")))).total == 0
 
 
 def test_comment_authors_are_listed(tmp_path):

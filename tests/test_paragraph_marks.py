@@ -20,7 +20,7 @@ from lxml import etree
 
 from briefing.clearance.redline import redline_files
 from briefing.clearance.review import read_review, resolve_file
-from briefing.ooxml.read.revisions import paragraph_texts
+from briefing.ooxml.read.text import paragraph_texts
 from tests.cxml import W, para, run, w, write_docx
 
 REVISION_FIRST = {f"{{{W}}}{t}" for t in ("ins", "del", "moveFrom", "moveTo")}

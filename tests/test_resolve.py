@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.ooxml.read.revisions import has_revision_markup, paragraph_texts, read_part
+from briefing.ooxml.read.changes import has_revision_markup
+from briefing.ooxml.read.revisions import read_part
+from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
 from tests.cxml import body_of, para, run, w, xml
 

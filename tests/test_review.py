@@ -201,7 +201,7 @@ def test_a_document_without_changes_says_so(tmp_path):
 
 
 def texts(path):
-    from briefing.ooxml.read.revisions import paragraph_texts
+    from briefing.ooxml.read.text import paragraph_texts
 
     return paragraph_texts(Package.open(path).xml("word/document.xml"))
 

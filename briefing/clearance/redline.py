@@ -11,24 +11,27 @@ documents were built by briefing, otherwise by content.
 from __future__ import annotations
 
 import getpass
-import io
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefing.errors import BriefingError, DocumentError, PendingRevisions
+from briefing.errors import BriefingError, DocumentError
 from briefing.ooxml.build_xml import replace_body
 from briefing.ooxml.ns import qn
-from briefing.ooxml.package import Package, _read_members
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.changes import Census, refuse_pending_changes
 from briefing.ooxml.sourcemap import read_source_map, record_redliner
+from briefing.ooxml.styles import numbering_ids, style_ids
 from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.track.inline import Builder
-from briefing.ooxml.track.revids import Stamper, census, max_used_id
+from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 DEFAULT_AUTHOR = "briefing"
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def default_author() -> str:
@@ -91,28 +94,21 @@ def redline_files(old: Path, new: Path, out: Path, author: str | None = None,
 
 def refuse_pending(pkg: Package) -> None:
     """Raise PendingRevisions when `pkg` already holds tracked changes or comments."""
-    found = census(pkg)
-    if found.clean:
-        return
-    drop = " --drop-comments" if found.comments else ""
-    raise PendingRevisions(
-        f"{pkg.path}: holds {found.describe()}; a redline would flatten them. "
-        f"Accept or reject them first (briefing accept {pkg.path} -o CLEAN.docx{drop}) "
-        "and redline the clean copy"
-    )
+
+    def message(found: Census) -> str:
+        drop = " --drop-comments" if found.comments else ""
+        return (f"{pkg.path}: holds {found.describe()}; a redline would flatten them. "
+                f"Accept or reject them first (briefing accept {pkg.path} -o CLEAN.docx{drop}) "
+                "and redline the clean copy")
+
+    refuse_pending_changes(pkg, message, comments=True)
 
 
 def _open_new(new_docx: bytes | str | Path, label: str) -> Package:
-    if not isinstance(new_docx, bytes):
-        return Package.open(new_docx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(new_docx)) as zf:
-            parts = _read_members(zf, Path(label))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise DocumentError(f"{label}: damaged zip package ({exc})") from None
-    pkg = Package(Path(label), parts)
-    pkg._check_is_word()
-    return pkg
+    """Return NEW: a file, or a build held in memory (`label` names it in messages)."""
+    if isinstance(new_docx, bytes):
+        return Package.from_bytes(new_docx, label)
+    return Package.open(new_docx)
 
 
 def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Message]:
@@ -120,10 +116,10 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     old_body = _body(old)
     new_body = _body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
-    builder = Builder(stamper, keep_pstyles=_style_ids(new), keep_num_ids=_num_ids(new))
+    builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new))
     differ = BodyDiffer(builder, use_ids)
     _redline_headers_and_footers(old, new, differ)
-    replace_body(new.xml(new.main_part), differ.container(old_body, new_body))
+    replace_body(new.xml(_main(new)), differ.container(old_body, new_body))
     return _messages(stamper, builder, differ, use_ids)
 
 
@@ -141,37 +137,23 @@ def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer)
 
 
 def _story_targets(pkg: Package) -> dict[tuple, str]:
-    rels = {rel.id: rel.target for rel in pkg.rels(pkg.main_part)
-            if not rel.external and rel.target in pkg.parts}
+    """Return the header and footer parts of NEW's sections, keyed by section, kind and type."""
+    rels = pkg.parts_by_id()
     return {key: rels[rid] for key, rid in section_stories(_body(pkg)).items() if rid in rels}
 
 
-def _body(pkg: Package):
-    body = pkg.xml(pkg.main_part).find(qn("w:body"))
+def _main(pkg: Package) -> str:
+    """Return the main document part (an opened Package always has one)."""
+    return pkg.main_part or "word/document.xml"
+
+
+def _body(pkg: Package) -> etree._Element:
+    """Return the document's body, or raise DocumentError when it has none."""
+    body = pkg.xml(_main(pkg)).find(qn("w:body"))
     if body is None:
         raise DocumentError(f"{pkg.path}: the document has no body")
     return body
 
-
-def _related_root(pkg: Package, kind: str):
-    for rel in pkg.rels(pkg.main_part):
-        if rel.type == _RT + kind and not rel.external and rel.target in pkg.parts:
-            return pkg.xml(rel.target)
-    return None
-
-
-def _style_ids(pkg: Package) -> set[str] | None:
-    root = _related_root(pkg, "styles")
-    if root is None:
-        return None
-    return {el.get(qn("w:styleId")) for el in root.iter(qn("w:style"))}
-
-
-def _num_ids(pkg: Package) -> set[str]:
-    root = _related_root(pkg, "numbering")
-    if root is None:
-        return set()
-    return {el.get(qn("w:numId")) for el in root.iter(qn("w:num"))}
 
 
 

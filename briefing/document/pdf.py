@@ -102,8 +102,7 @@ def _for_printing(docx: bytes, name: Path | str) -> bytes:
     from briefing.ooxml.package import Package
 
     pkg = Package.from_bytes(docx, name)
-    main = pkg.main_part
-    settings = bx.settings_part(pkg, main) if main else None
+    settings = pkg.related_part("settings")
     if settings is None:
         return docx
     bx.set_track_revisions(pkg.xml(settings), False)

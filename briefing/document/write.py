@@ -22,6 +22,7 @@ from briefing.document.template import Template, TemplateError, shown
 from briefing.ooxml import build_xml as bx
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import SourceMap
+from briefing.ooxml.styles import numbering_ids, read_styles, style_ids
 
 CLASSIFICATION_PROPERTY = "Classification"
 
@@ -48,7 +49,7 @@ class DocumentInfo:
 def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> bytes:
     """Return the .docx bytes of `blocks` on `template`'s reference.docx."""
     pkg = _reference_package(template)
-    main = pkg.main_part
+    main = pkg.main_part or "word/document.xml"
     _check_reference(pkg, main, template)
     document = pkg.xml(main)
     smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,
@@ -79,11 +80,10 @@ def laid_out(blocks: list[Block]) -> list[Block]:
 
 def heading_levels(template: Template) -> dict[str, int]:
     """Return paragraph kind -> heading level, for the kinds whose style in `template` is one."""
-    from briefing.ooxml.read.doctext import _heading_levels  # the one style resolver
-
-    levels = _heading_levels(_reference_package(template))
-    return {kind: levels[style] for kind, (style, _num) in bx.STYLES.items()
-            if style in levels}
+    styles = read_styles(_reference_package(template))  # the one style resolver
+    levels = {kind: styles.heading_level(style) for kind, (style, _num) in bx.STYLES.items()
+              if style}
+    return {kind: level for kind, level in levels.items() if level is not None}
 
 
 def _element(writer: bx.BodyWriter, block: Block, smap: SourceMap) -> str:
@@ -105,12 +105,12 @@ def _spans(para: Paragraph, smap: SourceMap) -> list[bx.Span]:
 
 def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap) -> None:
     """Set marking, language, tracking, properties and the source map on `pkg`."""
-    for part in bx.header_footer_parts(pkg, main):
+    for part in pkg.related_parts(("header", "footer"), main):
         bx.fill_marking(pkg.xml(part), info.marking)
-    styles = bx.styles_part(pkg, main)
+    styles = pkg.related_part("styles", main)
     if styles:
         bx.set_en_gb(pkg.xml(styles))
-    settings = bx.settings_part(pkg, main)
+    settings = pkg.related_part("settings", main)
     if settings:
         bx.set_track_revisions(pkg.xml(settings), info.track_revisions)
     now = dt.datetime.now(dt.UTC)
@@ -118,13 +118,15 @@ def _finish_package(pkg: Package, main: str, info: DocumentInfo, smap: SourceMap
         title=info.title, subject=info.subject, creator=info.author, keywords=info.keywords,
         description=f"{info.status}, version {info.version}", category="Chairman's briefing",
         version=str(info.version), created=info.created, modified=now)
-    pkg.set_bytes(bx.core_part(pkg), bx.core_properties_xml(core))
+    core_rel = pkg.relationship("core-properties", "")
+    core_part = core_rel.target if core_rel is not None else "docProps/core.xml"
+    pkg.set_bytes(core_part, bx.core_properties_xml(core))
     custom = {"BriefingDataHash": info.data_hash or "-", "BriefingVersion": str(info.version),
               "BriefingStatus": info.status}
     if info.marking:  # the property document-labelling tools read (File > Properties > Custom)
         custom[CLASSIFICATION_PROPERTY] = info.marking
-    bx.add_part(pkg, "", "docProps/custom.xml", bx.custom_properties_xml(custom),
-                bx.RT_CUSTOM_PROPS, bx.CT_CUSTOM_PROPS)
+    pkg.add_part("", "docProps/custom.xml", bx.custom_properties_xml(custom),
+                 bx.RT_CUSTOM_PROPS, bx.CT_CUSTOM_PROPS)
     bx.embed_source_map(pkg, main, smap)
 
 
@@ -145,11 +147,11 @@ def _reference_package(template: Template) -> Package:
 
 def _check_reference(pkg: Package, main: str, template: Template) -> None:
     """Raise TemplateError when the reference lacks the styles or numbering blocks need."""
-    missing = sorted({s for s, _ in bx.STYLES.values() if s} - bx.style_ids(pkg, main))
+    missing = sorted({s for s, _ in bx.STYLES.values() if s} - (style_ids(pkg) or set()))
     if missing:
         raise TemplateError(f"{shown(template.reference)}: reference.docx lacks the styles "
                             f"{', '.join(missing)} (see templates/make_reference.py)")
-    nums = bx.numbering_ids(pkg, main)
+    nums = numbering_ids(pkg)
     if not {bx.NUMBERED_NUM_ID, bx.BULLET_NUM_ID} <= nums:
         raise TemplateError(f"{shown(template.reference)}: reference.docx lacks numbering "
                             f"definitions {bx.NUMBERED_NUM_ID} (numbered paragraphs) and "

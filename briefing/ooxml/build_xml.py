@@ -9,7 +9,6 @@ values; no caller outside `briefing/ooxml/` touches lxml.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from briefing.ooxml import tree
-from briefing.ooxml.ns import CP, CT, DC, PR, W, qn
+from briefing.ooxml.ns import CP, DC, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import (
     CT_CUSTOM_XML_PROPS,
@@ -355,66 +354,13 @@ def core_properties_xml(props: CoreProperties) -> bytes:
 
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """Return docProps/custom.xml holding `props` as text properties."""
-    root = etree.Element(f"{{{CUSTOM_PROPS}}}Properties", nsmap={None: CUSTOM_PROPS, "vt": VT})  # type: ignore[dict-item]
+    root = etree.Element(f"{{{CUSTOM_PROPS}}}Properties",
+                         nsmap={None: CUSTOM_PROPS, "vt": VT})  # type: ignore[dict-item]
     for pid, (name, value) in enumerate(props.items(), start=2):
         prop = etree.SubElement(root, f"{{{CUSTOM_PROPS}}}property", fmtid=FMTID, pid=str(pid),
                                 name=name)
         etree.SubElement(prop, f"{{{VT}}}lpwstr").text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def add_part(pkg: Package, source: str, name: str, data: bytes, rel_type: str,
-             content_type: str | None = None) -> None:
-    """Add part `name` related from `source` ('' = package), replacing any of the same type."""
-    _drop_rels_of_type(pkg, source, rel_type)
-    pkg.set_bytes(name, data)
-    base = posixpath.dirname(source)
-    target = "/" + name if not source else posixpath.relpath(name, base or ".")
-    rels = _rels_root(pkg, source)
-    taken = {el.get("Id") for el in rels}
-    n = 1
-    while f"rIdB{n}" in taken:
-        n += 1
-    etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"rIdB{n}", Type=rel_type, Target=target)
-    if content_type:
-        set_override(pkg, name, content_type)
-
-
-def _rels_name(source: str) -> str:
-    base, fname = posixpath.split(source)
-    return posixpath.join(base, "_rels", f"{fname}.rels")
-
-
-def _rels_root(pkg: Package, source: str) -> etree._Element:
-    name = _rels_name(source)
-    if name not in pkg.parts:
-        root = etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR})  # type: ignore[dict-item]
-        pkg.set_xml(name, root)
-    return pkg.xml(name)
-
-
-def _drop_rels_of_type(pkg: Package, source: str, rel_type: str) -> None:
-    """Remove `source`'s relationships of `rel_type` and the parts they point to."""
-    if _rels_name(source) not in pkg.parts:
-        return
-    rels = pkg.xml(_rels_name(source))
-    for rel in pkg.rels(source):
-        if rel.type == rel_type and not rel.external:
-            pkg.remove(rel.target)
-            pkg.remove(_rels_name(rel.target))
-    for el in list(rels):
-        if el.get("Type") == rel_type:
-            rels.remove(el)
-
-
-def set_override(pkg: Package, name: str, content_type: str) -> None:
-    """Declare the content type of part `name` in [Content_Types].xml."""
-    types = pkg.xml("[Content_Types].xml")
-    for el in types.findall(f"{{{CT}}}Override"):
-        if el.get("PartName", "").lstrip("/") == name:
-            el.set("ContentType", content_type)
-            return
-    etree.SubElement(types, f"{{{CT}}}Override", PartName="/" + name, ContentType=content_type)
 
 
 def embed_source_map(pkg: Package, main: str, smap: SourceMap) -> None:
@@ -427,56 +373,6 @@ def embed_source_map(pkg: Package, main: str, smap: SourceMap) -> None:
         n += 1
     item = f"customXml/item{n}.xml"
     pkg.set_bytes(item, smap.to_xml())
-    add_part(pkg, item, f"customXml/itemProps{n}.xml", item_props_xml(), RT_CUSTOM_XML_PROPS,
-             CT_CUSTOM_XML_PROPS)
-    rels = _rels_root(pkg, main)
-    taken = {el.get("Id") for el in rels}
-    rid = next(f"rIdS{k}" for k in range(1, 10_000) if f"rIdS{k}" not in taken)
-    target = posixpath.relpath(item, posixpath.dirname(main) or ".")
-    etree.SubElement(rels, f"{{{PR}}}Relationship", Id=rid, Type=RT_CUSTOM_XML, Target=target)
-
-
-def header_footer_parts(pkg: Package, main: str) -> list[str]:
-    """Return the header and footer parts related from the main document."""
-    return [rel.target for rel in pkg.rels(main)
-            if rel.type.rsplit("/", 1)[-1] in ("header", "footer") and rel.target in pkg.parts]
-
-
-def numbering_ids(pkg: Package, main: str) -> set[str]:
-    """Return the w:num ids defined in the document's numbering part."""
-    for rel in pkg.rels(main):
-        if rel.type.endswith("/numbering") and rel.target in pkg.parts:
-            return {v for el in pkg.xml(rel.target).iter(qn("w:num")) if (v := el.get(_NUMID))}
-    return set()
-
-
-def style_ids(pkg: Package, main: str) -> set[str]:
-    """Return the style ids defined in the document's styles part."""
-    part = styles_part(pkg, main)
-    if not part:
-        return set()
-    return {v for el in pkg.xml(part).iter(qn("w:style")) if (v := el.get(qn("w:styleId")))}
-
-
-def styles_part(pkg: Package, main: str) -> str | None:
-    """Return the name of the styles part, or None."""
-    for rel in pkg.rels(main):
-        if rel.type.endswith("/styles") and rel.target in pkg.parts:
-            return rel.target
-    return None
-
-
-def settings_part(pkg: Package, main: str) -> str | None:
-    """Return the name of the settings part, or None."""
-    for rel in pkg.rels(main):
-        if rel.type.endswith("/settings") and rel.target in pkg.parts:
-            return rel.target
-    return None
-
-
-def core_part(pkg: Package) -> str:
-    """Return the name of the core properties part (docProps/core.xml unless related elsewhere)."""
-    for rel in pkg.rels(""):
-        if rel.type.endswith("/core-properties"):
-            return rel.target
-    return "docProps/core.xml"
+    pkg.add_part(item, f"customXml/itemProps{n}.xml", item_props_xml(), RT_CUSTOM_XML_PROPS,
+                 CT_CUSTOM_XML_PROPS)
+    pkg.relate(main, item, RT_CUSTOM_XML, prefix="rIdS")

@@ -13,6 +13,7 @@ import io
 import posixpath
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +139,7 @@ class Package:
     def has_macros(self) -> bool:
         """Return True for macro-enabled packages (.docm); macros are never run."""
         main = self.main_part
-        return bool(main) and self.content_type(main) in MACRO_TYPES
+        return main is not None and self.content_type(main) in MACRO_TYPES
 
     def xml(self, name: str) -> etree._Element:
         """Return the parsed root of part `name` (cached; edits persist until save)."""
@@ -177,12 +178,12 @@ class Package:
 
     def rels(self, source: str) -> list[Rel]:
         """Return the relationships of part `source` ('' for the package), targets resolved."""
-        base, fname = posixpath.split(source)
-        rels_name = posixpath.join(base, "_rels", f"{fname}.rels")
-        if rels_name not in self.parts:
+        base = posixpath.dirname(source)
+        name = rels_name(source)
+        if name not in self.parts:
             return []
         out = []
-        for el in self.xml(rels_name).iter(f"{{{PR}}}Relationship"):
+        for el in self.xml(name).iter(f"{{{PR}}}Relationship"):
             target = el.get("Target", "")
             if el.get("TargetMode") != "External":
                 target = (target.lstrip("/") if target.startswith("/")
@@ -191,16 +192,128 @@ class Package:
                            el.get("TargetMode") == "External"))
         return out
 
+    def relationship(self, kind: str, source: str | None = None) -> Rel | None:
+        """Return `source`'s first internal relationship of type `kind`, or None.
+
+        `kind` is the last segment of the type URI ('styles', 'comments',
+        'core-properties'), so transitional and strict types both match;
+        `source` defaults to the main document ('' is the package itself).
+        """
+        where = (self.main_part or "word/document.xml") if source is None else source
+        for rel in self.rels(where):
+            if not rel.external and rel.type.rsplit("/", 1)[-1] == kind:
+                return rel
+        return None
+
+    def related_part(self, kind: str, source: str | None = None) -> str | None:
+        """Return the part `source` (default: the main document) relates as `kind`, if present."""
+        rel = self.relationship(kind, source)
+        return rel.target if rel is not None and rel.target in self.parts else None
+
+    def related_parts(self, kinds: Collection[str], source: str | None = None) -> list[str]:
+        """Return every present part `source` (default: main) relates as one of `kinds`."""
+        where = (self.main_part or "word/document.xml") if source is None else source
+        return [rel.target for rel in self.rels(where) if not rel.external
+                and rel.type.rsplit("/", 1)[-1] in kinds and rel.target in self.parts]
+
+    def parts_by_id(self, source: str | None = None) -> dict[str, str]:
+        """Return relationship id -> present internal target part, for `source` (default: main)."""
+        where = (self.main_part or "word/document.xml") if source is None else source
+        return {rel.id: rel.target for rel in self.rels(where)
+                if not rel.external and rel.target in self.parts}
+
     def story_parts(self) -> list[str]:
         """Return the parts that hold text: main document, headers, footers, notes, comments."""
         main = self.main_part or "word/document.xml"
-        stories = [main]
-        for rel in self.rels(main):
-            kind = rel.type.rsplit("/", 1)[-1]
-            if (not rel.external and rel.target in self.parts and kind in
-                    {"header", "footer", "footnotes", "endnotes", "comments"}):
-                stories.append(rel.target)
-        return stories
+        return [main, *self.related_parts(_STORY_KINDS, main)]
+
+    # --- changing parts and relationships -------------------------------------------
+
+    def relate(self, source: str, name: str, rel_type: str, prefix: str = "rId") -> str:
+        """Add a relationship of `rel_type` from `source` ('' = package) to part `name`.
+
+        The new id is `prefix` followed by the first number not yet taken;
+        returns it.
+        """
+        base = posixpath.dirname(source)
+        target = "/" + name if not source else posixpath.relpath(name, base or ".")
+        rels = self._rels_root(source)
+        taken = {el.get("Id") for el in rels}
+        n = 1
+        while f"{prefix}{n}" in taken:
+            n += 1
+        etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"{prefix}{n}", Type=rel_type,
+                         Target=target)
+        return f"{prefix}{n}"
+
+    def add_part(self, source: str, name: str, data: bytes, rel_type: str,
+                 content_type: str | None = None, prefix: str = "rIdB") -> None:
+        """Add part `name` related from `source` ('' = package), replacing any of that type.
+
+        Parts the replaced relationships pointed to are removed with their own
+        relationships; `content_type` is declared for `name` when given.
+        """
+        if rels_name(source) in self.parts:
+            rels = self.xml(rels_name(source))
+            for rel in self.rels(source):
+                if rel.type == rel_type and not rel.external:
+                    self.remove(rel.target)
+                    self.remove(rels_name(rel.target))
+            for el in list(rels):
+                if el.get("Type") == rel_type:
+                    rels.remove(el)
+        self.set_bytes(name, data)
+        self.relate(source, name, rel_type, prefix)
+        if content_type:
+            self.set_override(name, content_type)
+
+    def set_override(self, name: str, content_type: str) -> None:
+        """Declare the content type of part `name` in [Content_Types].xml."""
+        types = self.xml("[Content_Types].xml")
+        for el in types.findall(f"{{{CT}}}Override"):
+            if el.get("PartName", "").lstrip("/") == name:
+                el.set("ContentType", content_type)
+                return
+        etree.SubElement(types, f"{{{CT}}}Override", PartName="/" + name,
+                         ContentType=content_type)
+
+    def remove_relationship(self, source: str, rel_id: str) -> None:
+        """Remove relationship `rel_id` from part `source`'s relationships (if it has any)."""
+        if rels_name(source) not in self.parts:
+            return
+        root = self.xml(rels_name(source))
+        for el in list(root.iter(f"{{{PR}}}Relationship")):
+            if el.get("Id") == rel_id:
+                root.remove(el)
+
+    def drop_part(self, name: str) -> None:
+        """Remove part `name`, its content-type override, its rels and the parts only it used."""
+        if name not in self.parts:
+            return
+        own = [r for r in self.rels(name) if not r.external]
+        self.remove(name)
+        self.remove(rels_name(name))
+        types = self.xml("[Content_Types].xml")
+        for el in list(types.iter(f"{{{CT}}}Override")):
+            if el.get("PartName", "").lstrip("/") == name:
+                types.remove(el)
+        for rel in own:
+            if not self._still_used(rel.target):
+                self.drop_part(rel.target)
+
+    def _still_used(self, target: str) -> bool:
+        """Return True when some remaining relationship points at part `target`."""
+        return any(r.target == target and not r.external
+                   for rels in list(self.parts) if rels.endswith(".rels")
+                   for r in self.rels(rels_source(rels)))
+
+    def _rels_root(self, source: str) -> etree._Element:
+        """Return the root of `source`'s relationships part, made empty when it has none."""
+        name = rels_name(source)
+        if name not in self.parts:
+            root = etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR})  # type: ignore[dict-item]
+            self.set_xml(name, root)
+        return self.xml(name)
 
     def to_bytes(self) -> bytes:
         """Return the package as zip bytes, [Content_Types].xml first, edits serialised."""
@@ -236,13 +349,28 @@ class Package:
             if name.endswith(".rels"):
                 self._check_targets(name)
 
-    def _check_targets(self, rels_name: str) -> None:
-        folder = posixpath.dirname(posixpath.dirname(rels_name))
-        source = posixpath.join(folder, posixpath.basename(rels_name)[:-len(".rels")])
-        for rel in self.rels("" if rels_name == "_rels/.rels" else source):
+    def _check_targets(self, name: str) -> None:
+        for rel in self.rels(rels_source(name)):
             if not rel.external and rel.target not in self.parts:
-                raise DocumentError(f"{self.path}: damaged package: {rels_name} points to "
+                raise DocumentError(f"{self.path}: damaged package: {name} points to "
                                     f"{rel.target}, which is missing; nothing was written")
+
+
+_STORY_KINDS = frozenset({"header", "footer", "footnotes", "endnotes", "comments"})
+
+
+def rels_name(source: str) -> str:
+    """Return the name of the relationships part of part `source` ('' for the package)."""
+    base, fname = posixpath.split(source)
+    return posixpath.join(base, "_rels", f"{fname}.rels")
+
+
+def rels_source(name: str) -> str:
+    """Return the part a relationships part belongs to ('' for the package's own)."""
+    if name == "_rels/.rels":
+        return ""
+    folder = posixpath.dirname(posixpath.dirname(name))
+    return posixpath.join(folder, posixpath.basename(name)[: -len(".rels")])
 
 
 @dataclass(frozen=True)

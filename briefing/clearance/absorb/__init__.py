@@ -33,9 +33,11 @@ from briefing.clearance.absorb.compare import Change, compare
 from briefing.clearance.absorb.fresh import fresh_paragraphs
 from briefing.clearance.absorb.merge import merge, merge_lists
 from briefing.clearance.absorb.record import clearance_entries, summary
-from briefing.errors import BriefingError, Conflict, PendingRevisions
+from briefing.errors import BriefingError, Conflict
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.doctext import comment_authors, pending_changes, read_paragraphs
+from briefing.ooxml.read.changes import Census, refuse_pending_changes
+from briefing.ooxml.read.comments import comment_authors
+from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import SourceMap, read_source_map
 from briefing.paths import atomic_write_text
 from briefing.results import Message, Result, plural
@@ -102,15 +104,15 @@ def comments_note(pkg: Package, docx: Path) -> list[Message]:
 
 def refuse_pending(pkg: Package, docx: Path) -> None:
     """Raise PendingRevisions when tracked changes remain in the document."""
-    pending = pending_changes(pkg)
-    if not pending.total:
-        return
-    who = ", ".join(f"{a} ({n})" for a, n in sorted(pending.authors.items()))
-    raise PendingRevisions(
-        f"{docx}: {plural(pending.total, 'tracked change')} still to accept or reject "
-        f"(by {who}); clear them first with `briefing accept {docx} -o CLEARED.docx` "
-        f"or `briefing reject {docx} -o CLEARED.docx` (--author and --item choose which), "
-        "then absorb the cleared copy")
+
+    def message(pending: Census) -> str:
+        who = ", ".join(f"{a} ({n})" for a, n in sorted(pending.authors.items()))
+        return (f"{docx}: {plural(pending.total, 'tracked change')} still to accept or reject "
+                f"(by {who}); clear them first with `briefing accept {docx} -o CLEARED.docx` "
+                f"or `briefing reject {docx} -o CLEARED.docx` (--author and --item choose "
+                "which), then absorb the cleared copy")
+
+    refuse_pending_changes(pkg, message)
 
 
 def base_data(smap: SourceMap | None, loaded: Any, docx: Path, into: Path,

@@ -9,7 +9,7 @@ from typing import Any
 
 from briefing.clearance.absorb.compare import SHOW, Change
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.doctext import comment_authors, people
+from briefing.ooxml.read.comments import comment_authors, people
 from briefing.ooxml.sourcemap import SourceMap
 from briefing.results import Message, plural, short
 from briefing.sourceid import format_path

@@ -2,44 +2,33 @@
 
 Paragraphs come in body order with tables flattened (each cell's paragraphs,
 row by row), as LibreOffice lists them. A paragraph's text is what a reader
-sees once changes are accepted: text in `w:ins` counts, `w:del` and
-`w:moveFrom` content does not (ECMA-376 Part 1, 17.13.5), tabs and breaks
-become "\\t" and "\\n". Each paragraph is split into segments by the source-id
-bookmarks open over it (17.13.6: a bookmark may start and end anywhere, even
-in another paragraph), so absorb can tell a field's own words from fixed
-wording around them.
+sees once changes are accepted, under the one character policy of
+`briefing.ooxml.read.text` (its CURRENT view). Each paragraph is split into
+segments by the source-id bookmarks open over it (17.13.6: a bookmark may
+start and end anywhere, even in another paragraph), so absorb can tell a
+field's own words from fixed wording around them.
 
-Also here: counting tracked changes still pending in a package, and the
-authors of the comments left in it.
+Heading levels come from the one style resolver (`briefing.ooxml.styles`).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
-from briefing.ooxml.ns import W15, qn
+from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.text import CURRENT, SKIPPED_IN, TEXT_TAGS, chars, in_run
 from briefing.ooxml.sourcemap import is_source_bookmark
+from briefing.ooxml.styles import Styles, read_styles
 
-_W_P, _W_TBL, _W_T, _W_R = qn("w:p"), qn("w:tbl"), qn("w:t"), qn("w:r")
-_SKIP = {qn(t) for t in ("w:del", "w:moveFrom", "w:pPr", "w:rPr", "w:txbxContent",
-                         "mc:Fallback", "w:instrText", "w:delText", "w:fldData")}
-_CHARS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-          qn("w:noBreakHyphen"): "-", qn("w:softHyphen"): ""}
+_W_P, _W_TBL, _W_T = qn("w:p"), qn("w:tbl"), qn("w:t")
+_SKIPPED, _TEXT_TAGS = SKIPPED_IN[CURRENT], frozenset(TEXT_TAGS)
 _BM_START, _BM_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 _CONTAINERS = {qn(t) for t in ("w:body", "w:sdt", "w:sdtContent", "w:customXml", "w:tr",
                                "w:tc", "w:ins", "w:moveTo", "w:smartTag")}
-
-# Every element that records a tracked change (ECMA-376 Part 1, 17.13.5).
-REVISION_TAGS = {qn(f"w:{t}"): t for t in (
-    "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
-    "tblPrChange", "tblPrExChange", "trPrChange", "tcPrChange", "tblGridChange",
-    "cellIns", "cellDel", "cellMerge", "numberingChange")}
-_HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,7 +69,7 @@ def read_paragraphs(pkg: Package) -> list[DocParagraph]:
     body = pkg.xml(main).find(qn("w:body"))
     if body is None:
         return []
-    reader = _Reader(_heading_levels(pkg))
+    reader = _Reader(read_styles(pkg))
     reader.walk(body, in_table=False)
     return reader.paragraphs
 
@@ -88,8 +77,8 @@ def read_paragraphs(pkg: Package) -> list[DocParagraph]:
 class _Reader:
     """Walks the body keeping the set of open source bookmarks across paragraphs."""
 
-    def __init__(self, headings: dict[str, int]) -> None:
-        self.headings = headings
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
         self.open: dict[str, str] = {}  # bookmark id -> name, in opening order
         self.paragraphs: list[DocParagraph] = []
 
@@ -108,8 +97,9 @@ class _Reader:
     def bookmark(self, el: etree._Element) -> None:
         bid = el.get(qn("w:id"), "")
         if el.tag == _BM_START:
-            if is_source_bookmark(el.get(qn("w:name"), "")):
-                self.open[bid] = el.get(qn("w:name"))
+            name = el.get(qn("w:name"), "")
+            if is_source_bookmark(name):
+                self.open[bid] = name
         else:
             self.open.pop(bid, None)
 
@@ -131,109 +121,24 @@ class _Reader:
         self.paragraphs.append(DocParagraph(len(self.paragraphs) + 1, segments,
                                             self._level(p), in_table))
 
-    def _collect(self, el: etree._Element, add) -> None:
+    def _collect(self, el: etree._Element, add: Callable[[str], None]) -> None:
+        """Hand each piece of `el`'s current text to `add`, opening and closing bookmarks."""
         for child in el:
             tag = child.tag
-            if tag in _SKIP or not isinstance(tag, str):
+            if not isinstance(tag, str) or tag in _SKIPPED:
                 continue
-            if tag in (_BM_START, _BM_END):
-                self.bookmark(child)
-            elif tag == _W_T:
+            if tag == _W_T:
                 add(child.text or "")
-            elif tag in _CHARS:
-                add(_CHARS[tag])
+            elif tag in (_BM_START, _BM_END):
+                self.bookmark(child)
+            elif tag in _TEXT_TAGS:
+                piece = chars(child, CURRENT) if in_run(child) else ""
+                if piece:
+                    add(piece)
             else:
                 self._collect(child, add)
 
     def _level(self, p: etree._Element) -> int | None:
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        return self.headings.get(style.get(qn("w:val"), "")) if style is not None else None
-
-
-def _heading_levels(pkg: Package) -> dict[str, int]:
-    """Return style id -> heading level for the paragraph styles that are headings."""
-    name = next((r.target for r in pkg.rels(pkg.main_part or "word/document.xml")
-                 if r.type.endswith("/styles") and r.target in pkg.parts), None)
-    if name is None:
-        return {f"Heading{n}": n for n in range(1, 10)}
-    styles: dict[str, tuple[str, str | None, int | None]] = {}
-    for st in pkg.xml(name).iter(qn("w:style")):
-        sid = st.get(qn("w:styleId"), "")
-        nm = st.find(qn("w:name"))
-        based = st.find(qn("w:basedOn"))
-        lvl = st.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        styles[sid] = (nm.get(qn("w:val"), "") if nm is not None else "",
-                       based.get(qn("w:val")) if based is not None else None,
-                       int(lvl.get(qn("w:val"))) + 1 if lvl is not None and
-                       (lvl.get(qn("w:val")) or "").isdigit() else None)
-    return {sid: lvl for sid in styles if (lvl := _style_level(sid, styles)) is not None}
-
-
-def _style_level(sid: str, styles: dict, depth: int = 0) -> int | None:
-    if sid not in styles or depth > 10:
-        return None
-    name, based, outline = styles[sid]
-    m = _HEADING_NAME.match(name)
-    if m:
-        return int(m.group(1))
-    if outline is not None and outline <= 9:
-        return outline
-    return _style_level(based, styles, depth + 1) if based else None
-
-
-# --- pending changes and comments -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pending:
-    """The tracked changes left in a package: count per kind and per author."""
-
-    kinds: Counter
-    authors: Counter
-
-    @property
-    def total(self) -> int:
-        """Return how many tracked changes remain."""
-        return sum(self.kinds.values())
-
-
-def pending_changes(pkg: Package) -> Pending:
-    """Return the tracked changes still in the body, headers, footers and notes."""
-    kinds: Counter = Counter()
-    authors: Counter = Counter()
-    for part in pkg.story_parts():
-        if part.endswith("comments.xml"):
-            continue
-        for el in pkg.xml(part).iter(*REVISION_TAGS):
-            kinds[REVISION_TAGS[el.tag]] += 1
-            authors[el.get(qn("w:author")) or "unknown"] += 1
-    return Pending(kinds, authors)
-
-
-def comment_authors(pkg: Package) -> list[str]:
-    """Return the author of each comment in the package, in order (repeats kept)."""
-    out: list[str] = []
-    for part in pkg.story_parts():
-        if part.endswith("comments.xml"):
-            out.extend((el.get(qn("w:author")) or "").strip()
-                       for el in pkg.xml(part).iter(qn("w:comment")))
-    return out
-
-
-def people(pkg: Package) -> list[str]:
-    """Return the people Word lists as authors of the document's changes and comments.
-
-    Word keeps `word/people.xml` (w15:person, [MS-DOCX] 2.6.8) after changes
-    are accepted in Word itself, so it still names who edited the document.
-    """
-    main = pkg.main_part or "word/document.xml"
-    name = next((r.target for r in pkg.rels(main)
-                 if r.type.endswith("/people") and r.target in pkg.parts), None)
-    if name is None:
-        return []
-    out: list[str] = []
-    for el in pkg.xml(name).iter(f"{{{W15}}}person"):
-        author = (el.get(f"{{{W15}}}author") or "").strip()
-        if author and author not in out:
-            out.append(author)
-    return out
+        """Return the heading level of paragraph `p`, or None for body text."""
+        ppr = p.find(qn("w:pPr"))
+        return self.styles.heading_level(self.styles.paragraph_style(ppr), ppr)

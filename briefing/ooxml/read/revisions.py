@@ -22,48 +22,36 @@ Content under `mc:Fallback` duplicates `mc:Choice` and is not read twice.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from briefing.ooxml.ns import MC, W, qn
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.changes import (
+    CONTENT_CHANGES,
+    INS,
+    MARK_CHANGES,
+    MOVE_FROM_END,
+    MOVE_FROM_START,
+    MOVE_TO_END,
+    MOVE_TO_START,
+    PROPERTY_CHANGES,
+    ROW_CHANGES,
+)
+from briefing.ooxml.read.text import ALL, TEXT_TAGS, chars, in_run, text
 from briefing.ooxml.sourcemap import is_source_bookmark
+from briefing.ooxml.styles import Styles, read_styles
 
 _W = f"{{{W}}}"
-P, R, T, DEL_TEXT, TAB, BR, CR = (qn(t) for t in (
-    "w:p", "w:r", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
-SOFT_HYPHEN, NB_HYPHEN, SYM = qn("w:softHyphen"), qn("w:noBreakHyphen"), qn("w:sym")
-TEXT_NODES = (T, DEL_TEXT, TAB, BR, CR, SOFT_HYPHEN, NB_HYPHEN, SYM)
+P, R, DEL_TEXT = qn("w:p"), qn("w:r"), qn("w:delText")
 PPR, RPR, TRPR, TCPR, NUMPR, TR, TC, TBL = (qn(t) for t in (
     "w:pPr", "w:rPr", "w:trPr", "w:tcPr", "w:numPr", "w:tr", "w:tc", "w:tbl"))
-INS, DEL, MOVE_FROM, MOVE_TO = (qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
 BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 COMMENT_START, COMMENT_END, COMMENT_REF = (qn(t) for t in (
     "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"))
-MOVE_FROM_START, MOVE_FROM_END, MOVE_TO_START, MOVE_TO_END = (qn(t) for t in (
-    "w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart", "w:moveToRangeEnd"))
 FALLBACK = f"{{{MC}}}Fallback"
 AUTHOR, DATE, ID, NAME, VAL = (qn(t) for t in ("w:author", "w:date", "w:id", "w:name", "w:val"))
-
-CONTENT_CHANGES = {INS: "insert", DEL: "delete", MOVE_FROM: "move-from", MOVE_TO: "move-to"}
-MARK_CHANGES = {INS: "paragraph-insert", DEL: "paragraph-delete",
-                MOVE_FROM: "paragraph-move-from", MOVE_TO: "paragraph-move-to"}
-ROW_CHANGES = {INS: "row-insert", DEL: "row-delete"}
-PROPERTY_CHANGES = {qn(f"w:{local}"): kind for local, kind in (
-    ("rPrChange", "format"), ("pPrChange", "paragraph-format"),
-    ("sectPrChange", "section-format"), ("tblPrChange", "table-format"),
-    ("trPrChange", "table-format"), ("tcPrChange", "table-format"),
-    ("tblGridChange", "table-format"), ("tblPrExChange", "table-format"),
-    ("cellIns", "cell-insert"), ("cellDel", "cell-delete"), ("cellMerge", "cell-merge"),
-    ("numberingChange", "numbering"),
-)}
-RANGE_MARKERS = {MOVE_FROM_START, MOVE_FROM_END, MOVE_TO_START, MOVE_TO_END} | {
-    qn(f"w:customXml{kind}Range{end}")
-    for kind in ("Ins", "Del", "MoveFrom", "MoveTo") for end in ("Start", "End")}
-#: Every element that is revision markup (what accept/reject-all leaves none of).
-REVISION_TAGS = frozenset(CONTENT_CHANGES) | frozenset(PROPERTY_CHANGES) | RANGE_MARKERS
-_HEADING_NAME = re.compile(r"^(heading\s*[1-9]|title)$", re.IGNORECASE)
 
 
 @dataclass
@@ -109,7 +97,7 @@ class _Walk:
 
     part: str
     story: str
-    heading_styles: frozenset[str]
+    styles: Styles
     records: list[RevisionRecord] = field(default_factory=list)
     anchors: dict[str, AnchorRecord] = field(default_factory=dict)
     open_comments: dict[str, list[str]] = field(default_factory=dict)
@@ -128,77 +116,22 @@ def story_name(part: str) -> str:
     return posixpath.basename(part).rsplit(".", 1)[0]
 
 
-def heading_styles(styles: etree._Element | None) -> frozenset[str]:
-    """Return the ids of paragraph styles that are headings (by name or outline level)."""
-    if styles is None:
-        return frozenset()
-    out = set()
-    for style in styles.iter(qn("w:style")):
-        name = style.find(qn("w:name"))
-        outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        named = name is not None and _HEADING_NAME.match(name.get(VAL, ""))
-        if named or (outline is not None and outline.get(VAL, "9") < "9"):
-            out.add(style.get(qn("w:styleId"), ""))
-    return frozenset(out)
+def text_all(el: etree._Element) -> str:
+    """Return the text under `el`, inserted and deleted alike (the view a revision shows)."""
+    return text(el, ALL)
 
 
-def read_part(root: etree._Element, part: str,
-              headings: frozenset[str] = frozenset()) -> tuple[list[RevisionRecord],
-                                                              dict[str, AnchorRecord]]:
-    """Return the revisions of one part in document order and its comment anchors by id."""
-    walk = _Walk(part, story_name(part), headings)
+def read_part(root: etree._Element, part: str, styles: Styles | None = None,
+              ) -> tuple[list[RevisionRecord], dict[str, AnchorRecord]]:
+    """Return the revisions of one part in document order and its comment anchors by id.
+
+    `styles` tells which paragraphs are headings (none without it).
+    """
+    walk = _Walk(part, story_name(part), styles or Styles({}, None, None, None, None))
     _visit_children(root, walk)
     for cid, chunks in walk.open_comments.items():  # ranges never closed: keep what we saw
         walk.anchors[cid].text = "".join(chunks)
     return walk.records, walk.anchors
-
-
-def text_of(el: etree._Element) -> str:
-    """Return the text under `el`, inserted and deleted alike (tabs and breaks as characters)."""
-    out = []
-    for node in el.iter(*TEXT_NODES, FALLBACK):
-        if node.tag == FALLBACK:
-            continue
-        if _under(node, el, (FALLBACK,)):
-            continue
-        out.append(_char(node))
-    return "".join(out)
-
-
-def current_text(el: etree._Element) -> str:
-    """Return `el`'s text as it now reads: insertions in, deletions and moved-away text out."""
-    out = []
-    for node in el.iter(*TEXT_NODES):
-        if node.tag == DEL_TEXT or _under(node, el, (DEL, MOVE_FROM, FALLBACK)):
-            continue
-        out.append(_char(node))
-    return "".join(out)
-
-
-def _under(node: etree._Element, stop: etree._Element, tags: tuple[str, ...]) -> bool:
-    """Return True when an ancestor of `node` below `stop` has one of `tags`."""
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag in tags:
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def _char(node: etree._Element) -> str:
-    """Return the characters one text node stands for (17.3.3: t, tab, br, hyphens, sym)."""
-    tag = node.tag
-    if tag in (T, DEL_TEXT):
-        return node.text or ""
-    if tag == SYM:
-        try:
-            return chr(int(node.get(qn("w:char"), ""), 16))
-        except ValueError:
-            return ""
-    return _SPECIAL[tag]
-
-
-_SPECIAL = {TAB: "\t", BR: "\n", CR: "\n", SOFT_HYPHEN: "\u00ad", NB_HYPHEN: "\u2011"}
 
 
 def _visit_children(el: etree._Element, walk: _Walk) -> None:
@@ -215,9 +148,9 @@ def _visit(el: etree._Element, walk: _Walk) -> None:
         _visit_paragraph(el, walk)
     elif tag in CONTENT_CHANGES:
         _visit_content_change(el, walk)
-    elif tag in TEXT_NODES:
-        if walk.open_comments and not walk.in_fallback:
-            ch = _char(el)
+    elif tag in TEXT_TAGS:
+        if walk.open_comments and not walk.in_fallback and in_run(el):
+            ch = chars(el, ALL)
             for chunks in walk.open_comments.values():
                 chunks.append(ch)
     elif tag == FALLBACK:  # a copy of mc:Choice for old readers: resolved, never reported
@@ -242,8 +175,8 @@ def _visit(el: etree._Element, walk: _Walk) -> None:
 def _visit_paragraph(p: etree._Element, walk: _Walk) -> None:
     """Walk a paragraph: content first, then its mark's revisions (the mark ends it)."""
     ppr = p.find(PPR)
-    if ppr is not None and _is_heading(ppr, walk.heading_styles):
-        walk.heading = current_text(p)
+    if ppr is not None and walk.styles.is_heading(ppr):
+        walk.heading = text(p)
     mark_inserted = p.find(f"{PPR}/{RPR}/{INS}") is not None
     ctx = _ParagraphContext(first=_first_source_bookmark(p),
                             continues=mark_inserted or walk.previous_mark_inserted)
@@ -278,21 +211,22 @@ def _visit_paragraph_properties(ppr: etree._Element, p: etree._Element, walk: _W
         if child is mark_rpr:
             for mark in child:
                 if mark.tag in MARK_CHANGES:
-                    _record(walk, mark, MARK_CHANGES[mark.tag], text_of(p))
+                    _record(walk, mark, MARK_CHANGES[mark.tag], text_all(p))
                 elif mark.tag in PROPERTY_CHANGES:
-                    _record(walk, mark, PROPERTY_CHANGES[mark.tag], text_of(p))
+                    _record(walk, mark, PROPERTY_CHANGES[mark.tag], text_all(p))
         elif child.tag in PROPERTY_CHANGES:
-            _record(walk, child, PROPERTY_CHANGES[child.tag], text_of(p))
+            _record(walk, child, PROPERTY_CHANGES[child.tag], text_all(p))
         elif isinstance(child.tag, str):
             _visit(child, walk)
 
 
 def _visit_content_change(el: etree._Element, walk: _Walk) -> None:
     """Record a run-level insert/delete/move and walk what it holds, nested inside it."""
-    if el.getparent() is not None and el.getparent().tag == RPR:  # a mark outside w:pPr
+    parent = el.getparent()
+    if parent is not None and parent.tag == RPR:  # a mark outside w:pPr
         _record(walk, el, MARK_CHANGES[el.tag], "")
         return
-    index = _record(walk, el, CONTENT_CHANGES[el.tag], text_of(el))
+    index = _record(walk, el, CONTENT_CHANGES[el.tag], text_all(el))
     walk.enclosing.append(index)
     try:
         _visit_children(el, walk)
@@ -304,8 +238,8 @@ def _visit_row_properties(trpr: etree._Element, walk: _Walk) -> None:
     """Record a row inserted or deleted (w:trPr/w:ins|w:del) and row property changes."""
     row = trpr.getparent()
     for child in trpr:
-        if child.tag in ROW_CHANGES:
-            cells = [text_of(tc) for tc in row.iter(TC)]
+        if child.tag in ROW_CHANGES and row is not None:
+            cells = [text_all(tc) for tc in row.iter(TC)]
             _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells),
                     bookmark=_first_source_bookmark(row))
         elif child.tag in PROPERTY_CHANGES:
@@ -326,19 +260,10 @@ def _property_text(el: etree._Element) -> str:
     owner = el.getparent()
     owner = owner.getparent() if owner is not None else None
     if owner is not None and owner.tag in (R, P):
-        return text_of(owner)
+        return text_all(owner)
     if el.tag == qn("w:numberingChange"):
         return el.get(qn("w:original"), "")
     return ""
-
-
-def _is_heading(ppr: etree._Element, styles: frozenset[str]) -> bool:
-    """Return True when a paragraph's properties make it a heading."""
-    style = ppr.find(qn("w:pStyle"))
-    if style is not None and style.get(VAL) in styles:
-        return True
-    outline = ppr.find(qn("w:outlineLvl"))
-    return outline is not None and outline.get(VAL, "9") < "9"
 
 
 def _record(walk: _Walk, el: etree._Element, kind: str, text: str,
@@ -425,7 +350,11 @@ def _current_bookmark(walk: _Walk) -> str | None:
 def _move_start(side: str):
     """Return the handler that enters a move range of `side` ('from' or 'to')."""
     def start(el: etree._Element, walk: _Walk) -> None:
-        walk.moves[side] = el.get(NAME) or None
+        name = el.get(NAME)
+        if name:
+            walk.moves[side] = name
+        else:
+            walk.moves.pop(side, None)
     return start
 
 
@@ -444,33 +373,18 @@ _MARKERS = {
 }
 
 
-def revision_parts(pkg) -> list[str]:
+def revision_parts(pkg: Package) -> list[str]:
     """Return the parts that may hold revisions: every story, then styles and numbering."""
-    main = pkg.main_part or "word/document.xml"
-    parts = list(pkg.story_parts())
-    for rel in pkg.rels(main):
-        kind = rel.type.rsplit("/", 1)[-1]
-        if kind in ("styles", "numbering") and not rel.external and rel.target in pkg.parts:
-            parts.append(rel.target)
-    return parts
+    return [*pkg.story_parts(), *pkg.related_parts(("styles", "numbering"))]
 
 
-def styles_root(pkg) -> etree._Element | None:
-    """Return the parsed styles part of the main document, or None."""
-    main = pkg.main_part or "word/document.xml"
-    for rel in pkg.rels(main):
-        if rel.type.endswith("/styles") and not rel.external and rel.target in pkg.parts:
-            return pkg.xml(rel.target)
-    return None
-
-
-def read_package(pkg) -> tuple[list[RevisionRecord], dict[str, AnchorRecord]]:
+def read_package(pkg: Package) -> tuple[list[RevisionRecord], dict[str, AnchorRecord]]:
     """Return every revision of a package (stories in order) and its comment anchors by id."""
-    headings = heading_styles(styles_root(pkg))
+    styles = read_styles(pkg)
     records: list[RevisionRecord] = []
     anchors: dict[str, AnchorRecord] = {}
     for part in revision_parts(pkg):
-        found, part_anchors = read_part(pkg.xml(part), part, headings)
+        found, part_anchors = read_part(pkg.xml(part), part, styles)
         base = len(records)
         for record in found:
             if record.parent is not None:
@@ -484,53 +398,3 @@ def read_package(pkg) -> tuple[list[RevisionRecord], dict[str, AnchorRecord]]:
 def move_range_starts(root: etree._Element, names: set[str]) -> list[etree._Element]:
     """Return the move range starts under `root` whose w:name is in `names`."""
     return [el for el in root.iter(MOVE_FROM_START, MOVE_TO_START) if el.get(NAME) in names]
-
-
-def has_revision_markup(root: etree._Element) -> bool:
-    """Return True when any revision markup is left under `root`."""
-    return any(el.tag in REVISION_TAGS for el in root.iter())
-
-
-_SDT, _SDT_CONTENT, _TXBX, _BODY = (qn(t) for t in (
-    "w:sdt", "w:sdtContent", "w:txbxContent", "w:body"))
-_PARAGRAPH_SKIP = {_TXBX, FALLBACK, qn("w:instrText"), qn("w:delInstrText"), PPR}
-
-
-def paragraph_texts(root: etree._Element) -> list[str]:
-    """Return the body's paragraphs as text, in order, each table's cells row by row.
-
-    Text is what the markup holds now: `w:t` and `w:delText` alike, so call
-    it on a document whose changes are resolved. Text boxes are not body text.
-    """
-    body = root.find(_BODY) if root.tag != _BODY else root
-    out: list[str] = []
-    _block_texts(body if body is not None else root, out)
-    return out
-
-
-def _block_texts(container: etree._Element, out: list[str]) -> None:
-    """Append the texts of the paragraphs in a block container (tables row by row)."""
-    for child in container:
-        tag = child.tag
-        if tag == P:
-            out.append(_paragraph_text(child))
-        elif tag in (TBL, TR, TC, _SDT, _SDT_CONTENT) or tag in CONTENT_CHANGES or (
-                tag == qn("w:customXml")):
-            _block_texts(child, out)
-
-
-def _paragraph_text(p: etree._Element) -> str:
-    """Return one paragraph's text, text boxes and field codes left out."""
-    out: list[str] = []
-    _run_texts(p, out)
-    return "".join(out)
-
-
-def _run_texts(el: etree._Element, out: list[str]) -> None:
-    """Append the characters of the text nodes under `el`."""
-    for child in el:
-        tag = child.tag
-        if tag in TEXT_NODES:
-            out.append(_char(child))
-        elif isinstance(tag, str) and tag not in _PARAGRAPH_SKIP:
-            _run_texts(child, out)

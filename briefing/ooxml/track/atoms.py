@@ -128,12 +128,6 @@ def _item_key(item: etree._Element) -> str:
     return f"\x00{name}:{''.join(item.itertext())}"
 
 
-def paragraph_text(p: etree._Element) -> str:
-    """Return the visible text of `p` as the atoms see it (tabs and breaks as characters)."""
-    return "".join(a.text if a.kind == TEXT or a.text[:1] != "\x00" else "\ufffc"
-                   for a in paragraph_atoms(p)[:-1])
-
-
 # --- tokens ------------------------------------------------------------------------------
 
 

@@ -18,8 +18,8 @@ from lxml import etree
 
 from briefing.align import best_pairs, stitch, walk
 from briefing.ooxml.ns import R, qn
+from briefing.ooxml.read.text import paragraph_text
 from briefing.ooxml.sourcemap import is_source_bookmark
-from briefing.ooxml.track.atoms import paragraph_text
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 SECT_PR, TC_PR = qn("w:sectPr"), qn("w:tcPr")

@@ -36,10 +36,10 @@ from lxml import etree
 
 from briefing.ooxml import tree
 from briefing.ooxml.ns import qn
-from briefing.ooxml.read.revisions import (
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.changes import (
     CONTENT_CHANGES,
     DEL,
-    DEL_TEXT,
     INS,
     MOVE_FROM,
     MOVE_FROM_END,
@@ -47,17 +47,13 @@ from briefing.ooxml.read.revisions import (
     MOVE_TO,
     MOVE_TO_END,
     MOVE_TO_START,
-    NUMPR,
-    PPR,
     RANGE_MARKERS,
     REVISION_TAGS,
-    RPR,
-    TBL,
-    TC,
-    TR,
-    TRPR,
-    P,
 )
+from briefing.ooxml.read.revisions import revision_parts
+
+P, DEL_TEXT, PPR, RPR, TRPR, NUMPR, TR, TC, TBL = (qn(t) for t in (
+    "w:p", "w:delText", "w:pPr", "w:rPr", "w:trPr", "w:numPr", "w:tr", "w:tc", "w:tbl"))
 
 MAX_PASSES = 20
 _DEL_INSTR, _INSTR = qn("w:delInstrText"), qn("w:instrText")
@@ -281,10 +277,8 @@ def _drop_orphan_range_ends(root: etree._Element) -> None:
                 _remove(end)
 
 
-def resolvable_parts(pkg) -> list[str]:
+def resolvable_parts(pkg: Package) -> list[str]:
     """Return every WordprocessingML part of `pkg` that may hold revision markup."""
-    from briefing.ooxml.read.revisions import revision_parts
-
     parts = revision_parts(pkg)
     for name in sorted(pkg.parts):
         if name in parts or not name.endswith(".xml"):
