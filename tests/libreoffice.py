@@ -213,6 +213,10 @@ class LibreOffice:
         """Return how many tracked changes LibreOffice finds in `docx`."""
         return self._on_copy("redline_count", docx, keep_comments)
 
+    def redline_kinds(self, docx: Path | str, *, keep_comments: bool = False) -> list[str]:
+        """Return the type of each tracked change LibreOffice finds in `docx`, in its order."""
+        return self._on_copy("redline_kinds", docx, keep_comments)
+
     def to_pdf(self, docx: Path | str, outdir: Path | str, *,
                keep_comments: bool = False) -> Path:
         """Return the path of ``<outdir>/<stem>.pdf`` after LibreOffice exports `docx` to it."""

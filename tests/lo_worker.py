@@ -344,6 +344,15 @@ class Worker:
         finally:
             close_doc(doc)
 
+    def op_redline_kinds(self, docx: str) -> list[str]:
+        """Return the type of each tracked change LibreOffice sees in `docx` (Insert, Delete,
+        Format, ParagraphFormat, ...), in its order."""
+        doc = self.office.load(docx)
+        try:
+            return [str(r.getPropertyValue("RedlineType")) for r in iterate(doc.getRedlines())]
+        finally:
+            close_doc(doc)
+
     def op_to_pdf(self, docx: str, pdf: str) -> str:
         """Return `pdf` after exporting `docx` to it."""
         doc = self.office.load(docx)

@@ -261,8 +261,8 @@ def test_new_paragraph_outside_any_list_is_reported(built, tmp_path):
     result = invoke("absorb", str(cleared), "--into", str(yaml))
 
     assert result.exit_code == 0, result.output
-    # title, status note, the stray remark: the marking is no longer a body line
-    assert (f"warning: {cleared}: paragraph 3 (under \"Meeting with the Secretary of State "
+    # title, status note, prepared note, the stray remark (no marking line in the body)
+    assert (f"warning: {cleared}: paragraph 4 (under \"Meeting with the Secretary of State "
             "for Work and …\"): new paragraph "
             "'A stray remark.' is not part of a list the YAML holds; not absorbed: add it "
             "to the YAML by hand") in result.stderr

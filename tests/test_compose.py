@@ -107,6 +107,9 @@ def test_title_is_heading_1_and_the_marking_is_not_printed_again_under_it(chairm
     # The marking is in every header and footer and in a document property (write.py);
     # a third copy under the title is what the private office asked us to drop.
     assert blocks[1].kind == "note" and blocks[1].text.startswith("Draft, version 1")
+    # Version and date are separate lines, each traced to its own field.
+    assert [(b.text, b.source_id) for b in blocks[1:3]] == [
+        ("Draft, version 1", "briefing/version"), ("Prepared 20 May 2016", "briefing/prepared")]
     assert [b for b in paragraphs(blocks) if b.kind == "marking" or b.text == "OFFICIAL"] == []
 
 

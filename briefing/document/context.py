@@ -146,6 +146,22 @@ def context(value: Any) -> Any:
     return value
 
 
+def field(item: Any, name: str) -> Any:
+    """Return a number field (`field(briefing, "version")`) as a value the line is traced to.
+
+    Text and dates are traced wherever a template shows them; numbers reach
+    templates as plain numbers (to compare and count), so a line that shows
+    one asks for it by name to be traced to it.
+    """
+    if not isinstance(item, Item):
+        raise TypeError("field() takes an item of the briefing and a field name")
+    value = getattr(item, name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return value
+    sid = f"{item._sid}/{name}" if item._sid else name
+    return Ref(item._render, sid, value, text=str(value), verbatim=False)
+
+
 def _long_date(d: dt.date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 

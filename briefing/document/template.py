@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.document.context import Item, context, long_date
+from briefing.document.context import Item, context, field, long_date
 from briefing.errors import BriefingError
 
 LAYOUT_FILE = "layout.j2"
@@ -74,6 +74,7 @@ def _environment(folder: str):
     env.filters["long_date"] = long_date
     env.filters["context"] = context
     env.globals["page_budget"] = _page_budget
+    env.globals["field"] = field
     return env
 
 
