@@ -1,0 +1,105 @@
+"""benchmarks/mutation.py: the mutants it makes, and that a mutant really reaches the code run.
+
+A mutation run that silently applied nothing would report every mutant as a
+survivor (or, with a broken test command, every one as killed); these tests
+pin what the mutator changes and that the in-process swap changes behaviour.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from briefing.clearance import redline
+
+_spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "benchmarks" / "mutation.py")
+assert _spec is not None and _spec.loader is not None
+mutation = importlib.util.module_from_spec(_spec)
+sys.modules["mutation_tool"] = mutation  # dataclasses look their module up while defining
+_spec.loader.exec_module(mutation)
+
+SOURCE = '''"""Module docstring: never mutated."""
+LIMIT = 200
+
+
+def score(a: int, b: int = 3) -> bool:
+    """Docstring: never mutated."""
+    if a < LIMIT and not b:
+        return a + b > 0
+    for x in range(a):
+        if x:
+            break
+    return a[1:b] == []  # pragma: no mutate
+'''
+
+
+def _changes(tmp_path: Path) -> list[tuple[int, str, str | None]]:
+    path = tmp_path / "sample.py"
+    path.write_text(SOURCE)
+    tree = ast.parse(SOURCE)
+    lines = SOURCE.splitlines()
+    return [(node.lineno, change, scope)
+            for node, _, _, change, _, scope in mutation._points(tree)
+            if "pragma: no mutate" not in lines[node.lineno - 1]]
+
+
+def test_the_mutator_swaps_operators_flips_comparisons_and_changes_constants(tmp_path):
+    assert _changes(tmp_path) == [
+        (2, "200 -> 201", None),
+        (5, "3 -> 4", None),  # a default: evaluated when the module is imported
+        (7, "`and` -> `or`", "score"),
+        (7, "`<` -> `<=`", "score"),
+        (7, "`not` dropped", "score"),
+        (8, "returns None", "score"),
+        (8, "`>` -> `>=`", "score"),
+        (8, "`+` -> `-`", "score"),
+        (8, "0 -> 1", "score"),
+        (10, "condition negated", "score"),
+        (11, "break -> continue", "score"),
+    ]
+
+
+def test_a_mutated_tree_holds_exactly_the_one_change(tmp_path):
+    path = tmp_path / "sample.py"
+    path.write_text(SOURCE)
+    changed = ast.unparse(mutation.mutated_tree(path, 3))  # `<` -> `<=`
+    assert "a <= LIMIT and (not b)" in changed
+    assert changed.count("<=") == 1 and "a + b > 0" in changed
+
+
+def test_a_constant_is_tested_where_it_is_read():
+    tree = ast.parse(SOURCE)
+    assert mutation._uses(tree, 2) == [7]
+
+
+def test_files_are_found_by_glob_under_each_package():
+    files = mutation.target_files(None)
+    assert files["briefing/ooxml/package.py"] == "ooxml"
+    assert files["briefing/clearance/redline.py"] == "clearance"
+    assert files["briefing/source/edit.py"] == "source/edit"
+    assert not any(name.startswith(("briefing/check/", "briefing/document/")) for name in files)
+
+
+def test_swapping_in_a_mutant_changes_what_the_live_function_does():
+    rel = "briefing/clearance/redline.py"
+    mutants = mutation.enumerate_mutants("clearance", ROOT / rel)
+    (mutant,) = [m for m in mutants if m.scope == "_count" and m.change == "`==` -> `!=`"]
+    original = redline._count.__code__
+    try:
+        assert mutation.swap_in(mutant)
+        assert redline._count(1, "insertion") == "1 insertions"
+    finally:
+        redline._count.__code__ = original
+    assert redline._count(1, "insertion") == "1 insertion"
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    (0, "survived"), (1, "killed"), (2, "killed"), (4, "error (pytest exit 4)"),
+    (5, "error (pytest exit 5)")])
+def test_a_broken_test_command_is_an_error_not_a_kill(code, status):
+    assert mutation._verdict(code) == status
