@@ -4,7 +4,7 @@
                                   [--tests PATH ...] [--fresh-coverage] [--json OUT]
 
 Mutates briefing/ooxml/, briefing/clearance/ and the in-place YAML editor
-(briefing/source/edit*), found by glob so the files may move, one small
+(briefing/source/edit, splice, render, changes), found by glob so the files may move, one small
 change at a time: an operator swapped (+ -, * /, and or), a comparison
 flipped (< <=, == !=, in / not in, is / is not), a number or boolean
 changed, a slice bound dropped, a `not` dropped or a condition negated, a
@@ -49,7 +49,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {  # package name in the report -> globs of its files, relative to ROOT
     "ooxml": ["briefing/ooxml/**/*.py"],
     "clearance": ["briefing/clearance/**/*.py"],
-    "source/edit": ["briefing/source/edit*.py", "briefing/source/edit/**/*.py"],
+    # the in-place YAML editor: parse positions, splice, render values, apply form changes
+    "source/edit": ["briefing/source/edit*.py", "briefing/source/edit/**/*.py",
+                    "briefing/source/splice.py", "briefing/source/render.py",
+                    "briefing/source/changes.py"],
 }
 PYTEST_ARGS = ["-p", "no:cacheprovider", "-m", "not libreoffice", "--hypothesis-seed=0",
                "-o", "addopts=", "-q", "--no-header", "-W", "ignore::pytest.PytestWarning"]

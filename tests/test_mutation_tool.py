@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from briefing.clearance import redline
+from briefing.clearance import review
 
 _spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "benchmarks" / "mutation.py")
 assert _spec is not None and _spec.loader is not None
@@ -86,16 +86,16 @@ def test_files_are_found_by_glob_under_each_package():
 
 
 def test_swapping_in_a_mutant_changes_what_the_live_function_does():
-    rel = "briefing/clearance/redline.py"
+    rel = "briefing/clearance/review.py"
     mutants = mutation.enumerate_mutants("clearance", ROOT / rel)
-    (mutant,) = [m for m in mutants if m.scope == "_count" and m.change == "`==` -> `!=`"]
-    original = redline._count.__code__
+    (mutant,) = [m for m in mutants if m.scope == "default_output" and m.change == "`in` -> `not in`"]
+    original = review.default_output.__code__
     try:
         assert mutation.swap_in(mutant)
-        assert redline._count(1, "insertion") == "1 insertions"
+        assert review.default_output(Path("minutes.docm"), True).name == "minutes-accepted.docx"
     finally:
-        redline._count.__code__ = original
-    assert redline._count(1, "insertion") == "1 insertion"
+        review.default_output.__code__ = original
+    assert review.default_output(Path("minutes.docm"), True).name == "minutes-accepted.docm"
 
 
 @pytest.mark.parametrize(("code", "status"), [
