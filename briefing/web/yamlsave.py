@@ -30,7 +30,7 @@ def updated_text(text: str, new: dict[str, Any], old: Any = None) -> str:
     _diff((), old, new, sets, moves)
     if not sets and not moves:
         return text
-    return apply_changes(text, sets + moves)
+    return apply_changes(text, sets + moves, data=old)
 
 
 def same(a: Any, b: Any) -> bool:
