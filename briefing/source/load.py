@@ -121,15 +121,18 @@ def canonical_text(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def read_bytes(path: Path) -> bytes:
-    """Return the bytes of `path`; refuse a missing path, a folder or an oversized file."""
+def read_bytes(path: Path, what: str = "a briefing file") -> bytes:
+    """Return the bytes of `path`; refuse a missing path, a folder or an oversized file.
+
+    `what` names the file in messages ("a briefing file", "a file of minutes").
+    """
     try:
         if path.is_dir():
-            raise BriefingError(f"{path}: is a folder, not a briefing file")
+            raise BriefingError(f"{path}: is a folder, not {what}")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise BriefingError(
-                f"{path}: is {size / 1024 / 1024:.1f} MB; a briefing file must be under "
+                f"{path}: is {size / 1024 / 1024:.1f} MB; {what} must be under "
                 f"{MAX_BYTES // 1024 // 1024} MB (is this the right file?)")
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
@@ -141,7 +144,7 @@ def read_bytes(path: Path) -> bytes:
         raise BriefingError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > MAX_BYTES:
         raise BriefingError(f"{path}: is larger than {MAX_BYTES // 1024 // 1024} MB; "
-                            "a briefing file must be under that")
+                            f"{what} must be under that")
     return raw
 
 

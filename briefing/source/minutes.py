@@ -28,8 +28,8 @@ from typing import Any
 
 from briefing.errors import BriefingError
 from briefing.results import Result
+from briefing.source.load import MAX_BYTES, decode, load_text, read_bytes
 
-MAX_BYTES = 10 * 1024 * 1024
 BULLET = re.compile(r"^\s*(?:[·•▪◦●○■□‣⁃∙\-–—*]|o(?=\s)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s*")
 LEAD_IN = re.compile(
     r"(?:the\s+following\s+(?:points|comments|issues)|following\s+points\s+were\s+(?:made|raised)"
@@ -85,7 +85,7 @@ def read_minutes(path: str | Path) -> Minutes:
     path = Path(path)
     if path.suffix.lower() in (".docx", ".docm"):
         return parse_minutes(_docx_lines(path), str(path), paragraphs=True)
-    return minutes_from_bytes(_read_bytes(path), str(path))
+    return minutes_from_bytes(read_bytes(path, "a file of minutes"), str(path))
 
 
 def minutes_from_bytes(data: bytes, name: str) -> Minutes:
@@ -110,20 +110,6 @@ def minutes_from_text(text: str, name: str = "the pasted minutes") -> Minutes:
     if re.match(r"\s*<(?:!doctype|html)", text, re.I):
         return parse_minutes(html_lines(text), name, paragraphs=True)
     return parse_minutes(text.splitlines(), name)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BriefingError(f"{path}: is over {MAX_BYTES // 1024 // 1024} MB; minutes are "
-                                "never that large (is this the right file?)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BriefingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BriefingError(f"{path}: is a folder, not a file of minutes") from None
-    except OSError as exc:
-        raise BriefingError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _decode(raw: bytes) -> str:
@@ -345,7 +331,6 @@ def import_minutes(source: str | Path, into: str | Path, *, board: str | None = 
     """
     from briefing.paths import atomic_write_text
     from briefing.source.changes import EditError, Insert, apply_changes
-    from briefing.source.load import decode, load_text, read_bytes
 
     minutes = read_minutes(source)
     proposals = minutes.proposals(board, meeting_date, item)
