@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import BriefingError
-from briefing.results import Result
+from briefing.results import Result, plural
 from briefing.source.load import MAX_BYTES, decode, load_text, read_bytes
 
 BULLET = re.compile(r"^\s*(?:[·•▪◦●○■□‣⁃∙\-–—*]|o(?=\s)|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s*")
@@ -357,8 +357,8 @@ def import_minutes(source: str | Path, into: str | Path, *, board: str | None = 
                             f"edited file):\n{exc}") from None
     atomic_write_text(into, new)
     ids = ", ".join(e["id"] for e in entries)
-    return Result(f"{into}: added {len(entries)} member comment"
-                  f"{'' if len(entries) == 1 else 's'} from {Path(source).name} ({ids}); "
+    return Result(f"{into}: added {plural(len(entries), 'member comment')} "
+                  f"from {Path(source).name} ({ids}); "
                   "add the key messages each relates to", result.messages)
 
 
