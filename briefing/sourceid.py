@@ -110,7 +110,8 @@ def to_path(source_id: str, data: Any) -> FieldPath | None:
     Segments after a list pick an item by its `id`, or by position when the
     item at that position has no `id` (`objectives/1`).
     """
-    node, path = data, []
+    node = data
+    path: list[Step] = []
     for seg in parse(source_id):
         if isinstance(node, dict):
             if seg not in node:

@@ -277,7 +277,7 @@ def _spelt_out(text: str, start: int, end: int, acronym: str) -> bool:
         words_before = words(before[:before.rstrip().rfind("(")])
         return len(words_before) >= 2 or _initials_match(words_before, acronym)
     m = re.match(r"s?\s*\(([^)]+)\)", after)
-    return bool(m) and len(words(m.group(1))) >= 2
+    return m is not None and len(words(m.group(1))) >= 2
 
 
 def _initials_match(before: list[str], acronym: str) -> bool:

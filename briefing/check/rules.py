@@ -251,14 +251,14 @@ def check_typed_numbering(view: DocView) -> Iterator[Finding]:
 def check_tables(view: DocView) -> Iterator[Finding]:
     """A06 and A07: tables have a header row and no merged cells."""
     for n, table in enumerate(view.tables, 1):
-        where = {"number": table.paragraph, "item": table.item}
         if not table.header_row:
             yield _at("A06-table-header", f"table {n} has no header row; mark its first row "
                                           "'Repeat as header row at the top of each page'",
-                      **where)
+                      number=table.paragraph, item=table.item)
         if table.merged_cells:
             yield _at("A07-merged-cells", f"table {n} has merged cells; screen readers "
-                                          "cannot follow them", **where)
+                                          "cannot follow them",
+                      number=table.paragraph, item=table.item)
 
 
 def check_images(view: DocView) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ rejected. All XML work is in `briefing.ooxml` (revisions, resolve, comments).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +113,8 @@ def _revision(record: RevisionRecord, smap: SourceMap | None, index: dict[int, i
     """Return the report's record of one revision; `index` renumbers parents."""
     return Revision(kind=record.kind, author=record.author, date=record.date, text=record.text,
                     item=_item(record.bookmark, smap), story=record.story,
-                    heading=record.heading, parent=index.get(record.parent), move=record.move)
+                    heading=record.heading, move=record.move,
+                    parent=None if record.parent is None else index.get(record.parent))
 
 
 def _comments(pkg: Package, anchors: dict, smap: SourceMap | None) -> list[Comment]:
@@ -222,8 +224,8 @@ def default_output(path: Path, accept: bool) -> Path:
 
 
 def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: bool = True,
-                 authors: list[str] = (), items: list[str] = (), drop_comments: bool = False,
-                 force: bool = False) -> Result[Path]:
+                 authors: Sequence[str] = (), items: Sequence[str] = (),
+                 drop_comments: bool = False, force: bool = False) -> Result[Path]:
     """Write a copy of `path` with changes accepted (or rejected); return the output path.
 
     `authors` and `items` (source ids or briefing item ids) limit which

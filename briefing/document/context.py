@@ -168,15 +168,18 @@ def _long_date(d: dt.date) -> str:
 
 def _priority_order(items: list[Item]) -> list[Item]:
     """Return key messages ordered by priority (1 first), unprioritised last, else as given."""
-    return sorted(items, key=lambda km: (km._model.priority is None, km._model.priority or 0))
+    def key(km: Item) -> tuple[bool, int]:
+        priority = getattr(km._model, "priority", None)
+        return priority is None, priority or 0
+    return sorted(items, key=key)
 
 
 def _group(items: list[Item], km_ids: list[str]) -> tuple[dict[str, list[Item]], list[Item]]:
     """Return items under the first key message they relate to, and those relating to none."""
     grouped: dict[str, list[Item]] = {k: [] for k in km_ids}
-    other = []
+    other: list[Item] = []
     for item in items:
-        related = [r for r in item._model.relates_to if r in grouped]
+        related = [r for r in getattr(item._model, "relates_to", []) if r in grouped]
         (grouped[related[0]] if related else other).append(item)
     return grouped, other
 

@@ -152,7 +152,7 @@ def shipped_templates() -> list[str]:
 def _shipped_root() -> Path:
     from importlib.resources import files
 
-    return Path(os.fspath(files("briefing_templates")))
+    return Path(str(files("briefing_templates")))
 
 
 def find_template(spec: str | Path | None) -> Template:
