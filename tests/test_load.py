@@ -134,6 +134,10 @@ BAD = [
                                                "  when: Autumn\n    2010 # x\n"),
      ["b.yaml:11:10: meeting.when: the text after ' #' would be dropped as a comment; put the "
       "whole value in quotes"]),
+    ("comment inside a flow list", edit("[Regeneration and Transport Board]",
+                                        "[Regeneration #1, Transport Board]"),
+     ["b.yaml:17:33: the text after ' #' would be dropped as a comment; put the whole value "
+      "in quotes"]),
     ("colon in a headline", edit("headline: Councils should help commission the Work Programme.",
                                  "headline: Jobs & growth: councils must lead"),
      ["b.yaml:16:28: YAML syntax error: a ': ' cannot appear here; put text that contains "

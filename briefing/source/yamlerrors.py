@@ -119,6 +119,10 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
     if hidden is not None:  # it, not the error libyaml saw next, is what to fix
         at_line, at_col = line_col(text, hidden)
         return [Problem(name, at_line, at_col, "", invisible_message(text[hidden]))]
+    cut = _comment_in_flow(exc, text, context)
+    if cut is not None:  # '[a #1, b]': the comment ate the rest of the line, ']' included
+        at_line, at_col = line_col(text, cut)
+        return [Problem(name, at_line, at_col, "", DROPPED_COMMENT)]
     if "hexdecimal" in problem:  # point at the backslash of the escape, not after it
         col = source_line(text, line).rfind("\\", 0, col) + 1 or col
     if ("cannot start any token" in problem or "tab" in problem) \
@@ -140,6 +144,19 @@ def syntax_problems(exc: Any, text: str, name: str) -> list[Problem]:
                         "YAML syntax error: this line is indented more than the one above; "
                         "line its key up with the keys above")]
     return [Problem(name, line, col, "", syntax_message(problem, context))]
+
+
+def _comment_in_flow(exc: Any, text: str, context: str) -> int | None:
+    """Return the offset of a ' #' inside the [...] or {...} libyaml gave up on, or None."""
+    start, end = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    if "flow" not in context or start is None or end is None:
+        return None
+    for m in re.finditer(r"[ \t]#", text[start.index:end.index]):
+        at = start.index + m.end() - 1
+        before = text[text.rfind("\n", 0, at) + 1:at]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return at
+    return None
 
 
 def _invisible_near(text: str, line: int) -> int | None:
