@@ -177,11 +177,11 @@ def compare(fresh: list[FreshParagraph], doc: list[DocParagraph], base: dict,
     for k, step in enumerate(steps):
         if step.fresh is not None and step.doc is not None:
             if step.fresh.text != step.doc.text:
-                _edited(step, k, scalars, lists, found, where)
+                _edited(step.fresh, step.doc, k, scalars, lists, found, where)
         elif step.fresh is not None:
             _deleted(step.fresh, k, lists, found, where)
-        elif step.doc.text.strip():
-            _inserted(steps, k, lists, found, where)
+        elif step.doc is not None and step.doc.text.strip():
+            _inserted(steps, step.doc.text.strip(), k, lists, found, where)
     for path, value in scalars.items():
         found.changes.append(Change(path, get_value(base, path), value))
     for path, edit in lists.items():
@@ -209,9 +209,8 @@ class _Locator:
         return f"{self.docname}: paragraph {number}{under}"
 
 
-def _edited(step: Step, k: int, scalars: dict, lists: dict, found: Absorbed,
-            where: _Locator) -> None:
-    f, d = step.fresh, step.doc
+def _edited(f: FreshParagraph, d: DocParagraph, k: int, scalars: dict, lists: dict,
+            found: Absorbed, where: _Locator) -> None:
     values = _split_fields(f, d.text)
     if values is None:
         what = {"heading": "heading", "derived": "line built from several fields",
@@ -265,9 +264,8 @@ def _deleted(f: FreshParagraph, k: int, lists: dict, found: Absorbed, where: _Lo
                                              f"not absorbed: {advice}"))
 
 
-def _inserted(steps: list[Step], k: int, lists: dict, found: Absorbed,
+def _inserted(steps: list[Step], text: str, k: int, lists: dict, found: Absorbed,
               where: _Locator) -> None:
-    text = steps[k].doc.text.strip()
     prev = next((s.fresh for s in reversed(steps[:k]) if s.fresh is not None), None)
     nxt = next((s.fresh for s in steps[k + 1:] if s.fresh is not None), None)
     if prev is not None and prev.list_item is not None:
