@@ -90,28 +90,24 @@ class Package:
             )
         if not zipfile.is_zipfile(path):
             raise DocumentError(f"{path}: not a Word document (.docx files are zip packages)")
+        return cls._read(path, path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str | Path) -> Package:
+        """Return the package held in `data` (a build or upload); `path` names it in messages."""
+        return cls._read(io.BytesIO(data), Path(path))
+
+    @classmethod
+    def _read(cls, source: Path | io.BytesIO, path: Path) -> Package:
+        """Return the Word package in zip `source` (named `path`), its members read with guards."""
         try:
-            with zipfile.ZipFile(path) as zf:
+            with zipfile.ZipFile(source) as zf:
                 parts = _read_members(zf, path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
                 zlib.error) as exc:
             raise DocumentError(f"{path}: damaged zip package ({exc})") from None
         except NotImplementedError as exc:
             raise DocumentError(f"{path}: unsupported zip compression ({exc})") from None
-        pkg = cls(path, parts)
-        pkg._check_is_word()
-        return pkg
-
-    @classmethod
-    def from_bytes(cls, data: bytes, path: str | Path) -> Package:
-        """Return the package held in `data` (a build in memory); `path` names it in messages."""
-        path = Path(path)
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                parts = _read_members(zf, path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-                zlib.error, NotImplementedError) as exc:
-            raise DocumentError(f"{path}: damaged zip package ({exc})") from None
         pkg = cls(path, parts)
         pkg._check_is_word()
         return pkg
@@ -192,18 +188,15 @@ class Package:
                            el.get("TargetMode") == "External"))
         return out
 
-    def relationship(self, kind: str, source: str | None = None) -> Rel | None:
-        """Return `source`'s first internal relationship of type `kind`, or None.
-
-        `kind` is the last segment of the type URI ('styles', 'comments',
-        'core-properties'), so transitional and strict types both match;
-        `source` defaults to the main document ('' is the package itself).
-        """
+    def _internal(self, source: str | None) -> list[Rel]:
+        """Return the internal relationships of `source` (None: the main document)."""
         where = (self.main_part or "word/document.xml") if source is None else source
-        for rel in self.rels(where):
-            if not rel.external and rel.type.rsplit("/", 1)[-1] == kind:
-                return rel
-        return None
+        return [rel for rel in self.rels(where) if not rel.external]
+
+    def relationship(self, kind: str, source: str | None = None) -> Rel | None:
+        """Return `source`'s (default: main; '' the package) first internal relationship of
+        kind `kind` (see Rel.kind), or None."""
+        return next((rel for rel in self._internal(source) if rel.kind == kind), None)
 
     def related_part(self, kind: str, source: str | None = None) -> str | None:
         """Return the part `source` (default: the main document) relates as `kind`, if present."""
@@ -212,15 +205,12 @@ class Package:
 
     def related_parts(self, kinds: Collection[str], source: str | None = None) -> list[str]:
         """Return every present part `source` (default: main) relates as one of `kinds`."""
-        where = (self.main_part or "word/document.xml") if source is None else source
-        return [rel.target for rel in self.rels(where) if not rel.external
-                and rel.type.rsplit("/", 1)[-1] in kinds and rel.target in self.parts]
+        return [rel.target for rel in self._internal(source)
+                if rel.kind in kinds and rel.target in self.parts]
 
     def parts_by_id(self, source: str | None = None) -> dict[str, str]:
         """Return relationship id -> present internal target part, for `source` (default: main)."""
-        where = (self.main_part or "word/document.xml") if source is None else source
-        return {rel.id: rel.target for rel in self.rels(where)
-                if not rel.external and rel.target in self.parts}
+        return {rel.id: rel.target for rel in self._internal(source) if rel.target in self.parts}
 
     def story_parts(self) -> list[str]:
         """Return the parts that hold text: main document, headers, footers, notes, comments."""
@@ -230,29 +220,21 @@ class Package:
     # --- changing parts and relationships -------------------------------------------
 
     def relate(self, source: str, name: str, rel_type: str, prefix: str = "rId") -> str:
-        """Add a relationship of `rel_type` from `source` ('' = package) to part `name`.
-
-        The new id is `prefix` followed by the first number not yet taken;
-        returns it.
-        """
+        """Relate part `name` from `source` ('' = package) as `rel_type`; return the new id
+        (`prefix` and the first number not yet taken)."""
         base = posixpath.dirname(source)
         target = "/" + name if not source else posixpath.relpath(name, base or ".")
         rels = self._rels_root(source)
         taken = {el.get("Id") for el in rels}
-        n = 1
-        while f"{prefix}{n}" in taken:
-            n += 1
+        n = next(k for k in range(1, len(taken) + 2) if f"{prefix}{k}" not in taken)
         etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"{prefix}{n}", Type=rel_type,
                          Target=target)
         return f"{prefix}{n}"
 
     def add_part(self, source: str, name: str, data: bytes, rel_type: str,
                  content_type: str | None = None, prefix: str = "rIdB") -> None:
-        """Add part `name` related from `source` ('' = package), replacing any of that type.
-
-        Parts the replaced relationships pointed to are removed with their own
-        relationships; `content_type` is declared for `name` when given.
-        """
+        """Add part `name` related from `source` ('' = package), replacing any of that type
+        (and the parts they pointed to, with their rels); declare `content_type` if given."""
         if rels_name(source) in self.parts:
             rels = self.xml(rels_name(source))
             for rel in self.rels(source):
@@ -381,6 +363,12 @@ class Rel:
     type: str
     target: str
     external: bool
+
+    @property
+    def kind(self) -> str:
+        """Return the last segment of the type URI ('styles', 'comments', 'core-properties'):
+        the same for transitional and strict OOXML."""
+        return self.type.rsplit("/", 1)[-1]
 
 
 def _read_members(zf: zipfile.ZipFile, path: Path) -> dict[str, bytes]:

@@ -99,7 +99,7 @@ def drop_comments(pkg: Package) -> int:
             strip_comment_markup(pkg.xml(story))
     main = pkg.main_part or "word/document.xml"
     doomed = [rel for rel in pkg.rels(main)
-              if rel.type.rsplit("/", 1)[-1] in COMMENT_KINDS and not rel.external]
+              if rel.kind in COMMENT_KINDS and not rel.external]
     for rel in doomed:
         pkg.remove_relationship(main, rel.id)
         pkg.drop_part(rel.target)
