@@ -303,6 +303,23 @@ def check(
 
 @app.command()
 @user_errors
+def release(
+    docx: Annotated[Path, typer.Argument(help="A cleared .docx (no tracked changes or comments).")],
+    out: Annotated[
+        Optional[Path], typer.Option("-o", "--out", help="The release copy to write.")
+    ] = None,
+    force: Force = False,
+) -> None:
+    """Write a copy to send outside the clearance circle: the pages, no hidden data."""
+    from briefing.document.release import release_file
+
+    result = release_file(docx, out, force=force)
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+
+
+@app.command()
+@user_errors
 def serve(
     folder: Annotated[Path, typer.Argument(help="The folder of briefings to serve.")] = Path("."),
     port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8765,

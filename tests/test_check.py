@@ -248,6 +248,8 @@ BREAKERS = {
     "acronym not spelt out": ("P03-acronym", {"body": GOOD_BODY + p("The JCP runs it.")}),
     "eg": ("P04-abbreviation", {"body": GOOD_BODY + p("Some councils, eg Leeds, do.")}),
     "ampersand": ("P04-abbreviation", {"body": GOOD_BODY + p("Leeds &amp; Bradford do.")}),
+    "hidden text": ("H01-hidden-data", {"body": GOOD_BODY + p("Not for the minister.",
+                                                               rpr="<w:vanish/>")}),
 }
 
 
@@ -309,7 +311,8 @@ def test_consecutive_empty_paragraphs_are_one_finding(tmp_path):
 def test_deleted_text_is_not_read(tmp_path):
     body = GOOD_BODY + ("<w:p><w:del w:id='9' w:author='A'><w:r><w:delText>We will utilise it."
                         "</w:delText></w:r></w:del><w:r><w:t>We will use it.</w:t></w:r></w:p>")
-    assert rules_of(make_docx(tmp_path / "ok.docx", body=body)) == []
+    # The tracked deletion is hidden data (H01, issue 14); its words are not read (no P02).
+    assert rules_of(make_docx(tmp_path / "ok.docx", body=body)) == ["H01-hidden-data"]
 
 
 def test_inserted_text_is_read(tmp_path):

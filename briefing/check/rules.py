@@ -64,6 +64,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("P04-abbreviation", WARNING, "no \"eg\", \"ie\", \"etc\" or \"&\" in running text"),
     Rule("S01-tracked-changes", ERROR, "no tracked changes left in a cleared or final briefing"),
     Rule("S02-comments", ERROR, "no comments left in a cleared or final briefing"),
+    Rule("H01-hidden-data", WARNING, "no hidden data (embedded briefing data, comments, "
+                                     "tracked changes, hidden text, personal properties); "
+                                     "an error in a final briefing"),
 )}
 
 
@@ -453,7 +456,40 @@ def check_state(view: DocView) -> Iterator[Finding]:
                                   f"status is {status}; resolve and delete them")
 
 
+# --- hidden data -----------------------------------------------------------------
+
+
+def check_hidden(view: DocView) -> Iterator[Finding]:
+    """H01: what the file carries that its pages do not show; an error once a briefing is final.
+
+    In our own briefings tracked changes and comments are the clearance
+    rules' (S01, S02): expected before clearance, errors after it. Here they
+    are reported for documents that record no status (ours or not).
+    """
+    status = briefing_info(view).get("status")
+    severity = ERROR if status == "final" else WARNING
+    hidden = view.hidden
+    found = []
+    if hidden.embedded:
+        found.append("it embeds the briefing's data (what absorb reads)")
+    if status is None and view.revisions:
+        found.append(f"{plural(view.revisions, 'tracked change')}")
+    if status is None and view.comments:
+        found.append(f"{plural(view.comments, 'comment')}")
+    if hidden.hidden_text:
+        found.append(f"{plural(len(hidden.hidden_text), 'hidden run')} of text "
+                     f"({_quote(hidden.hidden_text[0], 40)})")
+    if hidden.personal:
+        found.append("personal properties (" + ", ".join(
+            f"{label} {_quote(value, 40)}" for label, value in hidden.personal) + ")")
+    if found:
+        yield Finding("H01-hidden-data", severity,
+                      "the file carries what its pages do not show: " + "; ".join(found)
+                      + "; send `briefing release` copies outside the clearance circle")
+
+
 _CHECKS = (check_title, check_language, check_headings, check_fake_headings,
            check_typed_numbering, check_tables, check_images, check_justified, check_text_size,
            check_classification, check_empty_paragraphs, check_long_sentences,
-           check_words_to_avoid, check_acronyms, check_abbreviations, check_state)
+           check_words_to_avoid, check_acronyms, check_abbreviations, check_state,
+           check_hidden)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from briefing.ooxml.hidden import Hidden, find_hidden
 from briefing.ooxml.ns import DC
 from briefing.ooxml.ns import qn as _qn
 from briefing.ooxml.package import Package
@@ -93,6 +94,7 @@ class DocView:
     revisions: int = 0
     comments: int = 0
     source_map: SourceMap | None = None
+    hidden: Hidden = field(default_factory=Hidden)
 
 
 def inspect_package(pkg: Package) -> DocView:
@@ -108,6 +110,7 @@ def inspect_package(pkg: Package) -> DocView:
     view.headers, view.footers = _headers_footers(pkg)
     found = census(pkg)
     view.revisions, view.comments = found.total, found.comments
+    view.hidden = find_hidden(pkg, smap)
     return view
 
 
