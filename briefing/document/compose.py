@@ -65,7 +65,8 @@ def compose(briefing: Briefing, template: Template,
     When given, `fields` receives the fields the layout used, as source-id
     paths: each text field the document shows, and each flag, number, list or
     empty field the layout read to decide what to show (a path ending in '/'
-    is a list or group whose items count only when used).
+    is a list or group whose items count only when used, one ending in
+    `shown.MEASURED` a text whose length alone was used, as fit does).
     `briefing.source.shown` keeps only these when a document embeds its data.
     """
     render = Render()

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from briefing import sourceid
 from briefing.source.model import Briefing
+from briefing.source.shown import MEASURED
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -60,7 +61,12 @@ class Ref:
         return bool(self._text)
 
     def __len__(self) -> int:
-        return len(self._text)
+        return len(self.measured())
+
+    def measured(self) -> str:
+        """Return the text for the layout to measure (fit); only its length counts as used."""
+        self._render.fields.add(self._sid + MEASURED)
+        return self._text
 
 
 class Item:

@@ -19,7 +19,8 @@ PARAGRAPH_GAP = 0.3  # lines of spacing around each paragraph, on average
 
 def _text_of(value: Any) -> str:
     """Return the text a template value shows (a data Ref's own text, never its token)."""
-    text = getattr(value, "_text", value)
+    measured = getattr(value, "measured", None)  # a data Ref notes that its length was used
+    text = measured() if callable(measured) else value
     return text if isinstance(text, str) else str(text or "")
 
 

@@ -38,6 +38,7 @@ from briefing.source.model import (
     Source,
 )
 
+MEASURED = "?"  # suffix of a path whose text the layout only measured (its length decided)
 ALWAYS = ("briefing/classification", "briefing/status", "briefing/version")
 ITEM_KEYS = ("id", "priority", "relates_to")  # kept with every item kept: they place it
 PLACEHOLDER = "-"
@@ -66,6 +67,8 @@ _NEEDED: dict[type[BaseModel], dict[str, Any]] = {
 
 _Tree = dict[str, Any]
 _WHOLE: _Tree = {}  # a leaf: the value is kept whole (never mutated; compared by identity)
+_LENGTH: _Tree = {}  # a leaf: only the text's length is kept (placeholder characters)
+_EVERY = ""  # key of a list node the layout went through: every item counts (stubs for unshown)
 
 
 def shown_data(data: dict, fields: Iterable[str]) -> dict:
@@ -79,25 +82,38 @@ def shown_data(data: dict, fields: Iterable[str]) -> dict:
 def _mark(tree: _Tree, path: str) -> None:
     """Add `path` to `tree`: 'a/b' keeps a/b whole, 'a/b/' keeps only the container a/b."""
     node = tree
+    leaf = _WHOLE
+    if path.endswith(MEASURED):
+        path, leaf = path[:-len(MEASURED)], _LENGTH
     *heads, last = sourceid.parse(path)
     for seg in heads:
         child = node.get(seg)
         if child is _WHOLE:
             return
-        node = node.setdefault(seg, {})
-    if last:
-        node[last] = _WHOLE
+        if child is _LENGTH or child is None:
+            node[seg] = child = {}
+        node = child
+    if not last:
+        node[_EVERY] = _WHOLE
+    elif leaf is _WHOLE or last not in node:
+        node[last] = leaf
 
 
 def _cut(value: Any, tree: _Tree) -> Any:
     """Return the part of `value` that `tree` keeps."""
+    if tree is _LENGTH:
+        return PLACEHOLDER * len(value) if isinstance(value, str) else copy.deepcopy(value)
     if tree is _WHOLE or not isinstance(value, (dict, list)):
         return copy.deepcopy(value)
     if isinstance(value, dict):
         return {k: _cut(v, tree[k]) for k, v in value.items() if k in tree}
     ids = [sourceid.own_id(v) for v in value]
     if value and all(ids):
-        return [_item(v, tree[i]) for v, i in zip(value, ids) if i in tree]
+        every = _EVERY in tree
+        kept = [(v, tree.get(i, {})) for v, i in zip(value, ids) if every or i in tree]
+        stubs = iter(range(1, len(kept) + 1))
+        return [_item(v, node) if _shows(node) else _stub(v, node, next(stubs))
+                for v, node in kept]
     shown = [i for i in range(len(value)) if str(i) in tree]
     last = max(shown, default=-1)
     return [_cut(value[i], tree[str(i)]) if str(i) in tree else PLACEHOLDER
@@ -113,6 +129,25 @@ def _item(value: dict, tree: _Tree) -> dict:
         if key in value:
             out[key] = copy.deepcopy(value[key])
     return {k: out[k] for k in value if k in out}
+
+
+def _shows(tree: _Tree) -> bool:
+    """Return True when `tree` keeps any value whole (not only lengths)."""
+    return tree is _WHOLE or (tree is not _LENGTH and any(
+        _shows(t) for k, t in tree.items() if k != _EVERY))
+
+
+def _stub(value: dict, tree: _Tree, n: int) -> dict:
+    """Return an item the layout measured but did not show: lengths only, under a made-up id.
+
+    A lines card counts the key messages it leaves out; the stub keeps that
+    count (and the order) true when the card is built again from what it carries.
+    """
+    out = _cut(value, tree)
+    out["id"] = f"not-shown-{n}"
+    if "priority" in value:
+        out["priority"] = value["priority"]
+    return out
 
 
 def buildable(data: dict) -> Briefing:
