@@ -308,14 +308,22 @@ def release(
     out: Annotated[
         Optional[Path], typer.Option("-o", "--out", help="The release copy to write.")
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write the release copy's tagged PDF beside it "
+                                         "(LibreOffice).")
+    ] = False,
     force: Force = False,
 ) -> None:
     """Write a copy to send outside the clearance circle: the pages, no hidden data."""
     from briefing.document.release import release_file
 
-    result = release_file(docx, out, force=force)
+    result = release_file(docx, out, pdf=pdf, force=force)
     _print_messages(result.messages)
     typer.echo(f"wrote {result.value}")
+    if pdf:
+        from briefing.document.pdf import pdf_output
+
+        typer.echo(f"wrote {pdf_output(result.value)}")
 
 
 @app.command()

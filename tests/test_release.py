@@ -309,3 +309,38 @@ def test_comments_in_a_document_of_unknown_origin_are_hidden_data(tmp_path):
     (finding,) = check_file(doc)
     assert (finding.rule, finding.severity) == ("H01-hidden-data", "warning")
     assert "2 comments" in finding.message
+
+
+# --- release --pdf ------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_release_pdf_is_printed_from_the_release_copy(tmp_path):
+    from test_pdf import info, pages
+
+    src = tmp_path / "card.docx"
+    build_file(SAMPLES[0], out=src, template="lines-card")
+    dirty = with_hidden_data(src, tmp_path / "dirty.docx")
+    out = tmp_path / "card-out.docx"
+
+    result = run("release", dirty, "-o", out, "--pdf")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}\nwrote {tmp_path / 'card-out.pdf'}\n"
+    printed = " ".join(line for page in pages(tmp_path / "card-out.pdf") for line in page)
+    assert "SECRET" not in printed
+    title = etree.fromstring(parts_of(src)["docProps/core.xml"]).findtext(
+        "{http://purl.org/dc/elements/1.1/}title")
+    assert info(tmp_path / "card-out.pdf")["Title"] == title
+    assert "Author" not in info(tmp_path / "card-out.pdf")
+
+
+def test_release_pdf_without_libreoffice_writes_nothing(built, tmp_path):
+    out = tmp_path / "r.docx"
+    result = runner.invoke(app, ["release", str(built), "-o", str(out), "--pdf"],
+                           env={"BRIEFING_SOFFICE": str(tmp_path / "no-soffice")})
+    assert result.exit_code == 1
+    assert result.stderr == (f"{tmp_path / 'r.pdf'}: cannot write a PDF: LibreOffice is not "
+                             "installed (no soffice or libreoffice command found; set "
+                             "BRIEFING_SOFFICE to its path); nothing was written\n")
+    assert not out.exists() and not (tmp_path / "r.pdf").exists()

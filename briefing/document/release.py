@@ -10,7 +10,8 @@ subject, language and the classification marking.
 A document that still holds tracked changes or comments is refused: which
 changes to keep is the officer's decision (`briefing accept` / `reject`), not
 release's. `release_bytes` is the whole transformation in memory (`briefing
-pdf` makes its PDF from it); `release_file` is what `briefing release` runs.
+pdf` can make its PDF from it); `release_file` is what `briefing release` runs,
+with `--pdf` also the release copy's tagged PDF.
 """
 
 from __future__ import annotations
@@ -35,9 +36,13 @@ def release_bytes(data: bytes, name: str) -> bytes:
     return _released(Package.from_bytes(data, name), name)
 
 
-def release_file(path: str | Path, out: str | Path | None = None, *,
+def release_file(path: str | Path, out: str | Path | None = None, *, pdf: bool = False,
                  force: bool = False) -> Result[Path]:
-    """Write the release copy of `path` to `out` (default: beside it, '-release' added)."""
+    """Write the release copy of `path` to `out` (default: beside it, '-release' added).
+
+    With `pdf`, also its tagged PDF beside it (`briefing.document.pdf`), made
+    before either file is written, so a failed conversion writes nothing.
+    """
     from briefing.ooxml.package import Package
     from briefing.paths import atomic_write_bytes, check_output
 
@@ -45,9 +50,27 @@ def release_file(path: str | Path, out: str | Path | None = None, *,
     target = Path(out) if out is not None else default_output(path)
     check_output(target, [path], force=force,
                  is_input="is the input document; choose another output with -o")
+    pdf_target, soffice = _pdf_target(target, path, force) if pdf else (None, None)
     data = _released(Package.open(path), str(path))
-    atomic_write_bytes(target, data)
+    if pdf_target is not None:
+        from briefing.document.pdf import pdf_bytes
+
+        printed = pdf_bytes(data, target, soffice)
+        atomic_write_bytes(target, data)
+        atomic_write_bytes(pdf_target, printed)
+    else:
+        atomic_write_bytes(target, data)
     return Result(target, [])
+
+
+def _pdf_target(target: Path, source: Path, force: bool) -> tuple[Path, str]:
+    """Return where the release copy's PDF goes and the LibreOffice that makes it."""
+    from briefing.document.pdf import check_pdf_target, pdf_output, require_soffice
+
+    pdf_target = pdf_output(target)
+    soffice = require_soffice(pdf_target)
+    check_pdf_target(pdf_target, source, force=force)
+    return pdf_target, soffice
 
 
 def _released(pkg, name: str) -> bytes:
