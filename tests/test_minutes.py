@@ -126,6 +126,8 @@ def test_the_same_minutes_as_a_saved_web_page_give_the_points_and_the_heading(se
      "1. Officers to act.", ["First paragraph.", "Second paragraph."]),
     ("In discussion members raised the following points:\n• A & B\n\nThe Chair agreed.\n",
      ["A & B", "The Chair agreed."]),
+    ("The paper set out the following points:\n- Not a member's\nMembers made the following "
+     "points:\n- Theirs\nRESOLVED: that the report be noted.\n- Not a point", ["Theirs"]),
 ])
 def test_bullets_paragraphs_and_the_end_of_the_points(text, points):
     assert minutes_from_text(text).points == points

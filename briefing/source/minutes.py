@@ -36,7 +36,7 @@ LEAD_IN = re.compile(
     r"|members\s+(?:made|raised|highlighted)\s+(?:the\s+following|these)\s+points?)[^:]*:?\s*$",
     re.IGNORECASE)
 END = re.compile(r"^\s*(?:decisions?|actions?|resolved|resolution|agreed|recommendations?"
-                 r"|supporting\s+documents)\s*:?\s*$", re.IGNORECASE)
+                 r"|supporting\s+documents)\s*(?::.*)?$", re.IGNORECASE)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _DAY_MONTH_YEAR = re.compile(
@@ -192,7 +192,9 @@ def parse_minutes(lines: list[str], name: str, *, paragraphs: bool = False) -> M
     line of text that may have been wrapped.
     """
     lines = [line.replace("\u00a0", " ").rstrip() for line in lines]
-    start = next((i for i, line in enumerate(lines) if LEAD_IN.search(line.strip())), None)
+    leads = [i for i, line in enumerate(lines) if LEAD_IN.search(line.strip())]
+    # "The report set out the following points:" may come first; the members' lead-in wins
+    start = next((i for i in leads if "member" in lines[i].lower()), leads[0] if leads else None)
     if start is None:
         raise BriefingError(f"{name}: no lead-in such as 'members made the following points:' "
                             "was found, so there are no points to import")
