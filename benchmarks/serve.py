@@ -18,13 +18,16 @@ forms from the schema, templates):
   validation of the result as `briefing validate` does it, atomic write);
 - build page: build the .docx and run the checks (first view of a version).
 
-Median and slowest of --runs runs, milliseconds, printed as a markdown table.
+Median and slowest wall time of --runs runs and the median CPU time (the whole
+process, so it holds up better than wall time on a busy machine), in
+milliseconds, printed as a markdown table with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import statistics
 import sys
@@ -47,19 +50,21 @@ def _large_text() -> str:
 
 
 def _time(action: Callable[[], object], runs: int, before: Callable[[], object] | None = None
-          ) -> tuple[float, float]:
-    times = []
+          ) -> tuple[float, float, float]:
+    """Return the median and slowest wall time and the median CPU time of `action`, in ms."""
+    times, cpu = [], []
     for _ in range(runs):
         if before is not None:
             before()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(times), max(times), statistics.median(cpu)
 
 
-def measure(name: str, text: str, runs: int) -> list[tuple[str, float, float]]:
-    """Return (what, median ms, slowest ms) for each page and action on briefing `text`."""
+def measure(name: str, text: str, runs: int) -> list[tuple[str, float, float, float]]:
+    """Return (what, median, slowest, median CPU) in ms for each page and action on `text`."""
     from web_harness import client, form_fields
 
     from briefing.web import app as web_app
@@ -114,7 +119,7 @@ def measure(name: str, text: str, runs: int) -> list[tuple[str, float, float]]:
 
         rows.append(("build page (build the .docx, run the checks)",
                      *_time(build_page, max(3, runs // 4))))
-        return [(f"{name}: {label}", median, slowest) for label, median, slowest in rows]
+        return [(f"{name}: {label}", *times) for label, *times in rows]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -125,10 +130,11 @@ def main() -> None:
     args = parser.parse_args()
     rows = measure("typical", TYPICAL.read_text(encoding="utf-8"), args.runs)
     rows += measure("large", _large_text(), max(5, args.runs // 2))
-    print("| what | median ms | slowest ms |")
-    print("| --- | ---: | ---: |")
-    for what, median, slowest in rows:
-        print(f"| {what} | {median:,.1f} | {slowest:,.1f} |")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
+    print("| what | median ms | slowest ms | median CPU ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for what, median, slowest, cpu in rows:
+        print(f"| {what} | {median:,.1f} | {slowest:,.1f} | {cpu:,.1f} |")
 
 
 if __name__ == "__main__":

@@ -127,6 +127,16 @@ def test_a_field_made_invalid_shows_its_message_at_the_field_and_in_the_summary(
         page.get_by_role("link", name=SAMPLE_TITLE, exact=True).click()
         page.get_by_role("link", name="Contact").click()
         page.get_by_label("Email").fill("officer.at.lga")
+        page.keyboard.press("Tab")  # leaving the field checks it, before any button is pressed
+        page.locator("#f-contact-email-error").wait_for()
+        assert "contact.email: is not a valid email address" in page.locator(
+            "#error-summary").inner_text()
+        assert (page.get_by_label("Email").get_attribute("aria-invalid")) == "true"
+        page.get_by_label("Email").fill("officer.name@local.gov.uk")
+        page.keyboard.press("Tab")
+        page.locator("#f-contact-email-error").wait_for(state="detached")
+        assert page.locator("#error-summary").count() == 0
+        page.get_by_label("Email").fill("officer.at.lga")
         page.get_by_role("button", name="Save", exact=True).first.click()
 
         summary = page.get_by_role("alert")

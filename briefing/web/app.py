@@ -47,7 +47,10 @@ def create_app(folder: Path, keys: Secrets | None = None, *, loopback: bool = Tr
         Route("/download/{name:path}", site.download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    handlers: dict[Any, Any] = {Exception: site.failed, 404: site.not_found,
+    # Expected refusals are answered where they happen; anything else reaches `failed`
+    # through Starlette's last-resort handler, which logs it (never to the page).
+    handlers: dict[Any, Any] = {BriefingError: site.failed, FormRefused: site.failed,
+                                Exception: site.failed, 404: site.not_found,
                                 405: site.not_found}
     app = Starlette(routes=routes, middleware=[Middleware(Guard, keys=keys, loopback=loopback)],
                     exception_handlers=handlers)
