@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.errors import BriefingError, ValidationFailed
 from briefing.source.load import MAX_BYTES, Loaded, load_briefing, load_text
@@ -676,3 +678,16 @@ def test_a_line_separator_in_quoted_text_is_kept(typed):
     loaded = load_text(edit("Autumn 2010", typed)).value
     assert loaded.briefing.meeting.when == "Autumn\u20282010"
     assert plain(loaded.data) == read_yaml(loaded.text, "b.yaml")[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=st.text(alphabet="ab #:-,.'\"&<>{}[]!%@`|*?~\u00e9", min_size=1, max_size=24))
+def test_unquoted_text_is_read_exactly_as_typed_or_refused(typed):
+    # YAML ends unquoted text at ' #'; the reader must never pass on what is left.
+    try:
+        data, _ = read_yaml(f"answer: {typed}\n", "b.yaml")
+    except BriefingError:
+        return
+    value = data.get("answer") if isinstance(data, dict) else None
+    if isinstance(value, str) and not typed.strip().startswith(("'", '"', "|", ">")):
+        assert value == typed.strip()
