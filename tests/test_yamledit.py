@@ -260,3 +260,16 @@ def test_any_list_edit_reads_back_and_leaves_the_rest_alone(values, which):
     assert data["top"][other] == load(LISTS)["top"][other]
     assert data["top"]["after"] == "kept"
     assert out.startswith("top:\n  # block list, items in several styles\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=st.text(alphabet="ab #:-,.'\"&<>{}[]!%@`|*?~\u00e9", min_size=1, max_size=24))
+def test_the_editor_never_edits_text_a_comment_cut_short(typed):
+    try:
+        editor = YamlText.parse(f"answer: {typed}\n")
+        node = editor.node(("answer",))
+    except EditError:
+        return
+    if getattr(node, "style", None) is None and not typed.strip().startswith(("'", '"')) \
+            and isinstance(load(f"answer: {typed}\n")["answer"], str):
+        assert node.value == typed.strip()
