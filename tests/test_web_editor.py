@@ -216,3 +216,20 @@ def test_build_offers_both_documents_and_check_findings(folder):
         assert response.status_code == 200
         assert response.content[:2] == b"PK"
         assert "attachment" in response.headers["content-disposition"]
+
+
+def test_a_file_yaml_cannot_read_shows_its_problems_and_no_form(folder):
+    (folder / "broken.yaml").write_text("briefing:\n  title: [unclosed\n", encoding="utf-8")
+    c = client(folder)
+    home = c.get("/").text
+    assert "broken.yaml" in home and "1 problem</strong>" in home
+    page = c.get("/edit/broken.yaml")
+    assert page.status_code == 200
+    assert "cannot be read as a briefing" in page.text
+    assert 'class="editor"' not in page.text
+    cli = CliRunner().invoke(cli_app, ["validate", str(folder / "broken.yaml")])
+    message = cli.output.strip().splitlines()[0].split(": ", 1)[1]
+    import html as h
+
+    assert message.split(": ", 1)[1] in h.unescape(page.text)
+    assert "Traceback" not in page.text
