@@ -92,6 +92,9 @@ def test_pdf_has_the_title_language_tags_and_bookmarks(built, stem):
     fields = info(pdf)
     assert fields["Title"] == briefing.briefing.title
     assert fields["Tagged"] == "yes"
+    # Printed from the release copy: the pages, without the people the .docx names in its
+    # properties (its author is the contact officer).
+    assert "Author" not in fields
     assert b"/Lang(en-GB)" in pdf.read_bytes()
     tags = structure_tags(pdf)
     assert tags.count("H1") == 1 and tags[:1] == ["H1"]

@@ -49,7 +49,7 @@ def build_file(path: str | Path, out: str | Path | None = None, template: str | 
     from briefing.check.rules import build_messages  # accessibility and house style: warnings only
 
     messages += build_messages(data, target)
-    printed = _pdf_of(data, target, soffice) if soffice else None
+    printed = _pdf_of(data, target, soffice, redlined=since is not None) if soffice else None
     atomic_write_bytes(target, data)
     if printed is not None:
         from briefing.document.pdf import pdf_output
@@ -68,11 +68,18 @@ def _check_pdf(target: Path, source: Path, force: bool) -> str:
     return soffice
 
 
-def _pdf_of(data: bytes, target: Path, soffice: str) -> bytes:
-    """Return the PDF of the built document `data` (to be written beside `target`)."""
-    from briefing.document.pdf import pdf_bytes
+def _pdf_of(data: bytes, target: Path, soffice: str, *, redlined: bool) -> bytes:
+    """Return the PDF of the built document `data` (to be written beside `target`).
 
-    return pdf_bytes(data, target, soffice)
+    It is printed from the release copy (the pages and nothing else: no
+    embedded data, source map or hidden bookmarks); a redlined draft, whose
+    point is its tracked changes, is printed as it is, changes shown as markup.
+    """
+    from briefing.document.pdf import pdf_bytes
+    from briefing.document.release import release_bytes
+
+    printed = data if redlined else release_bytes(data, str(target))
+    return pdf_bytes(printed, target, soffice)
 
 
 def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json: str = "",
