@@ -146,20 +146,18 @@ def _scrub_part(root: etree._Element) -> None:
     """Drop rsids everywhere, and the settings that record history or paths."""
     rsid = f"{{{W}}}rsid"
     for el in root.iter():
-        for attr in [a for a in el.attrib if a.startswith(rsid)]:
+        for attr in [a for a in el.attrib if str(a).startswith(rsid)]:
             del el.attrib[attr]
     for tag in _SETTINGS_DROPPED:
         for el in list(root.iter(qn(tag))):
             parent = el.getparent()
             if parent is not None and parent.tag == qn("w:settings"):
-                parent.remove(el)
+                _detach(el)
 
 
 def _drop_hidden_runs(root: etree._Element) -> None:
     for run in [r for r in root.iter(qn("w:r")) if _vanished(r)]:
-        parent = run.getparent()
-        if parent is not None:
-            parent.remove(run)
+        _detach(run)
 
 
 def _drop_hidden_bookmarks(pkg: Package) -> None:
@@ -180,10 +178,16 @@ def _drop_hidden_bookmarks(pkg: Package) -> None:
             name = el.get(qn("w:name")) or ""
             if name.startswith("_") and name not in wanted:
                 gone.add(el.get(qn("w:id")))
-                el.getparent().remove(el)
+                _detach(el)
         for el in list(root.iter(qn("w:bookmarkEnd"))):
             if el.get(qn("w:id")) in gone:
-                el.getparent().remove(el)
+                _detach(el)
+
+
+def _detach(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
 
 
 def _keep_core(pkg: Package) -> None:

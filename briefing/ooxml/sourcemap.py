@@ -114,9 +114,9 @@ class SourceMap:
                     int(count) if count.isdigit() else 0)
         smap.redliners = [el.get("name") for el in root.iter(f"{{{BR}}}redliner")
                           if el.get("name")]
-        data = root.find(f"{{{BR}}}data")
-        smap.data_json = data.text or "" if data is not None else ""
-        smap.data_partial = data is not None and data.get("part") == "shown"
+        held = root.find(f"{{{BR}}}data")
+        smap.data_json = held.text or "" if held is not None else ""
+        smap.data_partial = held is not None and held.get("part") == "shown"
         return smap
 
 

@@ -110,7 +110,7 @@ def _cut(value: Any, tree: _Tree) -> Any:
     ids = [sourceid.own_id(v) for v in value]
     if value and all(ids):
         every = _EVERY in tree
-        kept = [(v, tree.get(i, {})) for v, i in zip(value, ids) if every or i in tree]
+        kept = [(v, tree.get(i or "", {})) for v, i in zip(value, ids) if every or i in tree]
         stubs = iter(range(1, len(kept) + 1))
         return [_item(v, node) if _shows(node) else _stub(v, node, next(stubs))
                 for v, node in kept]
