@@ -115,11 +115,13 @@ def test_a_concurrent_change_on_disk_is_refused_not_lost(folder):
     assert "changes were <strong>not saved</strong>" in response.text
     assert "not stand aside" in response.text  # their version is shown
     assert dict(form_fields(response.text))["key_messages.1.headline"] == "Mine"
-    # Saving again after seeing both writes my version of this section over theirs, and keeps
-    # their change in the other sections: the officer chose it.
+    assert dict(form_fields(response.text))["key_messages.0.headline"].endswith("stand aside.")
+    # Saving again after seeing both keeps their changes (in this section and others) and
+    # makes mine.
     again = post_form(c, KM, html=response.text, action="save")
     assert again.status_code == 303
     assert data(folder)["key_messages"][1]["headline"] == "Mine"
+    assert data(folder)["key_messages"][0]["headline"].endswith("not stand aside.")
     assert data(folder)["meeting"]["venue"].startswith("Room 2, ")
 
 
@@ -233,3 +235,16 @@ def test_a_file_yaml_cannot_read_shows_its_problems_and_no_form(folder):
 
     assert message.split(": ", 1)[1] in h.unescape(page.text)
     assert "Traceback" not in page.text
+
+
+def test_where_both_changed_the_same_value_the_refusal_shows_both_and_mine_is_offered(folder):
+    c = client(folder)
+    html = c.get(KM).text
+    text = (folder / NAME).read_text(encoding="utf-8")
+    theirs = text.replace("not watch from the side-lines", "not stand aside")
+    (folder / NAME).write_text(theirs, encoding="utf-8")
+    response = post_form(c, KM, {"key_messages.0.headline": "Mine"}, html=html, action="save")
+    assert response.status_code == 409
+    assert (folder / NAME).read_text(encoding="utf-8") == theirs
+    assert "not stand aside" in response.text.split("Your version", 1)[0]
+    assert dict(form_fields(response.text))["key_messages.0.headline"] == "Mine"

@@ -241,3 +241,17 @@ def test_other_commands_do_not_import_the_web_stack():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"}, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_serve_says_when_its_port_is_taken(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_app, ["serve", str(tmp_path), "--no-browser",
+                                              "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "try another --port" in result.output

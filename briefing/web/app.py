@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from briefing.errors import BriefingError
 from briefing.web import forms, store, views
+from briefing.web.merge import merge
 from briefing.web.security import FormRefused, Guard, Secrets, Upload, read_form
 
 HERE = Path(__file__).parent
@@ -186,7 +187,9 @@ class Site:
         except store.Stale as stale:
             theirs = stale.disk
             mine = copy.deepcopy(theirs.data) if theirs.data is not None else copy.deepcopy(new)
-            mine[section] = new.get(section)
+            before = store.cached(name, base)
+            mine[section] = new.get(section) if before is None or before.data is None else \
+                merge(before.data.get(section), new.get(section), mine.get(section))
             yours = store.candidate(theirs, mine) if theirs.data is not None else None
             return self.editor(name, yours or theirs, mine, section, page, theirs.digest,
                                status=409, conflict={"theirs": theirs.text,

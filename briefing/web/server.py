@@ -29,11 +29,12 @@ def serve(folder: Path, *, host: str = "127.0.0.1", port: int = 8765, browser: b
     folder = Path(folder)
     if not folder.is_dir():
         raise BriefingError(f"{folder}: no such folder")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise BriefingError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
                             "try another --port") from None
     keys = Secrets()
@@ -52,4 +53,7 @@ def serve(folder: Path, *, host: str = "127.0.0.1", port: int = 8765, browser: b
                 webbrowser.open(url)
 
     threading.Thread(target=ready, daemon=True).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -110,6 +110,11 @@ def snapshot(path: Path, name: str) -> Snapshot:
     return _remember(snap)
 
 
+def cached(name: str, file_digest: str) -> Snapshot | None:
+    """Return the snapshot of file `name` at the version with hash `file_digest`, if still held."""
+    return _CACHE.get(f"{name}\0{file_digest}")
+
+
 def _remember(snap: Snapshot) -> Snapshot:
     """Return `snap` after caching it under its name and hash."""
     _CACHE[f"{snap.name}\0{snap.digest}"] = snap
