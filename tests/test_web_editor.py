@@ -248,3 +248,13 @@ def test_where_both_changed_the_same_value_the_refusal_shows_both_and_mine_is_of
     assert (folder / NAME).read_text(encoding="utf-8") == theirs
     assert "not stand aside" in response.text.split("Your version", 1)[0]
     assert dict(form_fields(response.text))["key_messages.0.headline"] == "Mine"
+
+
+def test_an_entry_just_added_is_not_a_problem_until_it_is_worked_on(folder):
+    c = client(folder)
+    page = post_form(c, KM, op="add:key_messages")
+    assert page.status_code == 200
+    assert 'id="f-key_messages-8-id"' in page.text and "autofocus" in page.text
+    assert 'id="error-summary"' not in page.text
+    checked = post_form(c, KM, html=page.text, action="check")
+    assert "key_messages[8].headline: is empty" in checked.text

@@ -178,7 +178,8 @@ class Site:
                 page = forms.page_of(int(rest)) if rest.isdigit() else page
             return self.editor(name, store.candidate(disk, new), new, section, page, base,
                                notice="Not saved yet: use Save to keep your changes.",
-                               focus=views.first_input(focus, new))
+                               focus=views.first_input(focus, new),
+                               fresh=focus or "" if op.startswith("add:") else "")
         if posted.get("action") != "save":
             return self.editor(name, store.candidate(disk, new), new, section, page, base,
                                notice="Checked; not saved yet.")
@@ -198,8 +199,12 @@ class Site:
 
     def editor(self, name: str, snap: store.Snapshot, data: dict[str, Any] | None,
                section: str, page: int, base: str, *, notice: str = "", focus: str = "",
-               status: int = 200, conflict: dict[str, str] | None = None) -> HTMLResponse:
-        """Return the editor page for `section` of `data`, with `snap`'s problems at fields."""
+               status: int = 200, conflict: dict[str, str] | None = None,
+               fresh: str = "") -> HTMLResponse:
+        """Return the editor page for `section` of `data`, with `snap`'s problems at fields.
+
+        `fresh` names an entry just added: its empty fields are not problems yet.
+        """
         title = snap.summary["title"] if data is not None else name
         nav = views.section_nav(name, snap.problems)
         if data is None:
@@ -213,7 +218,11 @@ class Site:
         for f in form.walk():
             f.focus = f.name == focus
         problems = []
-        for p in snap.problems:
+        shown = list(snap.problems)
+        if fresh:
+            shown = [p for p in shown if not (
+                views.problem_view(p, name, names)["name"] + ".").startswith(fresh + ".")]
+        for p in shown:
             view = views.problem_view(p, name, names)
             if view["section"] == section and view["name"] in names:
                 problems.append(view)
@@ -222,7 +231,7 @@ class Site:
                         f.error = view["text"]
             elif not view["section"]:
                 problems.append(view)
-        others = len(snap.problems) - len(problems)
+        others = len(shown) - len(problems)
         paging = None
         if section in views.PAGED and form.total > forms.PAGE_SIZE:
             paging = {"page": page, "pages": forms.pages(form.total),
