@@ -317,3 +317,23 @@ def test_a_card_that_leaves_items_out_carries_their_count_not_their_words(tmp_pa
     assert "nothing to absorb" in result.stdout
     assert "warning" not in result.stderr
     assert yaml.read_bytes() == before
+
+
+@pytest.mark.libreoffice
+def test_a_card_edited_in_libreoffice_comes_back_into_the_yaml(lo, card, tmp_path):
+    """A member's tracked edit to the card, saved by LibreOffice, accepted, absorbed."""
+    yaml, out = card
+    edits = [{"kind": "replace", "author": "Cllr Ann Baker", "find": "should help commission",
+              "replace": "must help commission"}]
+    reviewed = lo.tracked_edits(out, tmp_path / "reviewed.docx", edits)
+    assert runner.invoke(app, ["accept", str(reviewed), "-o",
+                               str(tmp_path / "cleared.docx")]).exit_code == 0
+    before = load_briefing(yaml).value.briefing.model_dump()
+
+    result = runner.invoke(app, ["absorb", str(tmp_path / "cleared.docx"), "--into", str(yaml),
+                                 "--no-record"])
+
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+    before["key_messages"][0]["headline"] = HEADLINE.replace("should help", "must help")
+    assert load_briefing(yaml).value.briefing.model_dump() == before
