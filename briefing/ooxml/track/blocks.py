@@ -19,6 +19,7 @@ from lxml import etree
 from briefing.align import best_pairs, stitch, walk
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.read.text import paragraph_text
+from briefing.ooxml.read.text import text as block_text
 from briefing.ooxml.sourcemap import is_source_bookmark
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -82,16 +83,16 @@ def container_blocks(container: etree._Element, use_ids: bool) -> list[Block]:
         if not isinstance(tag, str) or tag in (SECT_PR, TC_PR):
             continue
         if tag == P:
-            text = etree.tostring(el, method="text", encoding="unicode")
+            text = paragraph_text(el)
             sid = paragraph_sid(el) if use_ids else None
             out.append(Block(el, "p", ("id", sid) if sid else ("p", text), sid, text))
         elif tag == TBL:
-            text = etree.tostring(el, method="text", encoding="unicode")
+            text = block_text(el)
             out.append(Block(el, "tbl", ("tbl", text), None, text))
         elif tag in _ZERO_TAGS:
             out.append(Block(el, "zero", ("zero", tag, el.get(W_NAME)), None, ""))
         else:
-            text = "".join(el.itertext())
+            text = block_text(el)
             out.append(Block(el, "other", ("other", tag, text), None, text))
     return out
 
