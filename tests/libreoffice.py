@@ -228,7 +228,8 @@ class LibreOffice:
         return pdf_page_count(pdf)
 
     def tracked_edits(self, docx: Path | str, out: Path | str, edits: list[dict], *,
-                      keep_comments: bool = False) -> Path:
+                      keep_comments: bool = False, record: bool = True,
+                      saver: str = "") -> Path:
         """Return `out` after LibreOffice makes `edits` in `docx` with changes recorded.
 
         Each edit is a dict with ``kind`` and ``author`` (the name recorded on
@@ -236,10 +237,13 @@ class LibreOffice:
         occurrence of the text), ``insert_paragraph_after`` (``find``, ``text``:
         a new paragraph after the one containing ``find``), ``delete_paragraph``
         (``find``: the whole paragraph containing it). Saved as Word .docx.
+        With ``record=False`` the edits are made as a member who forgot to turn
+        Track Changes on; ``saver`` is the user name LibreOffice holds when it
+        saves (what it writes as the last-modified-by property).
         """
         checked = [_check_edit(number, edit) for number, edit in enumerate(edits, 1)]
         return self._to_file("tracked_edits", docx, Path(out), "docx", keep_comments,
-                             edits=checked)
+                             edits=checked, record=record, saver=saver)
 
     def accept_all_save(self, docx: Path | str, out: Path | str, *,
                         keep_comments: bool = False) -> Path:

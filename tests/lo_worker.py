@@ -362,11 +362,13 @@ class Worker:
             close_doc(doc)
         return pdf
 
-    def op_tracked_edits(self, docx: str, out: str, edits: list[dict]) -> str:
-        """Return `out` after making `edits` in `docx` with change recording on, saved as .docx."""
+    def op_tracked_edits(self, docx: str, out: str, edits: list[dict], record: bool = True,
+                         saver: str = "") -> str:
+        """Return `out` after making `edits` in `docx` with change recording on (or off when
+        `record` is false), saved as .docx under the user name `saver` when given."""
         doc = self.office.load(docx)
         try:
-            doc.setPropertyValue("RecordChanges", True)
+            doc.setPropertyValue("RecordChanges", record)
             for number, edit in enumerate(edits, 1):
                 kind = edit.get("kind")
                 if kind not in EDITS:
@@ -376,6 +378,8 @@ class Worker:
                     EDITS[kind](doc, edit)
                 except EditError as exc:
                     raise EditError(f"edit {number} ({kind}): {exc}") from None
+            if saver:
+                self.office.set_author(saver)
             doc.storeToURL(file_url(out), props(FilterName=DOCX_FILTER))
         finally:
             close_doc(doc)

@@ -24,6 +24,7 @@ from briefing.ooxml.sourcemap import read_source_map, record_redliner
 from briefing.ooxml.styles import numbering_ids, style_ids
 from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.track.inline import Builder
+from briefing.ooxml.track.noise import normalise_pair
 from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural
@@ -113,6 +114,7 @@ def _open_new(new_docx: bytes | str | Path, label: str) -> Package:
 
 def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Message]:
     """Rewrite NEW's body in place with tracked changes; return the messages to show."""
+    normalise_pair(old, new)  # what an editor wrote on its own is not a change
     old_body = _body(old)
     new_body = _body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
