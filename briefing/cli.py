@@ -367,6 +367,36 @@ def pdf_command(
     typer.echo(f"wrote {write_pdf(docx, out, force=force)}")
 
 
+@app.command()
+@user_errors
+def combine(
+    draft: Annotated[Path, typer.Argument(metavar="DRAFT", help="The draft sent to members.")],
+    copies: Annotated[list[Path], typer.Argument(metavar="COPY...",
+                                                 help="Each member's returned copy.")],
+    out: Out = None,
+    as_: Annotated[Optional[list[str]], typer.Option(
+        "--as", metavar="COPY=NAME",
+        help="The member whose copy COPY is (repeatable; default: the copy's last-modified-by)."),
+    ] = None,
+    author: Annotated[Optional[str], typer.Option(
+        "--author", help="Name for untracked changes of a copy that names no one, and for "
+                         "conflict bookkeeping (default: your login name).")] = None,
+    force: Force = False,
+) -> None:
+    """Combine every member's copy, tracked or not, into one document with tracked changes."""
+    from briefing.clearance.combine import combine_files
+
+    names = {}
+    for given in as_ or []:
+        key, sep, name = given.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{given!r}: give COPY=NAME", param_hint="--as")
+        names[key] = name
+    result = combine_files(draft, copies, out, names=names, author=author, force=force)
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

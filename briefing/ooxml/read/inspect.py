@@ -126,10 +126,15 @@ def _safe_source_map(pkg: Package) -> SourceMap | None:
 
 def core_title(pkg: Package) -> str | None:
     """Return the title document property (docProps/core.xml dc:title), or None."""
+    return core_property(pkg, f"{{{DC}}}title")
+
+
+def core_property(pkg: Package, tag: str) -> str | None:
+    """Return a core document property (docProps/core.xml, `tag` a Clark name), or None."""
     name = pkg.related_part("core-properties", "") or "docProps/core.xml"
     if name not in pkg.parts:
         return None
-    el = pkg.xml(name).find(f"{{{DC}}}title")
+    el = pkg.xml(name).find(tag)
     text = " ".join((el.text or "").split()) if el is not None else ""
     return text or None
 

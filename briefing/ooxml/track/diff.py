@@ -46,11 +46,13 @@ class BodyDiffer:
 
     def container(self, old: etree._Element, new: etree._Element) -> list[etree._Element]:
         """Return the output blocks for NEW container `new` against OLD container `old`."""
+        return [el for _, blocks in self.container_ops(old, new) for el in blocks]
+
+    def container_ops(self, old: etree._Element,
+                      new: etree._Element) -> list[tuple[Op, list[etree._Element]]]:
+        """Return each step of the alignment of `new` with `old` and its output blocks."""
         ops = align(container_blocks(old, self.use_ids), container_blocks(new, self.use_ids))
-        out: list[etree._Element] = []
-        for op in settle_ends(pair_last_marks(ops)):
-            out.extend(self._op(op))
-        return out
+        return [(op, self._op(op)) for op in settle_ends(pair_last_marks(ops))]
 
     def _op(self, op: Op) -> list[etree._Element]:
         kinds = {b.kind for b in op.olds + op.news}

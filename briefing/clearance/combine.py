@@ -1,0 +1,279 @@
+"""Combine: every lead member's returned copy of a draft, tracked or not, in one document.
+
+`combine_files(DRAFT, [COPY...])` writes DRAFT with each member's changes as
+tracked changes and their comments. A copy's own tracked changes keep their
+author and date; what a member changed without tracking becomes tracked
+changes in the member's name (`--as`, else the copy's last-modified-by
+property, else `--author`, else the file name). Editor noise is taken out
+first (`ooxml.track.noise`). Changes by different members to different words
+of one paragraph all stand; the same words changed differently are a conflict,
+kept as both members' insertions and reported by briefing item.
+
+A copy must be a copy of DRAFT: same data hash and version in the source map
+when both carry one, else similar text; a copy of an older version, of another
+briefing, or one whose source ids an editor stripped is refused, and nothing
+is written.
+"""
+
+from __future__ import annotations
+
+import copy as copying
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from briefing.clearance.redline import default_author, revision_date
+from briefing.errors import BriefingError, DocumentError
+from briefing.ooxml.build_xml import replace_body, style_ids
+from briefing.ooxml.ns import CP, qn
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.comments import strip_comment_markup
+from briefing.ooxml.read.inspect import core_property
+from briefing.ooxml.read.revisions import current_text, paragraph_texts, read_package
+from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
+from briefing.ooxml.track.carry import anchor_missing, carry_comments
+from briefing.ooxml.track.diff import BodyDiffer, paragraph_sid
+from briefing.ooxml.track.inline import Builder
+from briefing.ooxml.track.members import Assembly, Entry, assemble, body_blocks, member_entries
+from briefing.ooxml.track.merge import shift_ids
+from briefing.ooxml.track.noise import normalise_pair
+from briefing.ooxml.track.resolve import resolve_part
+from briefing.ooxml.track.revids import REVISION_TAGS, Stamper, census, max_used_id
+from briefing.paths import atomic_write_bytes, check_output
+from briefing.results import Message, Result, plural, short
+
+SAME_TEXT = 0.6  # word similarity above which a copy without a source map counts as the draft's
+DCTERMS = "http://purl.org/dc/terms/"
+
+
+@dataclass
+class Member:
+    """One returned copy: who it is from, how that was decided, and what it changed."""
+
+    path: Path
+    name: str
+    named_by: str
+    tracked: int = 0
+    untracked: int = 0
+    comments: int = 0
+    entries: list[Entry] = field(default_factory=list)
+
+
+def default_output(draft: Path) -> Path:
+    """Return <stem>-combined.docx beside the draft."""
+    return draft.with_name(f"{draft.stem}-combined.docx")
+
+
+def combine_files(draft: str | Path, copies: list[str | Path], out: str | Path | None = None, *,
+                  names: dict[str, str] | None = None, author: str | None = None,
+                  force: bool = False) -> Result[Path]:
+    """Write the combined document; return its path and the summary (see module docstring)."""
+    draft = Path(draft)
+    paths = [Path(c) for c in copies]
+    if not paths:
+        raise BriefingError("combine: give the draft and at least one member's copy")
+    out = Path(out) if out else default_output(draft)
+    check_output(out, [draft, *paths], force=force,
+                 is_input="is an input; combine never changes its inputs, choose another -o")
+    _refuse_repeats(draft, paths)
+    result = combine_packages(Package.open(draft), [Package.open(p) for p in paths],
+                              names=_names(names or {}, paths), author=author)
+    atomic_write_bytes(out, result.value)
+    return Result(out, result.messages)
+
+
+def _refuse_repeats(draft: Path, paths: list[Path]) -> None:
+    seen: set[Path] = {draft.resolve()}
+    for path in paths:
+        if path.resolve() in seen:
+            what = "the draft itself" if path.resolve() == draft.resolve() else "given twice"
+            raise BriefingError(f"{path}: {what}; give each member's copy once")
+        seen.add(path.resolve())
+
+
+def _names(given: dict[str, str], paths: list[Path]) -> dict[Path, str]:
+    """Return copy path -> member name from `--as COPY=NAME` (COPY as given or its file name)."""
+    out: dict[Path, str] = {}
+    for key, name in given.items():
+        match = [p for p in paths if str(p) == key or p.name == key
+                 or p.resolve() == Path(key).resolve()]
+        if not match:
+            raise BriefingError(f"--as {key}={name}: {key} is not one of the copies given "
+                                f"({', '.join(p.name for p in paths)})")
+        if not name.strip():
+            raise BriefingError(f"--as {key}=: give the member's name after '='")
+        out[match[0]] = name.strip()
+    return out
+
+
+def combine_packages(draft: Package, copies: list[Package], *,
+                     names: dict[Path, str] | None = None,
+                     author: str | None = None) -> Result[bytes]:
+    """Return the combined package bytes and the summary messages."""
+    names = names or {}
+    found = census(draft)
+    if not found.clean:
+        raise BriefingError(f"{draft.path}: holds {found.describe()}; accept or reject them "
+                            "first and send that draft out, or combine copies of it")
+    smap = read_source_map(draft)
+    members = [_member(c, names, author) for c in copies]
+    for pkg in copies:
+        _check_copy(draft, smap, pkg)
+    date = revision_date()
+    next_id = max_used_id(draft) + 1
+    draft_body = _body(draft)
+    versions = []
+    for member, pkg in zip(members, copies):
+        normalise_pair(pkg, draft)
+        next_id = shift_ids([pkg.xml(p) for p in pkg.story_parts()], next_id) + 1
+        anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items() if a.bookmark}
+        stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
+        member.entries = _entries(draft, pkg, draft_body, stamper)
+        next_id = stamper.next_id
+        member.tracked, member.untracked = _counts(member)
+        member.comments = carry_comments(pkg, draft)
+        versions.append((member.entries, anchors))
+    merger = Stamper(author or default_author(), date, next_id)
+    draft_blocks = body_blocks(draft_body)
+    assembly = assemble(draft_blocks, [v for v, _ in versions], merger)
+    replace_body(draft.xml(draft.main_part or "word/document.xml"), assembly.blocks)
+    for _, anchors in versions:
+        anchor_missing(draft_body, anchors)
+    draft.check_sound()
+    return Result(draft.to_bytes(), _summary(members, assembly, draft_blocks, smap))
+
+
+def _member(pkg: Package, names: dict[Path, str], author: str | None) -> Member:
+    if pkg.path in names:
+        return Member(pkg.path, names[pkg.path], "--as")
+    saved_by = core_property(pkg, f"{{{CP}}}lastModifiedBy")
+    if saved_by:
+        return Member(pkg.path, saved_by, "the copy's last-modified-by")
+    if author:
+        return Member(pkg.path, author, "--author")
+    return Member(pkg.path, pkg.path.stem, "the file name")
+
+
+def _copy_date(pkg: Package) -> str | None:
+    modified = core_property(pkg, f"{{{DCTERMS}}}modified")
+    if not modified:
+        return None
+    try:
+        return revision_date(modified.replace("Z", "+00:00"))
+    except BriefingError:
+        return None
+
+
+def _body(pkg: Package):
+    body = pkg.xml(pkg.main_part or "word/document.xml").find(qn("w:body"))
+    if body is None:
+        raise DocumentError(f"{pkg.path}: the document has no body")
+    return body
+
+
+def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
+    """Raise BriefingError unless `pkg` is a copy of `draft` as sent out."""
+    theirs = read_source_map(pkg)
+    if smap is not None and theirs is not None and theirs.data_hash != smap.data_hash:
+        if theirs.version < smap.version:
+            raise BriefingError(
+                f"{pkg.path}: a copy of version {theirs.version} of the briefing, but "
+                f"{draft.path} is version {smap.version}; combine the copies members made "
+                f"of {draft.path.name}, or combine this one with version {theirs.version}")
+        raise BriefingError(
+            f"{pkg.path}: not a copy of {draft.path}: it was built from other briefing data "
+            f"(version {theirs.version}, data {theirs.data_hash[:12]}; the draft is version "
+            f"{smap.version}, data {smap.data_hash[:12]})")
+    ours = _source_bookmarks(_body(draft))
+    if ours and len(_source_bookmarks(_body(pkg)) & ours) < len(ours) / 2:
+        if _similar(draft, pkg) < SAME_TEXT:
+            raise BriefingError(f"{pkg.path}: not a copy of {draft.path}: its text is not the "
+                                "draft's")
+        raise BriefingError(
+            f"{pkg.path}: the draft's source ids are gone from this copy (its editor removed "
+            "the hidden bookmarks that tie each paragraph to its briefing item); combine cannot "
+            "say which item each change belongs to. Ask the member to edit the draft as sent, "
+            "or copy their changes into a copy of it")
+    if smap is None and theirs is None and _similar(draft, pkg) < SAME_TEXT:
+        raise BriefingError(f"{pkg.path}: not a copy of {draft.path}: its text is not the "
+                            "draft's")
+
+
+def _source_bookmarks(body) -> set[str]:
+    return {el.get(qn("w:name")) for el in body.iter(qn("w:bookmarkStart"))
+            if is_source_bookmark(el.get(qn("w:name")))}
+
+
+def _similar(draft: Package, pkg: Package) -> float:
+    a = " ".join(paragraph_texts(_body(draft))).split()
+    b = " ".join(paragraph_texts(_body(pkg))).split()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a or b else 1.0
+
+
+def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list[Entry]:
+    """Return the member's changes to the draft's blocks."""
+    copy_body = _body(pkg)
+    rejected = copying.deepcopy(copy_body)
+    resolve_part(rejected, accept=False)
+    strip_comment_markup(rejected)
+    main = draft.main_part or "word/document.xml"
+    builder = Builder(stamper, keep_pstyles=style_ids(draft, main))
+    use_ids = bool(_source_bookmarks(draft_body))
+    return member_entries(draft_body, copy_body, rejected, BodyDiffer(builder, use_ids))
+
+
+def _counts(member: Member) -> tuple[int, int]:
+    tracked = untracked = 0
+    for entry in member.entries:
+        n = sum(1 for block in entry.blocks for _ in block.iter(*REVISION_TAGS))
+        if entry.untracked:
+            untracked += n
+        else:
+            tracked += n
+    return tracked, untracked
+
+
+# -- the summary ---------------------------------------------------------------
+
+
+def _summary(members: list[Member], assembly: Assembly, draft_blocks: list,
+             smap: SourceMap | None) -> list[Message]:
+    out = []
+    for m in members:
+        out.append(Message("info", f"{m.path.name}: {m.name} (named by {m.named_by}): "
+                           f"{plural(m.tracked, 'tracked change')}, "
+                           f"{m.untracked} found untracked, {plural(m.comments, 'comment')}"))
+    items: dict[str, list[str]] = {}
+    for index, who in sorted(assembly.touched.items()):
+        item = _item_name(draft_blocks, index, smap)
+        names = items.setdefault(item, [])
+        for k in sorted(who):
+            if members[k].name not in names:
+                names.append(members[k].name)
+    for item, names in items.items():
+        out.append(Message("info", f"{item}: changed by {', '.join(names)}"))
+    for clash in assembly.clashes:
+        a, b = (members[k].name for k in clash.members)
+        item = _item_name(draft_blocks, clash.block, smap)
+        kept = ("both kept as tracked changes; reject one side (briefing reject OUT "
+                f"--author \"{b}\" --item ITEM) or accept one author's changes")
+        if not clash.kept_both:
+            kept = f"{a}'s version kept, {b}'s left out: make {b}'s change by hand if wanted"
+        out.append(Message("warning", f"conflict in {item}: {a}: \"{short(clash.wording[0], 60)}\""
+                           f" / {b}: \"{short(clash.wording[1], 60)}\"; {kept}"))
+    if not any(m.tracked or m.untracked or m.comments for m in members):
+        out.append(Message("info", "no changes found in any copy"))
+    return out
+
+
+def _item_name(blocks: list, index: int, smap: SourceMap | None) -> str:
+    if 0 <= index < len(blocks):
+        el = blocks[index]
+        sid = paragraph_sid(el) if el.tag == qn("w:p") else None
+        if sid and smap is not None and sid in smap.ids:
+            return smap.ids[sid]
+        text = current_text(el)
+        if text.strip():
+            kind = "table" if el.tag == qn("w:tbl") else "paragraph"
+            return f"{kind} \u201c{short(text, 40)}\u201d"
+    return f"block {index + 1}"

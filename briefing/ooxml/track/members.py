@@ -1,0 +1,218 @@
+"""Members' copies of one draft, as changes to the draft's blocks, and the draft with all of them.
+
+A member's copy is the draft plus tracked changes plus, when the member
+forgot to track, untracked edits. With every tracked change rejected the copy
+reads as the draft plus the untracked edits; the word diff of the draft
+against that (`BodyDiffer`) writes those edits as tracked changes in the
+member's name. Blocks the untracked diff leaves alone are taken from the copy
+itself, with its own tracked changes (authors and dates kept), found by the
+source bookmark they carry. Each member's version is a list of `Entry`s:
+draft blocks [start, end) replaced by output blocks.
+
+`assemble` walks the draft once: a block no member touched stays the draft's;
+a block one member touched becomes theirs; a paragraph several members
+touched is merged word by word (`merge.merge_paragraph`), and anything else
+several members changed differently is a conflict, reported with each
+member's wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from briefing.ooxml.ns import qn
+from briefing.ooxml.read.revisions import current_text
+from briefing.ooxml.track.diff import BodyDiffer, paragraph_sid
+from briefing.ooxml.track.inline import paragraph_mark_rpr
+from briefing.ooxml.track.merge import has_revisions, merge_paragraph
+from briefing.ooxml.track.revids import Stamper
+
+P, TBL, PPR, RPR = qn("w:p"), qn("w:tbl"), qn("w:pPr"), qn("w:rPr")
+INS, DEL, SECT_PR = qn("w:ins"), qn("w:del"), qn("w:sectPr")
+COMMENT_REF = qn("w:commentReference")
+
+
+@dataclass
+class Entry:
+    """Draft blocks [start, end) replaced by `blocks` in one member's version."""
+
+    start: int
+    end: int
+    blocks: list[etree._Element]
+    untracked: bool
+    member: int = 0
+
+
+@dataclass
+class Clash:
+    """Two members changed the same words differently: where, who and their wording."""
+
+    block: int
+    members: tuple[int, int]
+    wording: tuple[str, str]
+    kept_both: bool
+
+
+@dataclass
+class Assembly:
+    """The combined blocks, the draft blocks each member touched, and the clashes."""
+
+    blocks: list[etree._Element]
+    touched: dict[int, set[int]] = field(default_factory=dict)  # draft block -> members
+    clashes: list[Clash] = field(default_factory=list)
+
+
+def body_blocks(body: etree._Element) -> list[etree._Element]:
+    """Return the blocks of a body (its final section properties left out)."""
+    return [el for el in body if isinstance(el.tag, str) and el.tag != SECT_PR]
+
+
+def member_entries(draft_body: etree._Element, copy_body: etree._Element,
+                   rejected_body: etree._Element, differ: BodyDiffer) -> list[Entry]:
+    """Return one member's changes to the draft's blocks (see the module docstring)."""
+    draft = body_blocks(draft_body)
+    index = {el: i for i, el in enumerate(draft)}
+    groups = _tracked_groups(copy_body)
+    tables = _tracked_tables(draft, copy_body)
+    out: list[Entry] = []
+    last = -1
+    for op, blocks in differ.container_ops(draft_body, rejected_body):
+        where = [index[b.el] for b in op.olds if b.el in index]
+        start = where[0] if where else last + 1
+        end = where[-1] + 1 if where else last + 1
+        last = end - 1 if where else last
+        if any(has_revisions(el) for el in blocks) or len(op.olds) != len(op.news):
+            out.append(Entry(start, end, blocks, True))
+            continue
+        if len(where) != 1:
+            continue
+        sid = paragraph_sid(draft[where[0]]) if draft[where[0]].tag == P else None
+        tracked = groups.get(sid) if sid else tables.get(where[0])
+        if tracked:
+            out.append(Entry(start, end, tracked, False))
+    return out
+
+
+def _tracked_groups(body: etree._Element) -> dict[str, list[etree._Element]]:
+    """Return source id bookmark -> the copy's paragraph carrying it plus the paragraphs
+    inserted after it, for paragraphs with tracked changes or comments."""
+    out: dict[str, list[etree._Element]] = {}
+    current: list[etree._Element] | None = None
+    for el in body_blocks(body):
+        sid = paragraph_sid(el) if el.tag == P else None
+        if sid:
+            current = [el]
+            out[sid] = current
+        elif current is not None and el.tag == P and _inserted(el):
+            current.append(el)
+        else:
+            current = None
+    return {sid: group for sid, group in out.items() if any(_marked(el) for el in group)}
+
+
+def _marked(el: etree._Element) -> bool:
+    """Return True when a copy's block holds tracked changes or comment anchors."""
+    return has_revisions(el) or el.find(f".//{COMMENT_REF}") is not None
+
+
+def _inserted(p: etree._Element) -> bool:
+    return p.find(f"{PPR}/{RPR}/{INS}") is not None or p.find(INS) is not None
+
+
+def _tracked_tables(draft: list[etree._Element],
+                    copy_body: etree._Element) -> dict[int, list[etree._Element]]:
+    """Return draft block index -> [the copy's table] for tables (paired in order) with
+    tracked changes, when both hold as many tables."""
+    ours = [i for i, el in enumerate(draft) if el.tag == TBL]
+    theirs = [el for el in body_blocks(copy_body) if el.tag == TBL]
+    if len(ours) != len(theirs):
+        return {}
+    return {i: [t] for i, t in zip(ours, theirs) if _marked(t)}
+
+
+def assemble(draft: list[etree._Element], versions: list[list[Entry]],
+             stamper: Stamper) -> Assembly:
+    """Return the draft blocks with every member's entries (see the module docstring)."""
+    for member, entries in enumerate(versions):
+        for entry in entries:
+            entry.member = member
+    starts: dict[int, list[Entry]] = {}
+    for entries in versions:
+        for entry in entries:
+            starts.setdefault(entry.start, []).append(entry)
+    result = Assembly([])
+    i, n = 0, len(draft)
+    while i <= n:
+        here = starts.get(i, [])
+        for entry in (e for e in here if e.end == e.start):
+            result.blocks.extend(entry.blocks)
+            _touch(result, max(i - 1, 0), entry.member)
+        if i == n:
+            break
+        covering = [e for e in here if e.end > e.start]
+        if not covering:
+            result.blocks.append(draft[i])
+            i += 1
+            continue
+        end = max(e.end for e in covering)
+        for later in range(i + 1, end):  # entries starting inside this one cannot both stand
+            for other in starts.pop(later, []):
+                covering.append(other)
+        for entry in covering:
+            for k in range(entry.start, entry.end):
+                _touch(result, k, entry.member)
+        result.blocks.extend(_combine(draft, i, covering, stamper, result))
+        i = end
+    return result
+
+
+def _touch(result: Assembly, block: int, member: int) -> None:
+    result.touched.setdefault(block, set()).add(member)
+
+
+def _combine(draft: list[etree._Element], i: int, entries: list[Entry], stamper: Stamper,
+             result: Assembly) -> list[etree._Element]:
+    first = entries[0]
+    if len(entries) == 1:
+        return first.blocks
+    single = all(e.start == i and e.end == i + 1 and e.blocks and e.blocks[0].tag == P
+                 for e in entries) and draft[i].tag == P
+    merged = merge_paragraph(draft[i], [e.blocks[0] for e in entries], stamper) \
+        if single else None
+    if merged is None:
+        for other in entries[1:]:
+            result.clashes.append(Clash(i, (first.member, other.member),
+                                        (_wording(first.blocks), _wording(other.blocks)),
+                                        kept_both=False))
+        return first.blocks
+    _carry_marks(merged.paragraph, [e.blocks[0] for e in entries])
+    for a, b in merged.conflicts:
+        result.clashes.append(Clash(i, (a.member, b.member), (a.text, b.text), kept_both=True))
+    out = [merged.paragraph]
+    for entry in entries:
+        out.extend(entry.blocks[1:])
+    return out
+
+
+def _carry_marks(p: etree._Element, versions: list[etree._Element]) -> None:
+    """Give the merged paragraph a member's inserted or deleted paragraph mark, if any."""
+    for version in versions:
+        for tag in (INS, DEL):
+            mark = version.find(f"{PPR}/{RPR}/{tag}")
+            if mark is not None and p.find(f"{PPR}/{RPR}/{tag}") is None:
+                rpr = paragraph_mark_rpr(p)
+                rpr.insert(0 if tag == INS else len(rpr.findall(INS)), _clone(mark))
+
+
+def _clone(el: etree._Element) -> etree._Element:
+    out = etree.Element(el.tag, dict(el.attrib))
+    return out
+
+
+def _wording(blocks: list[etree._Element]) -> str:
+    return " / ".join(current_text(b) for b in blocks)
+
+
+__all__ = ["Assembly", "Clash", "Entry", "assemble", "body_blocks", "member_entries"]
