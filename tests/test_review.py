@@ -274,15 +274,25 @@ def test_filters_by_author_and_item_combine(reviewed, tmp_path):
     assert result.stderr == "info: accepted 1 tracked change\n"
 
 
-def test_unknown_author_is_warned_about(reviewed, tmp_path):
+def test_an_author_with_no_changes_is_refused_naming_the_authors_nearest_first(reviewed,
+                                                                             tmp_path):
     out = tmp_path / "none.docx"
-    result = runner.invoke(app, ["accept", str(reviewed), "--author", "Cllr Nobody",
+    result = runner.invoke(app, ["accept", str(reviewed), "--author", "Cllr Bob Exampel",
                                  "-o", str(out)])
-    assert result.exit_code == 0
-    assert result.stderr == (
-        f"warning: {reviewed}: no changes by 'Cllr Nobody' (authors: {ALICE}, {BOB})\n"
-        "info: accepted 0 tracked changes\n")
-    assert len(read_review(out).revisions) == 8
+    assert result.exit_code == 1
+    assert result.stderr == (f"{reviewed}: no changes by 'Cllr Bob Exampel'; nothing was "
+                             f"written. Authors: {BOB}, {ALICE}\n")
+    assert not out.exists()
+
+
+def test_an_item_with_no_changes_is_refused_naming_the_items_with_changes(reviewed, tmp_path):
+    out = tmp_path / "none.docx"
+    result = runner.invoke(app, ["reject", str(reviewed), "--item", "objectives", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{reviewed}: no changes in objectives; nothing was written. "
+                                    "Items with changes: ")
+    assert HEADLINE in result.stderr
+    assert not out.exists()
 
 
 def test_item_filter_needs_one_of_our_documents(tmp_path):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from briefing import sourceid
@@ -22,6 +23,7 @@ from briefing.ooxml.read.comments import drop_comments as drop_comment_parts
 from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
+from briefing.ooxml.track.merge import insertion_conflicts
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_output
 from briefing.results import Message, Result, plural, short
@@ -43,12 +45,16 @@ class Revision:
     heading: str
     parent: int | None = None  # index of the enclosing revision (nested revisions)
     move: str | None = None  # name pairing the two sides of a move
+    conflict: int | None = None  # index of another member's wording of the same words
 
     def to_json(self) -> dict:
         """Return the revision as the `review --json` object."""
-        return {"kind": self.kind, "author": self.author, "date": self.date, "text": self.text,
-                "item": self.item, "story": self.story, "heading": self.heading,
-                "parent": self.parent, "move": self.move}
+        out = {"kind": self.kind, "author": self.author, "date": self.date, "text": self.text,
+               "item": self.item, "story": self.story, "heading": self.heading,
+               "parent": self.parent, "move": self.move}
+        if self.conflict is not None:  # another member's wording of the same words
+            out["conflict"] = self.conflict
+        return out
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,10 @@ def read_review(path: str | Path) -> Review:
     shown = [i for i, r in enumerate(records) if not r.duplicate]
     index = {old: new for new, old in enumerate(shown)}
     revisions = [_revision(records[i], smap, index) for i in shown]
+    for a, b in insertion_conflicts([records[i].element for i in shown]):
+        revisions[a] = replace(revisions[a], conflict=b)
+        if revisions[b].conflict is None:
+            revisions[b] = replace(revisions[b], conflict=a)
     comments = _comments(pkg, anchors, smap)
     return Review(Path(path), revisions, comments, macros=pkg.has_macros, ours=smap is not None)
 
@@ -201,6 +211,8 @@ def _revision_line(n: int, r: Revision) -> str:
     date = f" {r.date}" if r.date else ""
     text = f": \"{short(r.text, 80)}\"" if r.text else ""
     inside = f" (inside change {r.parent + 1})" if r.parent is not None else ""
+    if r.conflict is not None:
+        inside += f" (conflicts with change {r.conflict + 1})"
     return f"  {n}. {r.kind} by {r.author}{date}{inside} in {where}{item}{text}"
 
 
@@ -246,7 +258,10 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
                             "(this one carries no briefing source map)")
     records, _ = read_package(pkg)
     chosen = [r for r in records if _wanted(r, authors, items, smap)]
-    messages = _filter_messages(path, records, chosen, authors, items)
+    _refuse_unmatched(path, records, chosen, authors, items, smap)
+    if accept:
+        _refuse_both_sides(path, records, chosen, smap)
+    messages: list[Message] = []
     selected = None if not authors and not items else _selection(pkg, records, chosen)
     _resolve_package(pkg, accept, selected)
     resolved = [r for r in chosen if not r.duplicate]  # mc:Fallback copies are resolved too
@@ -269,18 +284,42 @@ def _wanted(record: RevisionRecord, authors, items, smap) -> bool:
     return not items or any(sourceid.matches(_item(record.bookmark, smap), w) for w in items)
 
 
-def _filter_messages(path, records, chosen, authors, items) -> list[Message]:
-    """Return warnings for filters that match nothing."""
-    messages = []
-    known = sorted({r.author for r in records})
+def _refuse_unmatched(path, records, chosen, authors, items, smap) -> None:
+    """Raise BriefingError when an --author or --item matches no change (nothing is written)."""
+    shown = [r for r in records if not r.duplicate]
+    known = sorted({r.author for r in shown})
     for author in authors:
         if author not in known:
-            names = ", ".join(known) or "none"
-            messages.append(Message("warning", f"{path}: no changes by {author!r} "
-                                               f"(authors: {names})"))
+            raise BriefingError(f"{path}: no changes by {author!r}; nothing was written. "
+                                f"Authors: {_nearest(author, known)}")
     if items and not any(not r.duplicate for r in chosen):
-        messages.append(Message("warning", f"{path}: no changes in {', '.join(items)}"))
-    return messages
+        found = sorted({i for r in shown if (i := _item(r.bookmark, smap))})
+        raise BriefingError(f"{path}: no changes in {', '.join(items)}; nothing was written. "
+                            f"Items with changes: {_nearest(items[0], found)}")
+
+
+def _nearest(wanted: str, names: list[str]) -> str:
+    """Return `names`, nearest to `wanted` first, as a list for a message."""
+    if not names:
+        return "none"
+    ranked = sorted(names, key=lambda n: -SequenceMatcher(None, wanted.lower(), n.lower()).ratio())
+    return ", ".join(ranked)
+
+
+def _refuse_both_sides(path, records, chosen, smap) -> None:
+    """Raise BriefingError when accepting would keep both members' wording of one conflict."""
+    shown = [r for r in records if not r.duplicate]
+    picked = {id(r) for r in chosen}
+    for a, b in insertion_conflicts([r.element for r in shown]):
+        first, second = shown[a], shown[b]
+        if id(first) in picked and id(second) in picked:
+            item = _item(first.bookmark, smap) or first.heading or first.story
+            raise BriefingError(
+                f"{path}: {item}: {first.author} and {second.author} changed the same words "
+                f"differently (\"{first.text}\" / \"{second.text}\"); accepting both would keep "
+                f"both wordings, so nothing was written. Choose one: reject the other side first "
+                f"(briefing reject {path.name} --author \"{second.author}\" --item {item}), or "
+                f"accept one member's changes (--author \"{first.author}\")")
 
 
 def _selection(pkg: Package, records: list[RevisionRecord],

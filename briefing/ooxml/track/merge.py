@@ -286,14 +286,22 @@ def has_revisions(el: etree._Element) -> bool:
     return any(True for _ in el.iter(*REVISION_TAGS))
 
 
-def restamp(roots: list[etree._Element], start: int) -> int:
-    """Give every revision element under `roots` a fresh id from `start`; return the next."""
-    for root in roots:
-        for el in root.iter(*REVISION_TAGS):
-            el.set(W_ID, str(start))
-            start += 1
-    return start
+def insertion_conflicts(elements: list[etree._Element]) -> list[tuple[int, int]]:
+    """Return (i, j) for each insertion `elements[i]` directly followed by another author's
+    insertion `elements[j]`: two wordings of the same words, as combine writes a conflict."""
+    where = {el: i for i, el in enumerate(elements)}
+    out = []
+    for i, el in enumerate(elements):
+        if el.tag != INS:
+            continue
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if (nxt is not None and nxt.tag == INS and nxt in where
+                and (nxt.get(AUTHOR) or "") != (el.get(AUTHOR) or "")):
+            out.append((i, where[nxt]))
+    return out
 
 
-__all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "merge_paragraph",
-           "pieces", "restamp", "shift_ids"]
+__all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "insertion_conflicts",
+           "merge_paragraph", "pieces", "shift_ids"]
