@@ -159,11 +159,21 @@ def schema() -> None:
 def review(
     docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    against: Annotated[Optional[Path], typer.Option(
+        "--against", metavar="DRAFT",
+        help="Also show edits made without tracking, against the draft sent out.")] = None,
 ) -> None:
     """List tracked changes and comments, by author and by briefing item."""
     from briefing.clearance.review import format_report, read_review
 
-    report = read_review(docx)
+    if against is not None:
+        from briefing.clearance.combine import review_against
+
+        result = review_against(docx, against)
+        _print_messages(result.messages)
+        report = result.value
+    else:
+        report = read_review(docx)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

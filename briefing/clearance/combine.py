@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from briefing.clearance.redline import default_author, revision_date
+from briefing.clearance.review import Review, review_of
 from briefing.errors import BriefingError, DocumentError
 from briefing.ooxml.build_xml import replace_body, style_ids
 from briefing.ooxml.ns import CP, qn
@@ -57,6 +58,15 @@ class Member:
     untracked: int = 0
     comments: int = 0
     entries: list[Entry] = field(default_factory=list)
+
+
+def review_against(copy: str | Path, draft: str | Path, *,
+                   author: str | None = None) -> Result[Review]:
+    """Return the review of `copy` with its untracked edits against `draft` shown as changes
+    by its member, beside its tracked ones, plus the combine summary."""
+    result = combine_packages(Package.open(draft), [Package.open(copy)], author=author)
+    pkg = Package.from_bytes(result.value, Path(copy))
+    return Result(review_of(pkg, Path(copy)), result.messages)
 
 
 def default_output(draft: Path) -> Path:
@@ -175,6 +185,9 @@ def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
     """Raise BriefingError unless `pkg` is a copy of `draft` as sent out."""
     theirs = read_source_map(pkg)
     if smap is not None and theirs is not None and theirs.data_hash != smap.data_hash:
+        if _similar(draft, pkg) < SAME_TEXT:
+            raise BriefingError(f"{pkg.path}: not a copy of {draft.path}: it is another "
+                                "briefing (other data, other text)")
         if theirs.version < smap.version:
             raise BriefingError(
                 f"{pkg.path}: a copy of version {theirs.version} of the briefing, but "

@@ -98,7 +98,11 @@ class Review:
 
 def read_review(path: str | Path) -> Review:
     """Return the revisions and comments of the .docx at `path` (raises DocumentError)."""
-    pkg = Package.open(path)
+    return review_of(Package.open(path), Path(path))
+
+
+def review_of(pkg: Package, path: Path) -> Review:
+    """Return the revisions and comments of an open package, reported under `path`."""
     smap = read_source_map(pkg)
     records, anchors = read_package(pkg)
     shown = [i for i, r in enumerate(records) if not r.duplicate]
@@ -109,7 +113,7 @@ def read_review(path: str | Path) -> Review:
         if revisions[b].conflict is None:
             revisions[b] = replace(revisions[b], conflict=a)
     comments = _comments(pkg, anchors, smap)
-    return Review(Path(path), revisions, comments, macros=pkg.has_macros, ours=smap is not None)
+    return Review(path, revisions, comments, macros=pkg.has_macros, ours=smap is not None)
 
 
 def _item(bookmark: str | None, smap: SourceMap | None) -> str | None:
