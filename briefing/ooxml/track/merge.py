@@ -31,6 +31,8 @@ _FLAT = frozenset(qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml", "
 _ZERO = frozenset(qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
                                          "commentRangeEnd", "permStart", "permEnd"))
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+CONFLICT_PREFIX = "_BrfConflict"
 
 
 @dataclass
@@ -179,11 +181,11 @@ def merge_paragraph(draft: etree._Element, versions: list[etree._Element],
             continue  # the same change made by two members: once is enough
         conflicts.extend((k, edit) for k in clash if k.member != edit.member)
         kept.append(edit)
-    return Merged(_render(draft, base, kept, stamper), conflicts)
+    return Merged(_render(draft, base, kept, stamper, conflicts), conflicts)
 
 
-def _render(draft: etree._Element, base: list[Piece], edits: list[Edit],
-            stamper: Stamper) -> etree._Element:
+def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper: Stamper,
+            conflicts: list[tuple[Edit, Edit]]) -> etree._Element:
     p = etree.Element(P)
     p.attrib.update(draft.attrib)
     ppr = draft.find(PPR)
@@ -201,21 +203,25 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit],
     for e in edits:
         if e.text:
             inserts.setdefault(e.end if e.end > e.start else e.start, []).append(e)
+    opens, closes = _conflict_regions(conflicts, stamper)
     pos = 0
     n = len(runs)
     while pos <= n:
         for el in zeros.get(pos, ()):
             p.append(copy.deepcopy(el))
+        p.extend(opens.get(pos, ()))
         for e in sorted(inserts.get(pos, ()), key=lambda e: e.member):
             wrap = _stamped(stamper, "w:ins", e.author, e.date, "insert")
             rpr = e.rpr if e.rpr is not None else (runs[pos - 1][1] if pos else None)
             wrap.append(_run(e.text, rpr, deleted=False))
             p.append(wrap)
+        p.extend(closes.get(pos, ()))
         if pos == n:
             break
         end = pos + 1
         while (end < n and deleted[end] == deleted[pos] and runs[end][1] is runs[pos][1]
-               and del_by[end] is del_by[pos] and end not in zeros and end not in inserts):
+               and del_by[end] is del_by[pos] and end not in zeros and end not in inserts
+               and end not in opens and end not in closes):
             end += 1
         chunk = "".join(c for c, _ in runs[pos:end])
         if deleted[pos]:
@@ -227,6 +233,27 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit],
             p.append(_run(chunk, runs[pos][1], deleted=False))
         pos = end
     return p
+
+
+def _conflict_regions(conflicts: list[tuple[Edit, Edit]], stamper: Stamper
+                      ) -> tuple[dict[int, list[etree._Element]], dict[int, list[etree._Element]]]:
+    """Return the bookmark starts and ends (by draft position) that enclose each conflict:
+    hidden bookmarks named CONFLICT_PREFIX + n, which Word and LibreOffice keep, so review
+    and accept know the two wordings for what they are after the document is saved again."""
+    opens: dict[int, list[etree._Element]] = {}
+    closes: dict[int, list[etree._Element]] = {}
+    for a, b in conflicts:
+        start, end = min(a.start, b.start), max(a.end, b.end)
+        ident = str(stamper.next_id)
+        stamper.next_id += 1
+        mark = etree.Element(BOOKMARK_START)
+        mark.set(W_ID, ident)
+        mark.set(qn("w:name"), f"{CONFLICT_PREFIX}{ident}")
+        opens.setdefault(start, []).append(mark)
+        done = etree.Element(BOOKMARK_END)
+        done.set(W_ID, ident)
+        closes.setdefault(end, []).append(done)
+    return opens, closes
 
 
 def _char_runs(base: list[Piece]) -> list[tuple[str, etree._Element | None]]:
@@ -287,20 +314,34 @@ def has_revisions(el: etree._Element) -> bool:
 
 
 def insertion_conflicts(elements: list[etree._Element]) -> list[tuple[int, int]]:
-    """Return (i, j) for each insertion `elements[i]` directly followed by another author's
-    insertion `elements[j]`: two wordings of the same words, as combine writes a conflict."""
-    where = {el: i for i, el in enumerate(elements)}
-    out = []
+    """Return (i, j) for each pair of insertions by different authors inside one conflict
+    bookmark (`CONFLICT_PREFIX`): two members' wordings of the same words."""
+    groups: dict[str, list[int]] = {}
     for i, el in enumerate(elements):
-        if el.tag != INS:
-            continue
-        nxt = el.getnext()
-        while nxt is not None and not isinstance(nxt.tag, str):
-            nxt = nxt.getnext()
-        if (nxt is not None and nxt.tag == INS and nxt in where
-                and (nxt.get(AUTHOR) or "") != (el.get(AUTHOR) or "")):
-            out.append((i, where[nxt]))
+        if el.tag == INS:
+            region = _conflict_of(el)
+            if region is not None:
+                groups.setdefault(region, []).append(i)
+    out = []
+    for members in groups.values():
+        for i, j in zip(members, members[1:]):
+            if (elements[i].get(AUTHOR) or "") != (elements[j].get(AUTHOR) or ""):
+                out.append((i, j))
     return out
+
+
+def _conflict_of(el: etree._Element) -> str | None:
+    """Return the id of the conflict bookmark `el` sits in, walking back over revisions."""
+    prev = el.getprevious()
+    while prev is not None:
+        if prev.tag == BOOKMARK_START:
+            name = prev.get(qn("w:name")) or ""
+            if name.startswith(CONFLICT_PREFIX):
+                return prev.get(W_ID)
+        elif prev.tag not in (INS, DEL, BOOKMARK_END) and isinstance(prev.tag, str):
+            return None
+        prev = prev.getprevious()
+    return None
 
 
 __all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "insertion_conflicts",

@@ -35,6 +35,7 @@ FLD_CHAR, INSTR, FLD_SIMPLE, T = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSi
 _DROPPED = frozenset(qn(f"w:{t}") for t in ("proofErr", "lastRenderedPageBreak"))
 _DROPPED_ATTRS = re.compile(rf"^{{{re.escape(W)}}}rsid")
 _CURSOR_BOOKMARKS = frozenset(("_GoBack",))
+_PROPERTY_SETS = frozenset(qn(f"w:{t}") for t in ("pPr", "rPr", "trPr", "tcPr", "tblPr"))
 #: Fields whose result a reader recomputes on its own (17.16.5).
 VOLATILE_FIELDS = frozenset((
     "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "PRINTDATE", "SAVEDATE",
@@ -80,6 +81,8 @@ def strip_noise(root: etree._Element) -> None:
             continue
         for name in [k for k in el.attrib if _DROPPED_ATTRS.match(k)]:
             del el.attrib[name]
+        if el.tag in _PROPERTY_SETS:
+            _bare_toggles(el)
         if el.tag in _DROPPED:
             doomed.append(el)
         elif el.tag == qn("w:bookmarkStart") and el.get(qn("w:name")) in _CURSOR_BOOKMARKS:
@@ -91,6 +94,15 @@ def strip_noise(root: etree._Element) -> None:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
+
+
+def _bare_toggles(props: etree._Element) -> None:
+    """Write toggles switched on as their bare form: `<w:keepNext w:val="true"/>` is
+    `<w:keepNext/>` (17.17.4 ST_OnOff), as LibreOffice and Word each write one of them."""
+    for child in props:
+        if (isinstance(child.tag, str) and len(child.attrib) == 1
+                and child.get(VAL, "").lower() in ("true", "on")):
+            del child.attrib[VAL]
 
 
 # --- styles --------------------------------------------------------------------------------
