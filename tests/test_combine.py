@@ -227,3 +227,43 @@ def test_the_combined_document_is_valid_ecma_376(draft, tmp_path):
     assert combine(draft, a, b, "-o", out).exit_code == 0
     valid, report = validate_ooxml(out)
     assert valid, report
+
+
+def _damage(src: Path, dest: Path) -> Path:
+    """Return `dest`: `src` with a custom properties part using an undeclared prefix."""
+    pkg = Package.open(src)
+    pkg.set_bytes("docProps/custom.xml", (
+        b'<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/custom-properties"><property name="X" pid="2" '
+        b'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"><vt:lpwstr>x</vt:lpwstr></property>'
+        b"</Properties>"))
+    dest.write_bytes(pkg.to_bytes())
+    return dest
+
+
+def test_a_damaged_custom_properties_part_is_a_warning_in_every_command(draft, tmp_path):
+    edited = member_copy(draft, tmp_path / "edited.docx", {"Civil servants say": "Officials say"},
+                         "Ann")
+    damaged_draft = _damage(draft, tmp_path / "damaged-draft.docx")
+    combined = tmp_path / "combined.docx"
+    assert combine(draft, edited, "-o", combined).exit_code == 0
+    damaged = _damage(combined, tmp_path / "damaged-combined.docx")
+    warning = "docProps/custom.xml: damaged XML (Namespace prefix vt on lpwstr is not defined"
+    runs = {
+        "combine": combine(damaged_draft, edited, "-o", tmp_path / "c.docx"),
+        "redline": runner.invoke(app, ["redline", str(draft), str(damaged_draft),
+                                       "-o", str(tmp_path / "r.docx")]),
+        "accept": runner.invoke(app, ["accept", str(damaged), "-o", str(tmp_path / "a.docx")]),
+        "reject": runner.invoke(app, ["reject", str(damaged), "-o", str(tmp_path / "j.docx")]),
+        "review": runner.invoke(app, ["review", str(damaged)]),
+        "check": runner.invoke(app, ["check", str(damaged)]),
+    }
+    for command, result in runs.items():
+        assert "Traceback" not in result.output and result.exit_code in (0, 1), command
+        assert "damaged package" not in result.output, command
+    for command in ("combine", "redline", "accept", "reject"):
+        assert runs[command].exit_code == 0, (command, runs[command].output)
+        assert warning in runs[command].stderr, command
+        assert "left out of the output, as Word does" in runs[command].stderr, command
+    assert runs["review"].exit_code == 0
+    assert "Officials say they want" in " ".join(texts(tmp_path / "a.docx", accept=True))

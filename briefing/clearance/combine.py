@@ -150,7 +150,9 @@ def combine_packages(draft: Package, copies: list[Package], *,
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
     draft.check_sound()
-    return Result(draft.to_bytes(), _summary(members, assembly, draft_blocks, smap))
+    messages = _summary(members, assembly, draft_blocks, smap)
+    messages.extend(Message("warning", note) for note in draft.notes)
+    return Result(draft.to_bytes(), messages)
 
 
 def _member(pkg: Package, names: dict[Path, str], author: str | None) -> Member:

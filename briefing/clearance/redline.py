@@ -79,6 +79,7 @@ def redline_result(old_path: str | Path, new_docx: bytes | str | Path, *,
     messages = _redline_packages(old, new, stamper)
     record_redliner(new, stamper.author)  # absorb must not take it for a member's review
     new.check_sound()  # a damaged NEW must not be passed on as a damaged output
+    messages.extend(Message("warning", note) for note in new.notes)
     return Result(new.to_bytes(), messages)
 
 

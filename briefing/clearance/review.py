@@ -278,6 +278,7 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     if pkg.has_macros:
         messages.append(Message("info", MACRO_NOTE))
     pkg.save(out)
+    messages.extend(Message("warning", note) for note in pkg.notes)
     return Result(out, messages)
 
 

@@ -67,6 +67,10 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     return root
 
 
+#: Parts a reader does without: when damaged they are left out with a warning.
+DISPENSABLE_PARTS = ("docProps/custom.xml", "docProps/app.xml")
+
+
 @dataclass
 class Package:
     """The parts of an OPC package (a .docx), read with safety limits."""
@@ -74,6 +78,7 @@ class Package:
     path: Path
     parts: dict[str, bytes]
     _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+    notes: list[str] = field(default_factory=list, repr=False)  # warnings for the user
 
     @classmethod
     def open(cls, path: str | Path) -> Package:
@@ -321,6 +326,7 @@ class Package:
         if "_rels/.rels" not in self.parts:
             raise DocumentError(f"{self.path}: damaged package: no package relationships "
                                 "(_rels/.rels); nothing was written")
+        self.drop_damaged_extras()
         for name in sorted(self.parts):
             if name not in self._xml and name.endswith((".xml", ".rels")):
                 self.xml(name)  # raises DocumentError for damaged XML
@@ -330,6 +336,22 @@ class Package:
                                     "type; nothing was written")
             if name.endswith(".rels"):
                 self._check_targets(name)
+
+    def drop_damaged_extras(self) -> None:
+        """Leave out damaged parts that Word does without (custom and extended document
+        properties, found damaged in real files), noting each in `notes`: a warning, never
+        a refusal."""
+        for name in DISPENSABLE_PARTS:
+            if name not in self.parts or name in self._xml:
+                continue
+            try:
+                parse_xml(self.parts[name], f"{self.path}:{name}")
+            except DocumentError as exc:
+                for rel in self.rels(""):
+                    if rel.target == name:
+                        self.remove_relationship("", rel.id)
+                self.drop_part(name)
+                self.notes.append(f"{exc}; left out of the output, as Word does")
 
     def _check_targets(self, name: str) -> None:
         for rel in self.rels(rels_source(name)):
