@@ -35,7 +35,15 @@ from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_
 from briefing.ooxml.track.carry import anchor_missing, carry_comments
 from briefing.ooxml.track.diff import BodyDiffer, paragraph_sid
 from briefing.ooxml.track.inline import Builder
-from briefing.ooxml.track.members import Assembly, Entry, assemble, body_blocks, member_entries
+from briefing.ooxml.track.members import (
+    Assembly,
+    Entry,
+    assemble,
+    body_blocks,
+    mark_blocks,
+    member_entries,
+    unmark_blocks,
+)
 from briefing.ooxml.track.merge import shift_ids
 from briefing.ooxml.track.noise import normalise_pair
 from briefing.ooxml.track.resolve import resolve_part
@@ -147,6 +155,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
     draft_blocks = body_blocks(draft_body)
     assembly = assemble(draft_blocks, [v for v, _ in versions], merger)
     replace_body(draft.xml(draft.main_part or "word/document.xml"), assembly.blocks)
+    unmark_blocks(draft_body)
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
     draft.check_sound()
@@ -228,6 +237,7 @@ def _similar(draft: Package, pkg: Package) -> float:
 def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list[Entry]:
     """Return the member's changes to the draft's blocks."""
     copy_body = _body(pkg)
+    mark_blocks(copy_body)
     rejected = copying.deepcopy(copy_body)
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)

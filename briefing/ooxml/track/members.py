@@ -5,9 +5,10 @@ forgot to track, untracked edits. With every tracked change rejected the copy
 reads as the draft plus the untracked edits; the word diff of the draft
 against that (`BodyDiffer`) writes those edits as tracked changes in the
 member's name. Blocks the untracked diff leaves alone are taken from the copy
-itself, with its own tracked changes (authors and dates kept), found by the
-source bookmark they carry. Each member's version is a list of `Entry`s:
-draft blocks [start, end) replaced by output blocks.
+itself, with its own tracked changes (authors and dates kept), traced through
+the rejection by a number each block carries meanwhile (`mark_blocks`). Each
+member's version is a list of `Entry`s: draft blocks [start, end) replaced by
+output blocks.
 
 `assemble` walks the draft once: a block no member touched stays the draft's;
 a block one member touched becomes theirs; a paragraph several members
@@ -24,7 +25,7 @@ from lxml import etree
 
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.revisions import current_text
-from briefing.ooxml.track.diff import BodyDiffer, paragraph_sid
+from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import paragraph_mark_rpr
 from briefing.ooxml.track.merge import has_revisions, merge_paragraph
 from briefing.ooxml.track.revids import Stamper
@@ -32,6 +33,7 @@ from briefing.ooxml.track.revids import Stamper
 P, TBL, PPR, RPR = qn("w:p"), qn("w:tbl"), qn("w:pPr"), qn("w:rPr")
 INS, DEL, SECT_PR = qn("w:ins"), qn("w:del"), qn("w:sectPr")
 COMMENT_REF = qn("w:commentReference")
+BLOCK_NUMBER = "{urn:briefing:combine}block"
 
 
 @dataclass
@@ -69,13 +71,32 @@ def body_blocks(body: etree._Element) -> list[etree._Element]:
     return [el for el in body if isinstance(el.tag, str) and el.tag != SECT_PR]
 
 
+def mark_blocks(body: etree._Element) -> None:
+    """Number the body's blocks (a private attribute) so that, after the copy's tracked
+    changes are rejected in a deep copy, each block left can be traced to the copy's own."""
+    for n, el in enumerate(body_blocks(body)):
+        el.set(BLOCK_NUMBER, str(n))
+
+
+def unmark_blocks(body: etree._Element) -> None:
+    """Remove the numbers `mark_blocks` gave."""
+    for el in body.iter():
+        if isinstance(el.tag, str) and BLOCK_NUMBER in el.attrib:
+            del el.attrib[BLOCK_NUMBER]
+
+
 def member_entries(draft_body: etree._Element, copy_body: etree._Element,
                    rejected_body: etree._Element, differ: BodyDiffer) -> list[Entry]:
-    """Return one member's changes to the draft's blocks (see the module docstring)."""
+    """Return one member's changes to the draft's blocks (see the module docstring).
+
+    `copy_body` has had `mark_blocks`; `rejected_body` is a deep copy of it with every
+    tracked change rejected.
+    """
     draft = body_blocks(draft_body)
     index = {el: i for i, el in enumerate(draft)}
-    groups = _tracked_groups(copy_body)
-    tables = _tracked_tables(draft, copy_body)
+    own = body_blocks(copy_body)
+    kept = sorted(int(n) for el in body_blocks(rejected_body)
+                  if (n := el.get(BLOCK_NUMBER, "")).isdigit())
     out: list[Entry] = []
     last = -1
     for op, blocks in differ.container_ops(draft_body, rejected_body):
@@ -86,50 +107,27 @@ def member_entries(draft_body: etree._Element, copy_body: etree._Element,
         if any(has_revisions(el) for el in blocks) or len(op.olds) != len(op.news):
             out.append(Entry(start, end, blocks, True))
             continue
-        if len(where) != 1:
+        if len(where) != 1 or len(op.news) != 1:
             continue
-        sid = paragraph_sid(draft[where[0]]) if draft[where[0]].tag == P else None
-        tracked = groups.get(sid) if sid else tables.get(where[0])
-        if tracked:
-            out.append(Entry(start, end, tracked, False))
+        group = _own_group(op.news[0].el.get(BLOCK_NUMBER, ""), own, kept)
+        if any(_marked(el) for el in group):
+            out.append(Entry(start, end, group, False))
     return out
 
 
-def _tracked_groups(body: etree._Element) -> dict[str, list[etree._Element]]:
-    """Return source id bookmark -> the copy's paragraph carrying it plus the paragraphs
-    inserted after it, for paragraphs with tracked changes or comments."""
-    out: dict[str, list[etree._Element]] = {}
-    current: list[etree._Element] | None = None
-    for el in body_blocks(body):
-        sid = paragraph_sid(el) if el.tag == P else None
-        if sid:
-            current = [el]
-            out[sid] = current
-        elif current is not None and el.tag == P and _inserted(el):
-            current.append(el)
-        else:
-            current = None
-    return {sid: group for sid, group in out.items() if any(_marked(el) for el in group)}
+def _own_group(number: str, own: list[etree._Element], kept: list[int]) -> list[etree._Element]:
+    """Return the copy's block `number` and the blocks after it that its tracked changes
+    removed on rejection (paragraphs a member inserted after it)."""
+    if not number.isdigit() or int(number) >= len(own):
+        return []
+    n = int(number)
+    after = next((k for k in kept if k > n), len(own))
+    return own[n:after]
 
 
 def _marked(el: etree._Element) -> bool:
     """Return True when a copy's block holds tracked changes or comment anchors."""
     return has_revisions(el) or el.find(f".//{COMMENT_REF}") is not None
-
-
-def _inserted(p: etree._Element) -> bool:
-    return p.find(f"{PPR}/{RPR}/{INS}") is not None or p.find(INS) is not None
-
-
-def _tracked_tables(draft: list[etree._Element],
-                    copy_body: etree._Element) -> dict[int, list[etree._Element]]:
-    """Return draft block index -> [the copy's table] for tables (paired in order) with
-    tracked changes, when both hold as many tables."""
-    ours = [i for i, el in enumerate(draft) if el.tag == TBL]
-    theirs = [el for el in body_blocks(copy_body) if el.tag == TBL]
-    if len(ours) != len(theirs):
-        return {}
-    return {i: [t] for i, t in zip(ours, theirs) if _marked(t)}
 
 
 def assemble(draft: list[etree._Element], versions: list[list[Entry]],
@@ -215,4 +213,5 @@ def _wording(blocks: list[etree._Element]) -> str:
     return " / ".join(current_text(b) for b in blocks)
 
 
-__all__ = ["Assembly", "Clash", "Entry", "assemble", "body_blocks", "member_entries"]
+__all__ = ["Assembly", "Clash", "Entry", "assemble", "body_blocks", "mark_blocks",
+           "member_entries", "unmark_blocks"]
