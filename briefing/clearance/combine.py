@@ -18,8 +18,8 @@ is written.
 from __future__ import annotations
 
 import copy as copying
+from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from briefing.clearance.redline import default_author, revision_date
@@ -28,7 +28,7 @@ from briefing.errors import BriefingError, DocumentError
 from briefing.ooxml.build_xml import replace_body, style_ids
 from briefing.ooxml.ns import CP, qn
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.comments import strip_comment_markup
+from briefing.ooxml.read.comments import comments_part, strip_comment_markup
 from briefing.ooxml.read.inspect import core_property
 from briefing.ooxml.read.revisions import current_text, paragraph_texts, read_package
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
@@ -42,10 +42,9 @@ from briefing.ooxml.track.members import (
     body_blocks,
     mark_blocks,
     member_entries,
-    unmark_blocks,
 )
 from briefing.ooxml.track.merge import shift_ids
-from briefing.ooxml.track.noise import normalise_pair
+from briefing.ooxml.track.noise import normalise, restate
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import REVISION_TAGS, Stamper, census, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
@@ -141,10 +140,13 @@ def combine_packages(draft: Package, copies: list[Package], *,
     next_id = max_used_id(draft) + 1
     draft_body = _body(draft)
     versions = []
+    normalise(draft)
     for member, pkg in zip(members, copies):
-        normalise_pair(pkg, draft)
+        normalise(pkg)
+        restate(pkg, draft)
         next_id = shift_ids([pkg.xml(p) for p in pkg.story_parts()], next_id) + 1
-        anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items() if a.bookmark}
+        anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
+                   if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
         member.entries = _entries(draft, pkg, draft_body, stamper)
         next_id = stamper.next_id
@@ -155,7 +157,6 @@ def combine_packages(draft: Package, copies: list[Package], *,
     draft_blocks = body_blocks(draft_body)
     assembly = assemble(draft_blocks, [v for v, _ in versions], merger)
     replace_body(draft.xml(draft.main_part or "word/document.xml"), assembly.blocks)
-    unmark_blocks(draft_body)
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
     draft.check_sound()
@@ -229,16 +230,23 @@ def _source_bookmarks(body) -> set[str]:
 
 
 def _similar(draft: Package, pkg: Package) -> float:
-    a = " ".join(paragraph_texts(_body(draft))).split()
-    b = " ".join(paragraph_texts(_body(pkg))).split()
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a or b else 1.0
+    """Return the share of paragraphs the two documents have in common, word for word
+    (a member edits a few paragraphs of a copy; another briefing shares next to none)."""
+    a = Counter(t for t in paragraph_texts(_body(draft)) if t.strip())
+    b = Counter(t for t in paragraph_texts(_body(pkg)) if t.strip())
+    total = max(sum(a.values()), sum(b.values()))
+    return sum((a & b).values()) / total if total else 1.0
 
 
 def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list[Entry]:
     """Return the member's changes to the draft's blocks."""
     copy_body = _body(pkg)
     mark_blocks(copy_body)
-    rejected = copying.deepcopy(copy_body)
+    # a copy of the whole document, not the body alone: namespace declarations stay where
+    # they were, so unchanged paragraphs serialise alike and compare fast
+    rejected = copying.deepcopy(copy_body.getparent()).find(qn("w:body"))
+    if rejected is None:
+        raise DocumentError(f"{pkg.path}: the document has no body")
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)
     main = draft.main_part or "word/document.xml"

@@ -19,6 +19,7 @@ member's wording.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -28,12 +29,12 @@ from briefing.ooxml.read.revisions import current_text
 from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import paragraph_mark_rpr
 from briefing.ooxml.track.merge import has_revisions, merge_paragraph
-from briefing.ooxml.track.revids import Stamper
+from briefing.ooxml.track.revids import REVISION_TAGS, Stamper
 
 P, TBL, PPR, RPR = qn("w:p"), qn("w:tbl"), qn("w:pPr"), qn("w:rPr")
 INS, DEL, SECT_PR = qn("w:ins"), qn("w:del"), qn("w:sectPr")
 COMMENT_REF = qn("w:commentReference")
-BLOCK_NUMBER = "{urn:briefing:combine}block"
+BLOCK_NUMBER = "briefing-block"  # no namespace: nothing left behind once removed
 
 
 @dataclass
@@ -78,11 +79,14 @@ def mark_blocks(body: etree._Element) -> None:
         el.set(BLOCK_NUMBER, str(n))
 
 
-def unmark_blocks(body: etree._Element) -> None:
-    """Remove the numbers `mark_blocks` gave."""
-    for el in body.iter():
-        if isinstance(el.tag, str) and BLOCK_NUMBER in el.attrib:
-            del el.attrib[BLOCK_NUMBER]
+def unmark_blocks(body: etree._Element) -> dict[etree._Element, int]:
+    """Remove the numbers `mark_blocks` gave; return block -> its number."""
+    out = {}
+    for el in body_blocks(body):
+        number = el.attrib.pop(BLOCK_NUMBER, None)
+        if number is not None:
+            out[el] = int(number)
+    return out
 
 
 def member_entries(draft_body: etree._Element, copy_body: etree._Element,
@@ -90,13 +94,15 @@ def member_entries(draft_body: etree._Element, copy_body: etree._Element,
     """Return one member's changes to the draft's blocks (see the module docstring).
 
     `copy_body` has had `mark_blocks`; `rejected_body` is a deep copy of it with every
-    tracked change rejected.
+    tracked change rejected. Both lose the numbers here.
     """
+    numbers = unmark_blocks(rejected_body)
+    unmark_blocks(copy_body)
     draft = body_blocks(draft_body)
     index = {el: i for i, el in enumerate(draft)}
     own = body_blocks(copy_body)
-    kept = sorted(int(n) for el in body_blocks(rejected_body)
-                  if (n := el.get(BLOCK_NUMBER, "")).isdigit())
+    marked = _marked_blocks(copy_body)
+    kept = sorted(numbers.values())
     out: list[Entry] = []
     last = -1
     for op, blocks in differ.container_ops(draft_body, rejected_body):
@@ -104,30 +110,43 @@ def member_entries(draft_body: etree._Element, copy_body: etree._Element,
         start = where[0] if where else last + 1
         end = where[-1] + 1 if where else last + 1
         last = end - 1 if where else last
-        if any(has_revisions(el) for el in blocks) or len(op.olds) != len(op.news):
+        if _changed(op.news, blocks):
             out.append(Entry(start, end, blocks, True))
             continue
-        if len(where) != 1 or len(op.news) != 1:
+        if len(where) != 1 or len(op.news) != 1 or op.news[0].el not in numbers:
             continue
-        group = _own_group(op.news[0].el.get(BLOCK_NUMBER, ""), own, kept)
-        if any(_marked(el) for el in group):
+        group = _own_group(numbers[op.news[0].el], own, kept)
+        if any(el in marked for el in group):
             out.append(Entry(start, end, group, False))
     return out
 
 
-def _own_group(number: str, own: list[etree._Element], kept: list[int]) -> list[etree._Element]:
-    """Return the copy's block `number` and the blocks after it that its tracked changes
+def _changed(news: list, blocks: list[etree._Element]) -> bool:
+    """Return True when the untracked diff wrote anything but the copy's own blocks."""
+    if len(news) != len(blocks):
+        return True
+    return any(el is not b.el or (el.tag == TBL and has_revisions(el))
+               for el, b in zip(blocks, news))
+
+
+def _own_group(n: int, own: list[etree._Element], kept: list[int]) -> list[etree._Element]:
+    """Return the copy's block `n` and the blocks after it that its tracked changes
     removed on rejection (paragraphs a member inserted after it)."""
-    if not number.isdigit() or int(number) >= len(own):
+    if n >= len(own):
         return []
-    n = int(number)
-    after = next((k for k in kept if k > n), len(own))
-    return own[n:after]
+    at = bisect_right(kept, n)
+    return own[n:kept[at] if at < len(kept) else len(own)]
 
 
-def _marked(el: etree._Element) -> bool:
-    """Return True when a copy's block holds tracked changes or comment anchors."""
-    return has_revisions(el) or el.find(f".//{COMMENT_REF}") is not None
+def _marked_blocks(body: etree._Element) -> set[etree._Element]:
+    """Return the body's blocks that hold tracked changes or comment anchors."""
+    out = set()
+    for el in body.iter(*REVISION_TAGS, COMMENT_REF):
+        while el is not None and el.getparent() is not body:
+            el = el.getparent()
+        if el is not None:
+            out.add(el)
+    return out
 
 
 def assemble(draft: list[etree._Element], versions: list[list[Entry]],

@@ -59,15 +59,28 @@ _ON = {"1", "true", "on"}
 
 def normalise_pair(source: Package, target: Package) -> None:
     """Remove editor noise from `source` and `target`, `source` restated in `target`'s terms."""
+    normalise(target)
+    normalise(source)
+    restate(source, target)
+
+
+def normalise(pkg: Package) -> None:
+    """Remove editor noise from every story of `pkg`: rsids, proofing marks, rendered
+    breaks, the cursor bookmark, and direct formatting its own styles already give."""
+    resolver = _Resolver(pkg)
+    for part in pkg.story_parts():
+        root = pkg.xml(part)
+        strip_noise(root)
+        resolver.drop_restated(root)
+
+
+def restate(source: Package, target: Package) -> None:
+    """Restate a normalised `source` in `target`'s terms: style ids mapped by style name,
+    refreshed field results taken from `target`."""
     mapping = _style_mapping(source, target)
-    for pkg, styles in ((source, mapping), (target, None)):
-        resolver = _Resolver(pkg)
-        for part in pkg.story_parts():
-            root = pkg.xml(part)
-            strip_noise(root)
-            resolver.drop_restated(root)
-            if styles:
-                _rename_styles(root, styles)
+    if mapping:
+        for part in source.story_parts():
+            _rename_styles(source.xml(part), mapping)
     for source_root, target_root in story_pairs(source, target):
         restate_field_results(source_root, target_root)
 
@@ -387,5 +400,5 @@ def restate_field_results(source: etree._Element, target: etree._Element) -> int
     return done
 
 
-__all__ = ["VOLATILE_FIELDS", "normalise_pair", "restate_field_results", "story_pairs",
-           "strip_noise", "volatile_results"]
+__all__ = ["VOLATILE_FIELDS", "normalise", "normalise_pair", "restate", "restate_field_results",
+           "story_pairs", "strip_noise", "volatile_results"]
