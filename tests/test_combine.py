@@ -14,7 +14,7 @@ from briefing.cli import app
 from briefing.document.build import build_file
 from briefing.ooxml.ns import CP, qn
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.revisions import paragraph_texts
+from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import ROOT
 from tests.wordnoise import add_word_noise

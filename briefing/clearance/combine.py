@@ -25,15 +25,20 @@ from pathlib import Path
 from briefing.clearance.redline import default_author, revision_date
 from briefing.clearance.review import Review, review_of
 from briefing.errors import BriefingError, DocumentError
-from briefing.ooxml.build_xml import replace_body, style_ids
+from briefing.ooxml.build_xml import replace_body
 from briefing.ooxml.ns import CP, qn
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.changes import REVISION_TAGS, refuse_pending_changes
 from briefing.ooxml.read.comments import comments_part, strip_comment_markup
 from briefing.ooxml.read.inspect import core_property
-from briefing.ooxml.read.revisions import current_text, paragraph_texts, read_package
+from briefing.ooxml.read.revisions import read_package
+from briefing.ooxml.read.text import paragraph_texts
+from briefing.ooxml.read.text import text as current_text
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
+from briefing.ooxml.styles import style_ids
+from briefing.ooxml.track.blocks import paragraph_sid
 from briefing.ooxml.track.carry import anchor_missing, carry_comments
-from briefing.ooxml.track.diff import BodyDiffer, paragraph_sid
+from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.members import (
     Assembly,
@@ -46,7 +51,7 @@ from briefing.ooxml.track.members import (
 from briefing.ooxml.track.merge import shift_ids
 from briefing.ooxml.track.noise import normalise, restate
 from briefing.ooxml.track.resolve import resolve_part
-from briefing.ooxml.track.revids import REVISION_TAGS, Stamper, census, max_used_id
+from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural, short
 
@@ -128,10 +133,10 @@ def combine_packages(draft: Package, copies: list[Package], *,
                      author: str | None = None) -> Result[bytes]:
     """Return the combined package bytes and the summary messages."""
     names = names or {}
-    found = census(draft)
-    if not found.clean:
-        raise BriefingError(f"{draft.path}: holds {found.describe()}; accept or reject them "
-                            "first and send that draft out, or combine copies of it")
+    refuse_pending_changes(draft, lambda found: (
+        f"{draft.path}: holds {found.describe()}; combine starts from the draft as members "
+        "received it: accept or reject them first, or combine copies of a clean draft"),
+        comments=True)
     smap = read_source_map(draft)
     members = [_member(c, names, author) for c in copies]
     for pkg in copies:
@@ -249,8 +254,7 @@ def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list
         raise DocumentError(f"{pkg.path}: the document has no body")
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)
-    main = draft.main_part or "word/document.xml"
-    builder = Builder(stamper, keep_pstyles=style_ids(draft, main))
+    builder = Builder(stamper, keep_pstyles=style_ids(draft))
     use_ids = bool(_source_bookmarks(draft_body))
     return member_entries(draft_body, copy_body, rejected, BodyDiffer(builder, use_ids))
 

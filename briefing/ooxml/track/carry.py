@@ -14,11 +14,10 @@ import copy
 
 from lxml import etree
 
-from briefing.ooxml.build_xml import add_part
 from briefing.ooxml.ns import W15, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import comments_part
-from briefing.ooxml.track.diff import paragraph_sid
+from briefing.ooxml.track.blocks import paragraph_sid
 
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 RT_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
@@ -40,7 +39,7 @@ def carry_comments(source: Package, target: Package) -> int:
     into = _part(target, "word/comments.xml", RT_COMMENTS, CT_COMMENTS, "w:comments")
     for el in found:
         into.append(copy.deepcopy(el))
-    extended = _related(source, "/commentsExtended")
+    extended = source.related_part("commentsExtended")
     if extended is not None:
         entries = list(source.xml(extended).iter(f"{{{W15}}}commentEx"))
         if entries:
@@ -51,25 +50,17 @@ def carry_comments(source: Package, target: Package) -> int:
     return len(found)
 
 
-def _related(pkg: Package, suffix: str) -> str | None:
-    main = pkg.main_part or "word/document.xml"
-    for rel in pkg.rels(main):
-        if rel.type.endswith(suffix) and not rel.external and rel.target in pkg.parts:
-            return rel.target
-    return None
-
-
 def _part(pkg: Package, name: str, rel_type: str, content_type: str,
           root_tag: str) -> etree._Element:
     """Return the root of the main part's related part of `rel_type`, made when missing."""
-    existing = _related(pkg, "/" + rel_type.rsplit("/", 1)[-1])
+    existing = pkg.related_part(rel_type.rsplit("/", 1)[-1])
     if existing is not None:
         return pkg.xml(existing)
     prefix, local = root_tag.split(":")
     ns = W if prefix == "w" else W15
     root = etree.Element(f"{{{ns}}}{local}", nsmap={"w": W, "w15": W15})
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    add_part(pkg, pkg.main_part or "word/document.xml", name, data, rel_type, content_type)
+    pkg.add_part(pkg.main_part or "word/document.xml", name, data, rel_type, content_type)
     return pkg.xml(name)
 
 

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from briefing.ooxml.ns import qn
-from briefing.ooxml.read.revisions import current_text
+from briefing.ooxml.read.changes import REVISION_TAGS
+from briefing.ooxml.read.text import text as current_text
 from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import paragraph_mark_rpr
 from briefing.ooxml.track.merge import has_revisions, merge_paragraph
-from briefing.ooxml.track.revids import REVISION_TAGS, Stamper
+from briefing.ooxml.track.revids import Stamper
 
 P, TBL, PPR, RPR = qn("w:p"), qn("w:tbl"), qn("w:pPr"), qn("w:rPr")
 INS, DEL, SECT_PR = qn("w:ins"), qn("w:del"), qn("w:sectPr")

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from briefing.ooxml.ns import qn
-from briefing.ooxml.track.revids import REVISION_TAGS, Stamper
+from briefing.ooxml.read.changes import REVISION_TAGS
+from briefing.ooxml.read.text import ALL, SYM, TEXT_TAGS, chars
+from briefing.ooxml.track.revids import Stamper
 
 P, R, T, DEL_TEXT, PPR, RPR = (qn(t) for t in ("w:p", "w:r", "w:t", "w:delText", "w:pPr",
                                                "w:rPr"))
 INS, DEL = qn("w:ins"), qn("w:del")
 W_ID, AUTHOR, DATE = qn("w:id"), qn("w:author"), qn("w:date")
-_CHARS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-          qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad"}
 _FLAT = frozenset(qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml", "fldSimple",
                                          "sdt", "sdtContent", "dir", "bdo"))
 _ZERO = frozenset(qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
@@ -99,14 +99,12 @@ def _walk(parent: etree._Element, out: list[Piece], state: str, author: str,
             for item in child:
                 if item.tag == RPR or not isinstance(item.tag, str):
                     continue
-                if item.tag in (T, DEL_TEXT):
-                    text = item.text or ""
-                elif item.tag in _CHARS:
-                    text = _CHARS[item.tag]
+                if item.tag in TEXT_TAGS and item.tag != SYM:
+                    text = chars(item, ALL)  # the one character policy (read/text.py)
                 elif item.tag == qn("w:lastRenderedPageBreak"):
                     continue
                 else:
-                    return False  # fields, pictures, notes: not merged word by word
+                    return False  # fields, symbols, pictures, notes: not merged word by word
                 if text:
                     out.append(Piece(state, text, rpr, author, date))
         elif tag in _ZERO:

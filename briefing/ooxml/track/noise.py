@@ -122,11 +122,8 @@ def _bare_toggles(props: etree._Element) -> None:
 
 
 def _styles_root(pkg: Package) -> etree._Element | None:
-    main = pkg.main_part or "word/document.xml"
-    for rel in pkg.rels(main):
-        if rel.type.endswith("/styles") and not rel.external and rel.target in pkg.parts:
-            return pkg.xml(rel.target)
-    return None
+    name = pkg.related_part("styles")
+    return pkg.xml(name) if name else None
 
 
 def _style_names(pkg: Package) -> dict[tuple[str, str], str]:
@@ -325,8 +322,7 @@ def story_pairs(source: Package, target: Package) -> list[tuple[etree._Element, 
     targets = []
     for pkg, root in zip((source, target), roots):
         body = root.find(qn("w:body"))
-        rels = {rel.id: rel.target for rel in pkg.rels(pkg.main_part or "")
-                if not rel.external and rel.target in pkg.parts}
+        rels = pkg.parts_by_id()
         stories = section_stories(body) if body is not None else {}
         targets.append({key: rels[rid] for key, rid in stories.items() if rid in rels})
     for key, name in targets[0].items():
