@@ -104,16 +104,17 @@ class SourceMap:
         except ValueError:
             smap.version = 0
         for el in root.iter(f"{{{BR}}}source"):
-            if el.get("bookmark") and el.get("id"):
-                smap.ids[el.get("bookmark")] = el.get("id")
+            bookmark, sid = el.get("bookmark"), el.get("id")
+            if bookmark and sid:
+                smap.ids[bookmark] = sid
         for el in root.iter(f"{{{BR}}}reviewer"):
             name = (el.get("name") or "").strip()
             if name:
                 count = el.get("changes", "0")
                 smap.reviewers[name] = smap.reviewers.get(name, 0) + (
                     int(count) if count.isdigit() else 0)
-        smap.redliners = [el.get("name") for el in root.iter(f"{{{BR}}}redliner")
-                          if el.get("name")]
+        smap.redliners = [who for el in root.iter(f"{{{BR}}}redliner")
+                          if (who := el.get("name"))]
         held = root.find(f"{{{BR}}}data")
         smap.data_json = held.text or "" if held is not None else ""
         smap.data_partial = held is not None and held.get("part") == "shown"

@@ -4,9 +4,15 @@ lxml answers None for an element with no parent or no such child. Code that
 edits a paragraph it found inside a body knows the parent exists; these
 helpers say so once, and turn the impossible case into a DocumentError
 instead of an AttributeError far from its cause.
+
+`itertext` and `attributes` are lxml's own calls, typed as lxml gives them on
+Python 3 (str); lxml-stubs declares them str | bytes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -27,3 +33,13 @@ def child(el: etree._Element, tag: str) -> etree._Element:
     if found is None:
         raise DocumentError(f"the document's XML is not as expected: <{el.tag}> has no <{tag}>")
     return found
+
+
+def itertext(el: etree._Element) -> Iterator[str]:
+    """Return `el.itertext()`: the text and tails inside `el`, in document order."""
+    return cast("Iterator[str]", el.itertext())
+
+
+def attributes(el: etree._Element) -> list[tuple[str, str]]:
+    """Return `el.items()`: its (Clark name, value) attribute pairs, in document order."""
+    return cast("list[tuple[str, str]]", el.items())

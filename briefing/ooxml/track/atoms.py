@@ -23,6 +23,7 @@ from itertools import accumulate
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import qn
 
 RUN, T, PPR, RPR = qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
@@ -99,7 +100,7 @@ def _walk(parent: etree._Element, chain: tuple, out: list[Atom]) -> None:
         elif tag in ZERO_WIDTH:
             out.append(Atom(ZERO, child, None, chain))
         elif not tag.endswith("Pr"):  # property children of containers are copied with them
-            key = "\x00" + etree.QName(child).localname + ":" + "".join(child.itertext())
+            key = "\x00" + etree.QName(child).localname + ":" + "".join(tree.itertext(child))
             out.append(Atom(OPAQUE, child, None, chain, text=key))
 
 
@@ -125,7 +126,7 @@ def _item_key(item: etree._Element) -> str:
         return f"\x00sym:{item.get(qn('w:font'))}:{item.get(qn('w:char'))}"
     if name == "fldChar":
         return f"\x00fld:{item.get(qn('w:fldCharType'))}"
-    return f"\x00{name}:{''.join(item.itertext())}"
+    return f"\x00{name}:{''.join(tree.itertext(item))}"
 
 
 # --- tokens ------------------------------------------------------------------------------

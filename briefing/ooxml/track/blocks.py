@@ -70,7 +70,7 @@ def paragraph_sid(p: etree._Element) -> str | None:
     """Return the name of the first source-id bookmark inside `p`, or None."""
     for bm in p.iter(BOOKMARK_START):
         name = bm.get(W_NAME)
-        if is_source_bookmark(name):
+        if name is not None and is_source_bookmark(name):
             return name
     return None
 
@@ -128,8 +128,9 @@ def section_stories(body: etree._Element) -> dict[tuple[int, str, str], str]:
     for n, sect in enumerate(body.iter(SECT_PR)):
         for ref in sect:
             kind = STORY_REFS.get(ref.tag)
-            if kind and ref.get(_R_ID):
-                out[(n, kind, ref.get(_W_TYPE, "default"))] = ref.get(_R_ID)
+            rid = ref.get(_R_ID)
+            if kind and rid:
+                out[(n, kind, ref.get(_W_TYPE, "default"))] = rid
     return out
 
 

@@ -12,6 +12,8 @@ import copy
 
 from lxml import etree
 
+from briefing.errors import DocumentError
+from briefing.ooxml import tree
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.track.atoms import (
     ITEM,
@@ -88,11 +90,11 @@ class Builder:
         return out
 
     def _paragraph(self, body: list[Piece], mark: Piece | None) -> etree._Element:
-        source = mark.atom.el if mark is not None else None
         p = etree.Element(P)
-        if source is not None:
+        if mark is not None:
+            source = mark.atom.el
             p.attrib.update(source.attrib if mark.state != DELETED else
-                            {k: v for k, v in source.attrib.items() if not k.startswith(_W14)})
+                            {k: v for k, v in tree.attributes(source) if not k.startswith(_W14)})
             ppr = source.find(PPR)
             if ppr is not None:
                 ppr = copy.deepcopy(ppr)
@@ -116,7 +118,7 @@ class Builder:
             ppr.remove(style)
         num = ppr.find(qn("w:numPr"))
         num_id = num.find(qn("w:numId")) if num is not None else None
-        if num_id is not None and self.keep_num_ids is not None \
+        if num is not None and num_id is not None and self.keep_num_ids is not None \
                 and num_id.get(W_VAL) not in self.keep_num_ids:
             ppr.remove(num)
 
@@ -164,6 +166,8 @@ class Builder:
         """Return one run holding the pieces of `group` (same source run, state and format)."""
         first = group[0]
         src = first.atom.run
+        if src is None:  # groups hold TEXT and ITEM pieces, and each of those has its run
+            raise DocumentError("the document's XML is not as expected: run content outside a run")
         run = etree.Element(RUN)
         run.attrib.update(src.attrib)
         rpr = src.find(RPR)
@@ -323,6 +327,7 @@ def _package_bound(element: etree._Element) -> bool:
     for el in element.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in _PACKAGE_BOUND or any(k.startswith(f"{{{R}}}") for k in el.attrib):
+        if el.tag in _PACKAGE_BOUND or any(
+                k.startswith(f"{{{R}}}") for k, _ in tree.attributes(el)):
             return True
     return False
