@@ -258,3 +258,15 @@ def test_an_entry_just_added_is_not_a_problem_until_it_is_worked_on(folder):
     assert 'id="error-summary"' not in page.text
     checked = post_form(c, KM, html=page.text, action="check")
     assert "key_messages[8].headline: is empty" in checked.text
+
+
+def test_fields_the_file_does_not_have_stay_out_unless_typed(folder):
+    text = (folder / NAME).read_text(encoding="utf-8")
+    trimmed = text.replace("  classification: OFFICIAL\n", "")
+    (folder / NAME).write_text(trimmed, encoding="utf-8")
+    c = client(folder)
+    assert post_form(c, f"/edit/{NAME}?section=briefing", action="save").status_code == 303
+    assert (folder / NAME).read_text(encoding="utf-8") == trimmed
+    post_form(c, f"/edit/{NAME}?section=briefing", {"briefing.classification": "NONE"},
+              action="save")
+    assert data(folder)["briefing"]["classification"] == "NONE"

@@ -261,10 +261,13 @@ def _read(node: dict[str, Any], key: str, name: str, posted: Posted, old: Any, *
     if kind == "checkbox":
         if posted.get(f"{name}.__box") is None:
             return old
-        return posted.get(name) is not None
+        ticked = posted.get(name) is not None
+        return None if old is None and ticked == node.get("default") else ticked
     typed = posted.get(name)
     if typed is None:
         return old
+    if old is None and (not required or "default" in node) and typed == _shown(node.get("default")):
+        return None  # left as the form showed it: a field the file does not have stays out
     return _typed_value(kind, typed, old, required)
 
 
