@@ -28,6 +28,7 @@ from briefing.ooxml import build_xml as bx
 from briefing.ooxml.ns import CP, DC, W15, W, qn
 from briefing.ooxml.package import Package, rels_source
 from briefing.ooxml.read.comments import drop_comments
+from briefing.ooxml.read.text import text
 from briefing.ooxml.sourcemap import SourceMap
 
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -80,9 +81,9 @@ def _hidden_text(pkg: Package) -> list[str]:
     out = []
     for part in _text_parts(pkg):
         for run in pkg.xml(part).iter(qn("w:r")):
-            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
-            if text.strip() and _vanished(run):
-                out.append(text)
+            words = text(run)  # the one reader: a hidden run reads as any other
+            if words.strip() and _vanished(run):
+                out.append(words)
     return out
 
 
@@ -136,7 +137,7 @@ def _drop_related_parts(pkg: Package) -> None:
             continue
         source = rels_source(rels_name)
         for rel in pkg.rels(source):
-            if rel.type.rsplit("/", 1)[-1] in DROPPED_RELS:
+            if rel.kind in DROPPED_RELS:
                 pkg.remove_relationship(source, rel.id)
                 if not rel.external:
                     pkg.drop_part(rel.target)
