@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy as copying
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def default_output(draft: Path) -> Path:
     return draft.with_name(f"{draft.stem}-combined.docx")
 
 
-def combine_files(draft: str | Path, copies: list[str | Path], out: str | Path | None = None, *,
+def combine_files(draft: str | Path, copies: Sequence[str | Path], out: str | Path | None = None, *,
                   names: dict[str, str] | None = None, author: str | None = None,
                   force: bool = False) -> Result[Path]:
     """Write the combined document; return its path and the summary (see module docstring)."""

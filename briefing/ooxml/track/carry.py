@@ -14,6 +14,7 @@ import copy
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import W15, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import comments_part
@@ -69,10 +70,10 @@ def anchor_missing(body: etree._Element, wanted: dict[str, str]) -> int:
     `body` around the paragraph carrying that bookmark; return how many were anchored."""
     present = {el.get(W_ID) for el in body.iter(REF)}
     by_sid = {}
-    for p in body.iter(P):
-        sid = paragraph_sid(p)
+    for para in body.iter(P):
+        sid = paragraph_sid(para)
         if sid and sid not in by_sid:
-            by_sid[sid] = p
+            by_sid[sid] = para
     done = 0
     for cid, sid in wanted.items():
         p = by_sid.get(sid)
@@ -80,7 +81,7 @@ def anchor_missing(body: etree._Element, wanted: dict[str, str]) -> int:
             continue
         for el in list(p.iter(START, END)):
             if el.get(W_ID) == cid:
-                el.getparent().remove(el)
+                tree.parent(el).remove(el)
         start = etree.Element(START)
         start.set(W_ID, cid)
         ppr = p.find(PPR)

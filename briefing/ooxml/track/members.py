@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.changes import REVISION_TAGS
 from briefing.ooxml.read.text import text as current_text
@@ -84,8 +85,9 @@ def unmark_blocks(body: etree._Element) -> dict[etree._Element, int]:
     """Remove the numbers `mark_blocks` gave; return block -> its number."""
     out = {}
     for el in body_blocks(body):
-        number = el.attrib.pop(BLOCK_NUMBER, None)
+        number = el.get(BLOCK_NUMBER)
         if number is not None:
+            del el.attrib[BLOCK_NUMBER]
             out[el] = int(number)
     return out
 
@@ -142,7 +144,8 @@ def _own_group(n: int, own: list[etree._Element], kept: list[int]) -> list[etree
 def _marked_blocks(body: etree._Element) -> set[etree._Element]:
     """Return the body's blocks that hold tracked changes or comment anchors."""
     out = set()
-    for el in body.iter(*REVISION_TAGS, COMMENT_REF):
+    for change in body.iter(*REVISION_TAGS, COMMENT_REF):
+        el: etree._Element | None = change
         while el is not None and el.getparent() is not body:
             el = el.getparent()
         if el is not None:
@@ -225,7 +228,7 @@ def _carry_marks(p: etree._Element, versions: list[etree._Element]) -> None:
 
 
 def _clone(el: etree._Element) -> etree._Element:
-    out = etree.Element(el.tag, dict(el.attrib))
+    out = etree.Element(el.tag, dict(tree.attributes(el)))
     return out
 
 

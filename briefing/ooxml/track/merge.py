@@ -222,8 +222,8 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
                and end not in opens and end not in closes):
             end += 1
         chunk = "".join(c for c, _ in runs[pos:end])
-        if deleted[pos]:
-            who = del_by[pos]
+        who = del_by[pos]
+        if who is not None:  # deleted: del_by names the edit that deleted each deleted character
             wrap = _stamped(stamper, "w:del", who.author, who.date, "delete")
             wrap.append(_run(chunk, runs[pos][1], deleted=True))
             p.append(wrap)

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import W, qn
 from briefing.ooxml.package import Package
 
@@ -92,7 +93,7 @@ def strip_noise(root: etree._Element) -> None:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        for name in [k for k in el.attrib if _DROPPED_ATTRS.match(k)]:
+        for name in [k for k, _ in tree.attributes(el) if _DROPPED_ATTRS.match(k)]:
             del el.attrib[name]
         if el.tag in _PROPERTY_SETS:
             _bare_toggles(el)
@@ -134,9 +135,10 @@ def _style_names(pkg: Package) -> dict[tuple[str, str], str]:
         return out
     for style in root.iter(qn("w:style")):
         name = style.find(qn("w:name"))
-        if name is not None and style.get(qn("w:styleId")):
+        style_id = style.get(qn("w:styleId"))
+        if name is not None and style_id:
             out.setdefault((style.get(qn("w:type"), "paragraph"),
-                            (name.get(VAL) or "").lower()), style.get(qn("w:styleId")))
+                            (name.get(VAL) or "").lower()), style_id)
     return out
 
 
@@ -254,7 +256,7 @@ def _merge(into: Props, more: Props) -> None:
     for tag, el in more.items():
         old = into.get(tag)
         if old is not None and len(old) == 0 and len(el) == 0:
-            merged = etree.Element(tag, dict(old.attrib))
+            merged = etree.Element(tag, dict(tree.attributes(old)))
             merged.attrib.update(el.attrib)
             into[tag] = merged
         else:
@@ -275,15 +277,15 @@ def _restates(el: etree._Element, base: etree._Element | None) -> bool:
         return base is not None and _key(el) == _key(base)
     if el.tag in _UNSET and _UNSET[el.tag] is None:
         return True
-    attrs = dict(el.attrib)
+    attrs = dict(tree.attributes(el))
     if not attrs or (list(attrs) == [VAL] and _norm(attrs[VAL]) in ("0", "1")):
         have = _norm(base.get(VAL, "1")) if base is not None else "0"
         return _norm(attrs.get(VAL, "1")) == have  # a toggle: on, off, or as the styles say
     unset = _UNSET.get(el.tag) or {}
     for name, value in attrs.items():
-        have = base.get(name) if base is not None else None
-        if have is not None:
-            if _norm(value) != _norm(have):
+        inherited = base.get(name) if base is not None else None
+        if inherited is not None:
+            if _norm(value) != _norm(inherited):
                 return False
         elif value not in unset.get(name, ()):
             return False
@@ -300,7 +302,7 @@ def _norm(value: str) -> str:
 
 
 def _key(el: etree._Element) -> tuple:
-    return (el.tag, tuple(sorted((k, _norm(v)) for k, v in el.attrib.items())),
+    return (el.tag, tuple(sorted((k, _norm(v)) for k, v in tree.attributes(el))),
             tuple(_key(c) for c in el if isinstance(c.tag, str)))
 
 
@@ -311,16 +313,14 @@ def story_pairs(source: Package, target: Package) -> list[tuple[etree._Element, 
     """Return (source root, target root) of the main story and each header and footer pair."""
     from briefing.ooxml.track.diff import section_stories
 
-    out = []
-    roots = []
-    for pkg in (source, target):
-        main = pkg.main_part
-        roots.append(pkg.xml(main) if main else None)
-    if roots[0] is None or roots[1] is None:
+    out: list[tuple[etree._Element, etree._Element]] = []
+    first, second = (pkg.xml(main) if (main := pkg.main_part) else None
+                     for pkg in (source, target))
+    if first is None or second is None:
         return out
-    out.append((roots[0], roots[1]))
+    out.append((first, second))
     targets = []
-    for pkg, root in zip((source, target), roots):
+    for pkg, root in ((source, first), (target, second)):
         body = root.find(qn("w:body"))
         rels = pkg.parts_by_id()
         stories = section_stories(body) if body is not None else {}
