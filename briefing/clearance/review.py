@@ -30,6 +30,7 @@ from briefing.results import Message, Result, plural, short
 
 MACRO_NOTE = "macro-enabled document (.docm): its macros were read as data and never run"
 OUTSIDE = "(outside briefing items)"
+STRICT_NOTE = "saved as Strict Open XML; read in the transitional namespaces, as Word reads it"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Review:
     comments: list[Comment] = field(default_factory=list)
     macros: bool = False
     ours: bool = False  # built by briefing (carries a source map)
+    strict: bool = False  # saved as Strict Open XML, read as transitional
 
     def to_json(self) -> dict:
         """Return `{"revisions": [...], "comments": [...]}` as DESIGN.md specifies."""
@@ -113,7 +115,8 @@ def review_of(pkg: Package, path: Path) -> Review:
         if revisions[b].conflict is None:
             revisions[b] = replace(revisions[b], conflict=a)
     comments = _comments(pkg, anchors, smap)
-    return Review(path, revisions, comments, macros=pkg.has_macros, ours=smap is not None)
+    return Review(path, revisions, comments, macros=pkg.has_macros, ours=smap is not None,
+                  strict=pkg.strict)
 
 
 def _item(bookmark: str | None, smap: SourceMap | None) -> str | None:
@@ -162,6 +165,8 @@ def format_report(review: Review) -> str:
     lines = [_headline(review)]
     if review.macros:
         lines.append(f"info: {MACRO_NOTE}")
+    if review.strict:
+        lines.append(f"info: {STRICT_NOTE}")
     if review.revisions or review.comments:
         lines += ["", "By author"] + _by_author(review)
         if review.ours:
@@ -277,6 +282,9 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
         messages.append(Message("info", f"removed {plural(dropped, 'comment')}"))
     if pkg.has_macros:
         messages.append(Message("info", MACRO_NOTE))
+    if pkg.strict:
+        messages.append(Message("info", STRICT_NOTE + "; the copy is written as a transitional "
+                                                      ".docx, as Word's Save As does"))
     pkg.save(out)
     messages.extend(Message("warning", note) for note in pkg.notes)
     return Result(out, messages)

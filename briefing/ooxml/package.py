@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from briefing.errors import DocumentError
-from briefing.ooxml.ns import CT, PR
+from briefing.ooxml.ns import CT, PR, strict_to_transitional
 from briefing.paths import atomic_write_bytes
 
 MAX_ENTRIES = 5_000
@@ -77,6 +77,9 @@ class Package:
 
     path: Path
     parts: dict[str, bytes]
+    #: True when the package was saved as Strict Open XML (ISO/IEC 29500 Strict) and read,
+    #: as Word reads it, in the transitional namespaces; it is written back as transitional.
+    strict: bool = False
     _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
     notes: list[str] = field(default_factory=list, repr=False)  # warnings for the user
 
@@ -113,7 +116,8 @@ class Package:
             raise DocumentError(f"{path}: damaged zip package ({exc})") from None
         except NotImplementedError as exc:
             raise DocumentError(f"{path}: unsupported zip compression ({exc})") from None
-        pkg = cls(path, parts)
+        strict = strict_to_transitional(parts)
+        pkg = cls(path, parts, strict=strict)
         pkg._check_is_word()
         return pkg
 

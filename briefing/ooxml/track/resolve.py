@@ -59,6 +59,8 @@ MAX_PASSES = 20
 _DEL_INSTR, _INSTR = qn("w:delInstrText"), qn("w:instrText")
 _SECT_PR, _TBL_PR, _TBL_GRID, _TC_PR = (qn(t) for t in (
     "w:sectPr", "w:tblPr", "w:tblGrid", "w:tcPr"))
+_SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
+_FLD_CHAR, _FLD_TYPE = qn("w:fldChar"), qn("w:fldCharType")
 _CELL_MARKS = {qn("w:cellIns"), qn("w:cellDel"), qn("w:cellMerge")}
 _HEADER_FOOTER_REFS = {qn("w:headerReference"), qn("w:footerReference")}
 #: Paragraph-level markup that may stand between two paragraphs and moves with a merge.
@@ -81,6 +83,7 @@ def resolve_part(root: etree._Element, *, accept: bool,
     Range markers of moves are resolved with their moves: include them in
     `selected` to have them removed; orphaned range ends are removed too.
     """
+    before = _orphan_field_code(root)  # kept alive: identity marks what was already orphaned
     done = 0
     for _ in range(MAX_PASSES):
         todo = [el for el in root.iter() if el.tag in REVISION_TAGS
@@ -92,6 +95,8 @@ def resolve_part(root: etree._Element, *, accept: bool,
                 _resolve_one(el, accept)
                 done += 1
     _drop_orphan_range_ends(root)
+    if done:
+        _drop_field_code_left_behind(root, set(before))
     return done
 
 
@@ -143,19 +148,38 @@ def _resolve_mark(el: etree._Element, accept: bool) -> None:
 
 
 def _merge_with_next(p: etree._Element) -> None:
-    """Move `p`'s content to the start of the next paragraph and remove `p`, if there is one."""
-    between = []
-    nxt = p.getnext()
-    while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag in _BETWEEN):
-        between.append(nxt)
-        nxt = nxt.getnext()
+    """Move `p`'s content to the start of the next paragraph and remove `p`, if there is one.
+
+    Block content controls (`w:sdt`) do not end a paragraph's story: the next
+    paragraph may be the first one after the control `p` ends, or the first
+    one inside the control that follows, as LibreOffice and Word merge them.
+    A control left with no content by the merge goes with it.
+    """
+    between: list[etree._Element] = []
+    node, nxt = p, p.getnext()
+    while True:
+        while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag in _BETWEEN):
+            between.append(nxt)
+            nxt = nxt.getnext()
+        holder = node.getparent()
+        if nxt is None and holder is not None and holder.tag == _SDT_CONTENT:
+            node = tree.parent(holder)  # step out of the control p ends
+            nxt = node.getnext()
+        elif nxt is not None and nxt.tag == _SDT and nxt.find(_SDT_CONTENT) is not None:
+            content = tree.child(nxt, _SDT_CONTENT)
+            node, nxt = content, (content[0] if len(content) else None)  # step in
+        else:
+            break
     if nxt is None or nxt.tag != P:
         return
     moving = [c for c in p if c.tag != PPR] + between
     at = 1 if (len(nxt) and nxt[0].tag == PPR) else 0
     for offset, child in enumerate(moving):
         nxt.insert(at + offset, child)
-    tree.parent(p).remove(p)
+    holder = tree.parent(p)
+    holder.remove(p)
+    if holder.tag == _SDT_CONTENT and not any(isinstance(c.tag, str) for c in holder):
+        _remove(tree.parent(holder))
 
 
 def _resolve_row(el: etree._Element, accept: bool) -> None:
@@ -275,6 +299,37 @@ def _drop_orphan_range_ends(root: etree._Element) -> None:
         for end in list(root.iter(end_tag)):
             if end.get(qn("w:id")) not in starts[start_tag]:
                 _remove(end)
+
+
+def _orphan_field_code(root: etree._Element) -> list[etree._Element]:
+    """Return the field code and field characters under `root` that belong to no field:
+    instructions outside a field's code, separators and ends with no begin (17.16.18)."""
+    orphans: list[etree._Element] = []
+    open_fields: list[str] = []  # per open field: "code" until its separator, then "result"
+    for el in root.iter(_FLD_CHAR, _INSTR, _DEL_INSTR):
+        kind = el.get(_FLD_TYPE) if el.tag == _FLD_CHAR else "instr"
+        if kind == "begin":
+            open_fields.append("code")
+        elif kind == "separate" and open_fields and open_fields[-1] == "code":
+            open_fields[-1] = "result"
+        elif kind == "end" and open_fields:
+            open_fields.pop()
+        elif kind in ("separate", "end") or not open_fields or open_fields[-1] != "code":
+            orphans.append(el)
+    return orphans
+
+
+def _drop_field_code_left_behind(root: etree._Element, before: set[etree._Element]) -> None:
+    """Remove field code that resolving cut off from its field (the begin and first
+    instruction deleted, a switch not): what is left of the code is not text, and
+    Word and LibreOffice drop it with the field. The field's result stays as text."""
+    for el in _orphan_field_code(root):
+        if el in before:
+            continue  # damaged before we started: not ours to change
+        run_el = tree.parent(el)
+        _remove(el)
+        if run_el.tag == qn("w:r") and all(c.tag == RPR for c in run_el):
+            _remove(run_el)
 
 
 def resolvable_parts(pkg: Package) -> list[str]:
