@@ -166,6 +166,29 @@ def test_large_lines_card_stops_at_one_page_and_says_so(tmp_path):
                         r"to take\.", continued[0])
 
 
+def test_a_crowded_lines_card_still_stops_at_one_page(tmp_path):
+    """Long headlines, long answers and six counterparts: the card measures all of it."""
+    import runpy
+
+    large = tmp_path / "large.yaml"
+    runpy.run_path(str(ROOT / "samples" / "make_large.py"))["write_large"](large)
+    data = load_briefing(large).value.briefing.model_dump(mode="json")
+    data["meeting"]["counterparts"] = [
+        {"name": f"Official Number {i}", "role": "Deputy Director, Employment and Skills",
+         "organisation": "Department for Work and Pensions"} for i in range(6)]
+    for i, km in enumerate(data["key_messages"]):
+        km["headline"] = ("Councils should shape the employment support their residents get, "
+                          f"with money that follows the person, not the contract ({i}).")
+    for line in data["lines_to_take"]:
+        line["answer"] = " ".join(["Councils would join up employment support with health, "
+                                   "housing and skills services for each person."] * 4)
+    docx = tmp_path / "crowded-card.docx"
+    docx.write_bytes(build_bytes(Briefing.model_validate(data), find_template("lines-card")))
+    assert run("pdf", docx).exit_code == 0
+    (lines,) = pages(docx.with_suffix(".pdf"))  # one page
+    assert sum(t.startswith("Continued in the briefing:") for t in lines) == 1
+
+
 def test_table_rows_are_never_left_alone_on_a_page(lo, tmp_path):
     """Padding moves the clearance record down a page; it always moves as a whole."""
     data = load_briefing(ROOT / "samples" / "work-programme-2010.yaml").value.briefing.model_dump(

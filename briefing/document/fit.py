@@ -24,6 +24,18 @@ def _text_of(value: Any) -> str:
     return text if isinstance(text, str) else str(text or "")
 
 
+def _texts(value: Any) -> list[str]:
+    """Return the texts `value` shows: its own, its items', or a model item's text fields."""
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    model = getattr(value, "_model", None)
+    if model is not None:  # an item of the briefing: its text fields, as the layout shows them
+        names = [n for n, v in type(model).model_fields.items() if n != "id"]
+        return [t for n in names for t in _texts(getattr(value, n))
+                if isinstance(getattr(model, n), str)]
+    return [_text_of(value)] if value is not None else []
+
+
 class PageBudget:
     """Lines left on one page, spent by `take` on the leading items of each list."""
 
@@ -40,6 +52,17 @@ class PageBudget:
             text = _text_of(getattr(item, name))
             total += max(1, math.ceil(len(text) / self.width)) + PARAGRAPH_GAP
         return total
+
+    def reserve(self, *values: Any) -> str:
+        """Set aside the lines of one paragraph showing `values`; return '' (for `{% set %}`).
+
+        A value may be text, a data field, an item of the briefing (its text
+        fields count) or a list of those: the card's title and its "With ..."
+        line, whose length varies with the briefing, are measured like the rest.
+        """
+        chars = sum(len(text) + 2 for text in _texts(values))
+        self.left -= max(1, math.ceil(chars / self.width)) + PARAGRAPH_GAP
+        return ""
 
     def take(self, items: Any, *fields: str, one: str = "item", many: str = "items",
              share: float = 1.0) -> list[Any]:
