@@ -90,7 +90,8 @@ def build_bytes(briefing: Briefing, template, *, data_hash: str = "", data_json:
 
     fields: set[str] = set()
     blocks = compose(briefing, template, fields)
-    shown = shown_data(briefing.model_dump(mode="json"), fields)
+    named = briefing.model_dump(mode="json", include={"briefing", "meeting", "contact"})
+    shown = shown_data(named, fields)  # the sections document properties name people from
     embedded = embedded_json(data_json, fields)
     return write_docx(blocks, template, document_info(
         briefing, blocks, shown, data_hash=data_hash, data_json=embedded,

@@ -72,7 +72,10 @@ _EVERY = ""  # key of a list node the layout went through: every item counts (st
 
 
 def shown_data(data: dict, fields: Iterable[str]) -> dict:
-    """Return `data` (a briefing as JSON) cut down to `fields` and what places them."""
+    """Return `data` (a briefing as JSON) cut down to `fields` and what places them.
+
+    What is kept is shared with `data`, not copied: change neither afterwards.
+    """
     tree: _Tree = {}
     for path in (*ALWAYS, *fields):
         _mark(tree, path)
@@ -102,9 +105,9 @@ def _mark(tree: _Tree, path: str) -> None:
 def _cut(value: Any, tree: _Tree) -> Any:
     """Return the part of `value` that `tree` keeps."""
     if tree is _LENGTH:
-        return PLACEHOLDER * len(value) if isinstance(value, str) else copy.deepcopy(value)
+        return PLACEHOLDER * len(value) if isinstance(value, str) else value
     if tree is _WHOLE or not isinstance(value, (dict, list)):
-        return copy.deepcopy(value)
+        return value  # shared, not copied: neither side is changed afterwards
     if isinstance(value, dict):
         return {k: _cut(v, tree[k]) for k, v in value.items() if k in tree}
     ids = [sourceid.own_id(v) for v in value]
@@ -123,11 +126,11 @@ def _cut(value: Any, tree: _Tree) -> Any:
 def _item(value: dict, tree: _Tree) -> dict:
     """Return a kept list item: what `tree` keeps, with the keys that place it."""
     if tree is _WHOLE:
-        return copy.deepcopy(value)
+        return value
     out = _cut(value, tree)
     for key in ITEM_KEYS:
         if key in value:
-            out[key] = copy.deepcopy(value[key])
+            out[key] = value[key]
     return {k: out[k] for k in value if k in out}
 
 
