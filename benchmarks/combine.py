@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -91,19 +92,22 @@ def _first_word_run(p):
     return None
 
 
-def timed(command: list[str]) -> float:
-    """Return the wall time of `command`, which must succeed."""
+def timed(command: list[str]) -> tuple[float, float]:
+    """Return (wall, CPU) seconds of `command`, which must succeed (CPU: user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
-    return wall
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median_of(command: list[str], runs: int) -> float:
-    """Return the median wall time of `runs` runs of `command`."""
-    return statistics.median(timed(command) for _ in range(runs))
+def median_of(command: list[str], runs: int) -> tuple[float, float]:
+    """Return the median wall and CPU seconds of `runs` runs of `command`."""
+    times = [timed(command) for _ in range(runs)]
+    return statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
 
 
 def main() -> None:
@@ -132,12 +136,15 @@ def main() -> None:
         rows.append((label, median_of(command, args.runs)))
     redline = median_of(py + ["redline", str(old), str(new), "-o", str(work / "redline.docx"),
                               "--force", "--author", "Bench"], args.runs)
-    print(f"| case | {args.copies} copies, combine, whole process (median of {args.runs}) |")
-    print("|---|---|")
-    for label, wall in rows:
-        print(f"| {label} | {wall:.2f} s |")
-    print(f"| one redline, {args.size:,}-paragraph pair | {redline:.2f} s |")
-    print(f"combine of {args.size:,} paragraphs / redline: {rows[1][1] / redline:.1f}x")
+    print(f"| case (median of {args.runs}, whole process) | wall | CPU |")
+    print("|---|---:|---:|")
+    for label, (wall, cpu) in rows:
+        print(f"| combine, {args.copies} copies, {label} | {wall:.2f} s | {cpu:.2f} s |")
+    wall, cpu = redline
+    print(f"| one redline, {args.size:,}-paragraph pair | {wall:.2f} s | {cpu:.2f} s |")
+    large_wall, large_cpu = rows[1][1]
+    print(f"combine of {args.size:,} paragraphs / one redline: wall {large_wall / wall:.1f}x, "
+          f"CPU {large_cpu / cpu:.1f}x")
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def member_entries(draft_body: etree._Element, copy_body: etree._Element,
     index = {el: i for i, el in enumerate(draft)}
     own = body_blocks(copy_body)
     marked = _marked_blocks(copy_body)
-    kept = sorted(numbers.values())
+    groups = _own_groups(own, sorted(numbers.values()))
     out: list[Entry] = []
     last = -1
     for op, blocks in differ.container_ops(draft_body, rejected_body):
@@ -118,7 +118,7 @@ def member_entries(draft_body: etree._Element, copy_body: etree._Element,
             continue
         if len(where) != 1 or len(op.news) != 1 or op.news[0].el not in numbers:
             continue
-        group = _own_group(numbers[op.news[0].el], own, kept)
+        group = groups.get(numbers[op.news[0].el], [])
         if any(el in marked for el in group):
             out.append(Entry(start, end, group, False))
     return out
@@ -132,13 +132,25 @@ def _changed(news: list, blocks: list[etree._Element]) -> bool:
                for el, b in zip(blocks, news))
 
 
-def _own_group(n: int, own: list[etree._Element], kept: list[int]) -> list[etree._Element]:
-    """Return the copy's block `n` and the blocks after it that its tracked changes
-    removed on rejection (paragraphs a member inserted after it)."""
-    if n >= len(own):
-        return []
-    at = bisect_right(kept, n)
-    return own[n:kept[at] if at < len(kept) else len(own)]
+def _own_groups(own: list[etree._Element], kept: list[int]) -> dict[int, list[etree._Element]]:
+    """Return, for each copy block left after rejection, the copy's blocks it stands for:
+    itself plus the blocks rejection took away, each with the block it was joined to.
+
+    A block whose paragraph mark was inserted joins the block after it on rejection
+    (17.13.5.15); a block inserted whole (content and mark) goes with the block before.
+    """
+    groups: dict[int, list[int]] = {k: [k] for k in kept}
+    for n in range(len(own)):
+        if n in groups:
+            continue
+        at = bisect_right(kept, n)
+        after = kept[at] if at < len(kept) else None
+        before = kept[at - 1] if at else None
+        joins_next = own[n].find(f"{PPR}/{RPR}/{INS}") is not None and after is not None
+        target = after if joins_next or before is None else before
+        if target is not None:
+            groups[target].append(n)
+    return {k: [own[n] for n in sorted(members)] for k, members in groups.items()}
 
 
 def _marked_blocks(body: etree._Element) -> set[etree._Element]:
