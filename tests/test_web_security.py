@@ -95,14 +95,25 @@ def test_new_briefing_needs_the_csrf_token(folder):
     assert not (folder / "planted.yaml").exists()
 
 
-def test_a_form_posted_from_another_site_is_refused(folder):
+@pytest.mark.parametrize("origin", ["http://evil.example", "http://127.0.0.1:9999",
+                                    "http://localhost:8765", "null"])
+def test_a_form_posted_from_another_site_is_refused(folder, origin):
     before = (folder / NAME).read_bytes()
     c = client(folder)
     form = _save_form(c, **{"briefing.title": "Hijacked"})
     response = c.post(f"/edit/{NAME}?section=briefing", data=form,
-                      headers={"origin": "http://evil.example"})
+                      headers={"origin": origin})
     assert response.status_code == 403
     assert (folder / NAME).read_bytes() == before
+
+
+def test_a_form_from_this_page_is_taken(folder):
+    c = client(folder)
+    form = _save_form(c, **{"briefing.title": "From this page"})
+    response = c.post(f"/edit/{NAME}?section=briefing", data=form,
+                      headers={"origin": "http://127.0.0.1:8765"})
+    assert response.status_code == 303
+    assert "title: From this page" in (folder / NAME).read_text(encoding="utf-8")
 
 
 def test_dns_rebinding_a_foreign_host_name_is_refused(folder):

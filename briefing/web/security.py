@@ -30,7 +30,7 @@ HEADERS = [
      b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
      b"base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # so same-origin forms carry their Origin
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 ]
@@ -96,8 +96,8 @@ class Guard:
             return PlainTextResponse(
                 "Open the address `briefing serve` printed: it carries this run's key.", 403)
         origin = headers.get("origin")
-        if scope["method"] not in ("GET", "HEAD") and origin is not None and origin != "null":
-            if origin.split("://", 1)[-1].rsplit(":", 1)[0] not in (host, *LOOPBACK):
+        if scope["method"] not in ("GET", "HEAD") and origin is not None:
+            if origin.split("://", 1)[-1] != headers.get("host"):  # another site or port
                 return PlainTextResponse("A form from another site was refused.", 403)
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
