@@ -178,3 +178,63 @@ def test_libreoffice_reads_our_transitional_copy_of_a_strict_document(lo, tmp_pa
     ours = resolve_file(strict, tmp_path / "out.docx", accept=True).value
     assert lo.paragraphs(ours) == ["Councils lead.", "Keep this. Added."]
     assert lo.redline_count(ours) == 0
+
+
+def _notes(*extra):
+    return w.footnotes(w.footnote(w.p(w.r(w.separator())), type="separator", id="-1"),
+                       w.footnote(w.p(w.r(w.continuationSeparator())),
+                                  type="continuationSeparator", id="0"), *extra)
+
+
+def _footnoted(path: Path, *, new: bool, new_has_notes: bool = True) -> Path:
+    """OLD: a sentence with a footnote; NEW: the same sentence, its footnote deleted."""
+    ref = w.r(w.rPr(w.vertAlign(val="superscript")), w.footnoteReference(id="1"))
+    body = [para("Councils lead.", *([] if new else [ref])), para("Next.")]
+    notes = _notes() if new else _notes(w.footnote(w.p(run("Source: LGA survey.")), id="1"))
+    return write_docx(path, body, parts={"word/footnotes.xml": notes}
+                      if (not new or new_has_notes) else {})
+
+
+def _note_texts(pkg: Package) -> list[str]:
+    """Return the text of every note the body refers to, in order."""
+    body = pkg.xml("word/document.xml")
+    wns = body.nsmap["w"]
+    refs = [el.get(f"{{{wns}}}id") for el in body.iter(f"{{{wns}}}footnoteReference")]
+    part = pkg.related_part("footnotes")
+    notes = {} if part is None else {
+        n.get(f"{{{wns}}}id"): "".join(n.itertext()) for n in pkg.xml(part).iter(
+            f"{{{wns}}}footnote")}
+    return [notes.get(r, "(missing)") for r in refs]
+
+
+@pytest.mark.parametrize("new_has_notes", [True, False])
+def test_a_footnote_new_deleted_comes_back_on_reject(tmp_path, new_has_notes):
+    from briefing.clearance.redline import redline_files
+
+    old = _footnoted(tmp_path / "old.docx", new=False)
+    new = _footnoted(tmp_path / "new.docx", new=True, new_has_notes=new_has_notes)
+    result = redline_files(old, new, tmp_path / "red.docx", author="Officer",
+                           date="2026-03-02T10:00:00Z")
+    assert not any("without their content" in m.text for m in result.messages)
+    red = result.value
+    ok, out = validate_ooxml(red)
+    assert ok, out
+    kinds = [(r.kind, r.author) for r in read_review(red).revisions]
+    assert ("delete", "Officer") in kinds
+    rejected = Package.open(resolve_file(red, tmp_path / "rej.docx", accept=False).value)
+    assert _note_texts(rejected) == ["Source: LGA survey."]
+    accepted = Package.open(resolve_file(red, tmp_path / "acc.docx", accept=True).value)
+    assert _note_texts(accepted) == []
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_rejects_the_deleted_footnote_back(lo, tmp_path):
+    from briefing.clearance.redline import redline_files
+
+    old = _footnoted(tmp_path / "old.docx", new=False)
+    new = _footnoted(tmp_path / "new.docx", new=True)
+    red = redline_files(old, new, tmp_path / "red.docx", author="Officer").value
+    theirs = Package.open(lo.reject_all_save(red, tmp_path / "lo-rej.docx"))
+    assert _note_texts(theirs) == ["Source: LGA survey."]
+    theirs = Package.open(lo.accept_all_save(red, tmp_path / "lo-acc.docx"))
+    assert _note_texts(theirs) == []

@@ -25,6 +25,7 @@ from briefing.ooxml.styles import numbering_ids, style_ids
 from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.noise import normalise_pair
+from briefing.ooxml.track.notes import NoteCarrier
 from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural
@@ -119,7 +120,8 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     old_body = _body(old)
     new_body = _body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
-    builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new))
+    builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new),
+                      carry_note=NoteCarrier(old, new).carry)
     differ = BodyDiffer(builder, use_ids)
     _redline_headers_and_footers(old, new, differ)
     replace_body(new.xml(_main(new)), differ.container(old_body, new_body))

@@ -9,6 +9,7 @@ inserted or deleted paragraph marks as `w:pPr/w:rPr/w:ins|w:del` (17.13.5.15).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -66,8 +67,11 @@ class Piece:
 class Builder:
     """Builds output paragraphs from pieces; stamps every revision it writes."""
 
-    def __init__(self, stamper: Stamper, *, keep_pstyles=None, keep_num_ids=None) -> None:
+    def __init__(self, stamper: Stamper, *, keep_pstyles=None, keep_num_ids=None,
+                 carry_note: Callable[[etree._Element], etree._Element | None] | None = None,
+                 ) -> None:
         self.stamper = stamper
+        self.carry_note = carry_note  # a deleted note reference -> its copy in NEW, or None
         self.keep_pstyles = keep_pstyles
         self.keep_num_ids = keep_num_ids
         self.dropped_objects = 0
@@ -184,7 +188,11 @@ class Builder:
             if piece.atom.kind == TEXT:
                 _append_text(run, piece.atom.text[piece.start:piece.end], deleted)
             elif deleted and item.tag in _PACKAGE_BOUND:
-                self.dropped_objects += 1
+                carried = self.carry_note(item) if self.carry_note is not None else None
+                if carried is None:
+                    self.dropped_objects += 1
+                else:
+                    run.append(carried)
             else:
                 item = copy.deepcopy(item)
                 if deleted and item.tag in _DELETED_NAMES:
