@@ -344,3 +344,13 @@ def test_release_pdf_without_libreoffice_writes_nothing(built, tmp_path):
                              "installed (no soffice or libreoffice command found; set "
                              "BRIEFING_SOFFICE to its path); nothing was written\n")
     assert not out.exists() and not (tmp_path / "r.pdf").exists()
+
+
+def test_build_does_not_warn_of_the_data_every_draft_carries(tmp_path):
+    """A build says nothing an officer cannot act on: the embedded data is by design (H01 is check's)."""
+    out = tmp_path / "draft.docx"
+    sample = ROOT / "samples" / "work-and-health-2016.yaml"
+    result = runner.invoke(app, ["build", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "H01-hidden-data" not in result.output
+    assert "H01-hidden-data" in {f.rule for f in check_file(out)}
