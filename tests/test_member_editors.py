@@ -173,10 +173,15 @@ def test_libreoffice_agrees(lo, tmp_path, accept):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_reads_our_transitional_copy_of_a_strict_document(lo, tmp_path):
+@pytest.mark.parametrize("accept", [True, False])
+def test_libreoffice_resolves_a_strict_copy_as_we_do(lo, tmp_path, accept):
+    """LibreOffice reads Strict too: its accept/reject of the Strict copy equals its text of
+    our transitional result, which holds no change."""
     strict = _strict_copy(_deletions_doc(tmp_path / "t.docx"), tmp_path / "strict.docx")
-    ours = resolve_file(strict, tmp_path / "out.docx", accept=True).value
-    assert lo.paragraphs(ours) == ["Councils lead.", "Keep this. Added."]
+    assert lo.redline_count(strict) == 3
+    ours = resolve_file(strict, tmp_path / "out.docx", accept=accept).value
+    theirs = (lo.accept_all_paragraphs if accept else lo.reject_all_paragraphs)(strict)
+    assert lo.paragraphs(ours) == theirs
     assert lo.redline_count(ours) == 0
 
 

@@ -74,4 +74,4 @@ class NoteCarrier:
 
 def _points_outside(note: etree._Element) -> bool:
     """Return True when `note` refers to a relationship (a picture, a link) of its part."""
-    return any(key.startswith(f"{{{R}}}") for el in note.iter() for key in el.attrib)
+    return any(str(key).startswith(f"{{{R}}}") for el in note.iter() for key in el.attrib)
