@@ -18,6 +18,7 @@ from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import SourceMap, record_reviewers
+from briefing.results import word_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "absorb" / "briefing.yaml"
@@ -97,11 +98,10 @@ def test_edited_fields_and_list_items_are_absorbed_in_place(built, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{yaml}: absorbed 4 changes from {cleared}",
-        ("  key_messages[local-commissioning].headline: 'Councils should help commission "
-        "the Work Programme, not watch from th…' -> 'Councils must help commission the "
-        "Work Programme, not watch from the …'"),
-        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'They know which providers work best.'"),
+        "  key_messages[local-commissioning].headline: Councils [-should-]{+must+} help "
+        "commission the …",
+        ("  key_messages[local-commissioning].points[1]: … know which providers [-deliver and "
+         "where the gaps in local provision are-]{+work best+}."),
         "  key_messages[local-commissioning].points[2]: added 'Councils will share their data.'",
         ("  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
         "they want to work in partnership with local govern…'"),
@@ -158,8 +158,8 @@ def test_a_paragraph_rewritten_beyond_recognition_still_maps_to_its_field(built,
     result = absorb_file(cleared, yaml, record=False)
 
     assert result.value.splitlines()[1:] == [
-        ("  key_messages[local-commissioning].headline: 'Councils should help commission the "
-        f"Work Programme, not watch from th…' -> '{new}'")]
+        ("  key_messages[local-commissioning].headline: [-Councils should help commission the "
+         f"Work Programme, not watch from the side-lines-]{{+{new[:-1]}+}}.")]
     assert f"    headline: {new}\n" in yaml.read_text(encoding="utf-8")
 
 
@@ -195,8 +195,8 @@ def test_dry_run_prints_the_changes_and_writes_nothing(built, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{yaml}: 1 change to absorb from {cleared} (dry run: nothing written)",
-        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'Shorter point.'"),
+        ("  key_messages[local-commissioning].points[1]: [-They know which providers deliver "
+         "and where the gaps in local provision are-]{+Shorter point+}."),
     ]
     assert yaml.read_bytes() == before
 
@@ -511,8 +511,8 @@ def test_officer_adds_a_point_while_a_member_rewords_another(built, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == (
-        "  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'Shorter point.'")
+        "  key_messages[local-commissioning].points[1]: [-They know which providers deliver "
+        "and where the gaps in local provision are-]{+Shorter point+}.")
     assert ("      - Shorter point.\n"
             f"      - {POINT_2}\n"
             "      - An officer's new point.\n") in yaml.read_text(encoding="utf-8")
@@ -577,9 +577,9 @@ def test_ids_that_are_prefixes_of_one_another_absorb_into_their_own_fields(tmp_p
     result = absorb_file(cleared, yaml, record=False)
 
     assert result.value.splitlines()[1:] == [
-        (f"  key_messages[local-commissioning-2].headline: '{other}' -> "
-         "'Government must not commission from the centre.'"),
-        "  key_messages[local-commissioning].points[10]: 'Point 10.' -> 'Point ten, reworded.'",
+        ("  key_messages[local-commissioning-2].headline: Government [-cannot ask for "
+         "partnership and-]{+must not+} commission from the …"),
+        "  key_messages[local-commissioning].points[10]: Point [-10-]{+ten, reworded+}.",
     ]
     assert diff_lines(text, yaml.read_text(encoding="utf-8")) == [
         "-      - Point 10.",
@@ -587,3 +587,17 @@ def test_ids_that_are_prefixes_of_one_another_absorb_into_their_own_fields(tmp_p
         f'-    headline: "{other}"',
         '+    headline: "Government must not commission from the centre."',
     ]
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("Councils should co-design the Work Programme with DWP.",
+     "Councils should lead the Work Programme with DWP.",
+     "Councils should [-co-design-]{+lead+} the Work Programme …"),
+    ("They know which providers deliver and where the gaps are.", "Shorter point.",
+     "[-They know which providers deliver and where the gaps are-]{+Shorter point+}."),
+    ("Many also run their own job clubs.", "Many run their own job clubs.",
+     "Many[- also-] run their own …"),
+    ("Point 10.", "Point ten, reworded.", "Point [-10-]{+ten, reworded+}."),
+])
+def test_a_changed_value_is_shown_as_words(old, new, shown):
+    assert word_diff(old, new) == shown

@@ -62,14 +62,12 @@ def test_edits_by_two_members_come_back_into_the_yaml_and_the_next_build(lo, tmp
 
     today = dt.date.today().isoformat()
     assert result.stdout.splitlines()[1:] == [
-        ("  key_messages[local-commissioning].headline: 'Councils should help commission "
-        "the Work Programme, not watch from th…' -> 'Councils must help commission the "
-        "Work Programme, not watch from the …'"),
-        ("  member_comments[rt-jul-future-jobs].text: 'Lessons from the Future Jobs Fund "
-        "should not be lost when it closes.' -> 'The lessons of the Future Jobs Fund should "
-        "not be lost when it closes.'"),
-        ("  key_messages[local-commissioning].points[1]: 'They know which providers deliver "
-        "and where the gaps in local provisi…' -> 'They know which providers work best.'"),
+        "  key_messages[local-commissioning].headline: Councils [-should-]{+must+} help "
+        "commission the …",
+        ("  member_comments[rt-jul-future-jobs].text: [-Lessons from-]{+The lessons of+} the "
+         "Future Jobs …"),
+        ("  key_messages[local-commissioning].points[1]: … know which providers [-deliver and "
+         "where the gaps in local provision are-]{+work best+}."),
         "  key_messages[local-commissioning].points[2]: added 'Councils will share their data.'",
         ("  key_messages[partnership-not-centralism].points[0]: deleted 'Civil servants say "
         "they want to work in partnership with local govern…'"),

@@ -11,7 +11,7 @@ from briefing.clearance.absorb.compare import SHOW, Change
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import comment_authors, people
 from briefing.ooxml.sourcemap import SourceMap
-from briefing.results import Message, plural, short
+from briefing.results import Message, plural, short, word_diff
 from briefing.sourceid import format_path
 
 # Names editors record when they know no better (LibreOffice's own layout changes, scrubbed
@@ -58,19 +58,26 @@ def describe(change: Change) -> list[str]:
     """Return the lines that show one change: `path: 'old' -> 'new'`, list items added/deleted."""
     path = format_path(change.path)
     if not isinstance(change.new, list):
-        return [f"{path}: '{short(change.base, SHOW)}' -> '{short(change.new, SHOW)}'"]
+        return [f"{path}: {_changed(change.base, change.new)}"]
     lines = []
     sm = difflib.SequenceMatcher(None, change.base, change.new, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
         for k in range(pairs):
-            lines.append(f"{path}[{i1 + k}]: '{short(change.base[i1 + k], SHOW)}' -> "
-                         f"'{short(change.new[j1 + k], SHOW)}'")
+            lines.append(f"{path}[{i1 + k}]: {_changed(change.base[i1 + k], change.new[j1 + k])}")
         lines += [f"{path}[{i}]: deleted '{short(change.base[i], SHOW)}'"
                   for i in range(i1 + pairs, i2) if op != "equal"]
         lines += [f"{path}[{j}]: added '{short(change.new[j], SHOW)}'"
                   for j in range(j1 + pairs, j2) if op != "equal"]
     return lines
+
+
+def _changed(old: object, new: object) -> str:
+    """Return a changed value as words (`\u2026should [-co-design-]{+lead+} the\u2026`), or
+    `'old' -> 'new'` when either is not text."""
+    if isinstance(old, str) and isinstance(new, str) and old and new:
+        return word_diff(old, new)
+    return f"'{short(old, SHOW)}' -> '{short(new, SHOW)}'"
 
 
 def summary(edits: list[Change], entries: list[dict], docx: Path, into: Path, dry_run: bool,
