@@ -70,6 +70,7 @@ def test_accepting_or_rejecting_a_strict_copy_writes_transitional(tmp_path, acce
     assert any("3 tracked changes" in m.text for m in result.messages)
     with zipfile.ZipFile(result.value) as zf:
         assert not any(b"purl.oclc.org" in zf.read(n) for n in zf.namelist())
+        assert b"conformance" not in zf.read("word/document.xml")
     pkg = Package.open(result.value)
     assert not pkg.strict
     assert paragraph_texts(pkg.xml("word/document.xml")) == expected

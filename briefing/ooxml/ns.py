@@ -49,7 +49,9 @@ _STRICT_NAMES: tuple[tuple[bytes, bytes], ...] = tuple(
             "main", "wordprocessingDrawing", "picture", "chartDrawing", "chart", "diagram",
             "lockedCanvas", "spreadsheetDrawing", "compatibility")),
     ))
-_STRICT_CONFORMANCE = re.compile(rb'\s(?:[A-Za-z_][\w.-]*:)?conformance="strict"')
+#: The conformance attribute of the root element's start tag (nothing after it is touched).
+_STRICT_CONFORMANCE = re.compile(
+    rb'\A(\s*(?:<\?[^>]*\?>\s*)?<[^>]*?)\s(?:[A-Za-z_][\w.-]*:)?conformance="strict"')
 
 
 def strict_to_transitional(parts: dict[str, bytes]) -> bool:
@@ -66,7 +68,7 @@ def strict_to_transitional(parts: dict[str, bytes]) -> bool:
             continue
         for strict, transitional in _STRICT_NAMES:
             text = text.replace(strict, transitional)
-        text = _STRICT_CONFORMANCE.sub(b"", text)
+        text = _STRICT_CONFORMANCE.sub(rb"\1", text, count=1)
         parts[name] = text.decode("utf-8").encode("utf-16") if utf16 else text
         found = True
     return found
