@@ -46,6 +46,8 @@ def create_app(folder: Path, keys: Secrets | None = None, *, loopback: bool = Tr
         Route("/build/{name:path}", site.build),
         Route("/minutes/{name:path}", site.minutes, methods=["GET", "POST"]),
         Route("/download/{name:path}", site.download),
+        Route("/clearance/{name:path}", site.clearance, methods=["GET", "POST"]),
+        Route("/clearance-file/{name:path}", site.clearance_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     # Expected refusals are answered where they happen; anything else reaches `failed`
@@ -241,6 +243,20 @@ class Site:
                          section_title=dict(forms.sections())[section], base=base,
                          page_no=page, paging=paging, notice=notice, conflict=conflict,
                          warnings=snap.warnings, url=views.edit_url(name, section, page))
+
+    # -- clearance --
+
+    async def clearance(self, request: Request) -> Response:
+        """The Clearance page (briefing.web.clearance_page)."""
+        from briefing.web import clearance_page
+
+        return await clearance_page.page(self, request)
+
+    async def clearance_file(self, request: Request) -> Response:
+        """A document of the clearance round, as a download."""
+        from briefing.web import clearance_page
+
+        return await clearance_page.download(self, request)
 
     # -- minutes --
 

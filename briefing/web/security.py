@@ -145,11 +145,12 @@ class Upload:
     data: bytes
 
 
-async def read_form(request: Request, keys: Secrets) -> list[tuple[str, str | Upload]]:
+async def read_form(request: Request, keys: Secrets,
+                    max_files: int = 5) -> list[tuple[str, str | Upload]]:
     """Return the posted form's fields; raise FormRefused without this run's CSRF token."""
     from starlette.datastructures import UploadFile
 
-    async with request.form(max_files=5, max_fields=50_000) as form:
+    async with request.form(max_files=max_files, max_fields=50_000) as form:
         token = form.get("csrf")
         if not _same(token if isinstance(token, str) else None, keys.csrf):
             raise FormRefused()

@@ -1,0 +1,231 @@
+"""The Clearance page: returned copies in, combined review, decisions, absorb, next draft.
+
+Every step calls the function the command line calls: `combine_files`
+(`briefing combine`), `read_review` (`briefing review`), `resolve_file`
+(`briefing accept / reject --author --item`), `absorb_file` (`briefing
+absorb`) and `build_file` (`briefing build --since`), so the page and the
+commands give the same documents and the same YAML.
+
+Uploads are hostile input: the body is capped (security.MAX_BODY), only
+.docx names are taken, each file is opened through the package guards
+(`Package.open`) before it is kept, and it is kept in a private folder per
+briefing, `.briefing/clearance/<briefing>/` under the served folder, under a
+name made of letters, digits, dots and hyphens only. Nothing in it is run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import BriefingError
+from briefing.paths import atomic_write_bytes, atomic_write_text
+from briefing.web.security import Upload
+
+STATE = "state.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def workdir(folder: Path, name: str) -> Path:
+    """Return (making it, private) the clearance folder of briefing `name`."""
+    root = folder.resolve() / ".briefing" / "clearance"
+    stem = _UNSAFE.sub("-", Path(name).stem).strip("-.") or "briefing"
+    path = root / stem
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (path / "copies").mkdir(exist_ok=True, mode=0o700)
+    return path
+
+
+def safe_name(filename: str, what: str) -> str:
+    """Return the upload's file name made safe: no folder, only [A-Za-z0-9._-], ending .docx."""
+    base = Path(filename.replace("\\", "/")).name
+    if Path(base).suffix.lower() != ".docx":
+        raise BriefingError(f"{base or filename}: {what} must be a Word document (.docx)")
+    stem = _UNSAFE.sub("-", Path(base).stem).strip("-.") or "copy"
+    return f"{stem}.docx"
+
+
+def keep_upload(upload: Upload, dest: Path, what: str) -> Path:
+    """Write an uploaded .docx to `dest` once it has passed the package guards."""
+    from briefing.ooxml.package import Package
+
+    if not upload.data:
+        raise BriefingError(f"{upload.filename}: the file is empty")
+    with tempfile.TemporaryDirectory(prefix="briefing-upload-", dir=dest.parent) as tmp:
+        trial = Path(tmp) / dest.name
+        trial.write_bytes(upload.data)
+        try:
+            Package.open(trial)
+        except BriefingError as exc:
+            raise BriefingError(f"{upload.filename}: {what} cannot be read as a Word document "
+                                f"({str(exc).replace(str(trial), dest.name)})") from None
+        atomic_write_bytes(dest, upload.data)
+    return dest
+
+
+def state(work: Path) -> dict[str, Any]:
+    """Return the round's state: the draft's file name and the members' names by copy."""
+    try:
+        data = json.loads((work / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"draft": "", "names": {}}
+    return data if isinstance(data, dict) else {"draft": "", "names": {}}
+
+
+def save_state(work: Path, data: dict[str, Any]) -> None:
+    atomic_write_text(work / STATE, json.dumps(data, indent=1, sort_keys=True))
+
+
+def set_draft(work: Path, upload: Upload | None, picked: Path | None) -> str:
+    """Keep the draft the members saw (uploaded, or a .docx of the folder); start a new round."""
+    if upload is not None:
+        name = safe_name(upload.filename, "the draft")
+        data = Upload(upload.filename, upload.data)
+    elif picked is not None:
+        name = safe_name(picked.name, "the draft")
+        data = Upload(picked.name, picked.read_bytes())
+    else:
+        raise BriefingError("Choose the draft the members saw, or upload it")
+    for old in [*work.glob("*.docx"), *(work / "copies").glob("*.docx")]:
+        old.unlink()
+    keep_upload(data, work / name, "the draft")
+    save_state(work, {"draft": name, "names": {}})
+    return name
+
+
+def draft_path(work: Path) -> Path | None:
+    name = state(work).get("draft") or ""
+    path = work / name
+    return path if name and path.is_file() else None
+
+
+def combined_path(draft: Path) -> Path:
+    from briefing.clearance.combine import default_output
+
+    return default_output(draft)
+
+
+def cleared_path(draft: Path) -> Path:
+    """Return the document the decisions are made on (the combined one, changes resolved)."""
+    return draft.with_name(f"{draft.stem}-cleared.docx")
+
+
+def add_copies(work: Path, uploads: list[tuple[Upload, str]]) -> list[Any]:
+    """Keep the members' copies (each with the member's name if given) and combine them all.
+
+    A copy with the name of one already kept replaces it (the member sent it again). When
+    `combine` refuses a copy, nothing is kept and the round stays as it was.
+    """
+    draft = draft_path(work)
+    if draft is None:
+        raise BriefingError("Choose the draft the members saw first")
+    if not uploads:
+        raise BriefingError("Choose at least one member's returned copy")
+    data = state(work)
+    names: dict[str, str] = dict(data.get("names") or {})
+    with tempfile.TemporaryDirectory(prefix="briefing-copies-", dir=work) as tmp:
+        staged: dict[str, Path] = {}
+        for upload, member in uploads:
+            name = safe_name(upload.filename, "a member's copy")
+            if name == draft.name or name in staged:
+                raise BriefingError(f"{upload.filename}: given twice, or named as the draft; "
+                                    "give each member's copy once")
+            staged[name] = keep_upload(upload, Path(tmp) / name, "this copy")
+            if member.strip():
+                names[name] = member.strip()
+            else:
+                names.pop(name, None)
+        kept = {p.name: p for p in (work / "copies").glob("*.docx")}
+        messages = combine(draft, {**kept, **staged}, names)
+        for name, path in staged.items():
+            os.replace(path, work / "copies" / name)
+    save_state(work, {**data, "names": names})
+    return messages
+
+
+def combine(draft: Path, copies: dict[str, Path], names: dict[str, str]) -> list[Any]:
+    """Combine the copies with the draft, as `briefing combine` does; restart the decisions."""
+    from briefing.clearance.combine import combine_files
+
+    out = combined_path(draft)
+    paths = [copies[k] for k in sorted(copies)]
+    result = combine_files(draft, paths, out, force=True,
+                           names={k: v for k, v in names.items() if k in copies})
+    atomic_write_bytes(cleared_path(draft), out.read_bytes())
+    return [*result.messages, _info("Decisions start again from the combined document.")]
+
+
+def copies(work: Path) -> list[dict[str, str]]:
+    names = state(work).get("names") or {}
+    return [{"file": p.name, "member": names.get(p.name, "")}
+            for p in sorted((work / "copies").glob("*.docx"))]
+
+
+def decide(work: Path, accept: bool, author: str, item: str) -> list[Any]:
+    """Accept or reject changes of the cleared document, as `briefing accept/reject` does."""
+    from briefing.clearance.review import resolve_file
+
+    draft = draft_path(work)
+    if draft is None or not cleared_path(draft).is_file():
+        raise BriefingError("Upload the members' copies first")
+    current = cleared_path(draft)
+    with tempfile.TemporaryDirectory(prefix="briefing-decide-", dir=work) as tmp:
+        out = Path(tmp) / current.name
+        result = resolve_file(current, out, accept=accept, authors=[author] if author else [],
+                              items=[item] if item else [])
+        os.replace(out, current)
+    return list(result.messages)
+
+
+def absorb_preview(work: Path, yaml_path: Path) -> tuple[str, str, list[Any]]:
+    """Return the YAML text as it is, as `briefing absorb` would leave it, and its messages.
+
+    The absorb runs on a private copy of the YAML; the briefing itself is not written.
+    """
+    from briefing.clearance.absorb import absorb_file
+
+    current = _cleared(work)
+    before = yaml_path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="briefing-absorb-", dir=work) as tmp:
+        trial = Path(tmp) / yaml_path.name
+        trial.write_bytes(before)
+        result = absorb_file(current, trial)
+        after = trial.read_bytes()
+    return before.decode("utf-8-sig"), after.decode("utf-8-sig"), \
+        [*result.messages, _info(result.value)]
+
+
+def absorb(work: Path, yaml_path: Path) -> list[Any]:
+    """Absorb the cleared document into the briefing's YAML, as `briefing absorb` does."""
+    from briefing.clearance.absorb import absorb_file
+
+    result = absorb_file(_cleared(work), yaml_path)
+    return [*result.messages, _info(result.value)]
+
+
+def issue(work: Path, yaml_path: Path) -> tuple[Path, list[Any]]:
+    """Build the next draft beside the YAML with --since the draft the members saw."""
+    from briefing.document.build import build_file
+
+    draft = draft_path(work)
+    if draft is None:
+        raise BriefingError("Choose the draft the members saw first")
+    result = build_file(yaml_path, since=draft)
+    return result.value, list(result.messages)
+
+
+def _cleared(work: Path) -> Path:
+    draft = draft_path(work)
+    if draft is None or not cleared_path(draft).is_file():
+        raise BriefingError("Upload the members' copies first")
+    return cleared_path(draft)
+
+
+def _info(text: str) -> Any:
+    from briefing.results import Message
+
+    return Message("info", text)

@@ -1,0 +1,238 @@
+"""The Clearance page: copies in, combined review, decisions, absorb and next draft over HTTP.
+
+Each step is compared with the CLI function it stands for, on the same files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_combine import POINT, SAMPLE, member_copy
+from web_harness import client
+
+from briefing.clearance.absorb import absorb_file
+from briefing.clearance.combine import combine_files
+from briefing.clearance.review import read_review, resolve_file
+from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.text import paragraph_texts
+from briefing.web.security import MAX_BODY
+
+NAME = "b.yaml"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+POINT2 = "key_messages/partnership-not-centralism/points/2"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    folder = tmp_path / "served"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / NAME)
+    build_file(folder / NAME)
+    return folder
+
+
+@pytest.fixture
+def draft(served: Path) -> Path:
+    (found,) = served.glob("*.docx")
+    return found
+
+
+@pytest.fixture
+def copies(draft: Path, tmp_path: Path) -> tuple[Path, Path]:
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"},
+                    "Cllr Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"cuts across both": "undermines both"}, None)
+    return a, b
+
+
+def start(c, draft: Path):
+    return c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "draft",
+                                               "pick": draft.name})
+
+
+def upload(c, *files: Path, members: dict[int, str] | None = None):
+    data = {"csrf": c.keys.csrf, "action": "copies"}
+    data.update({f"member.{i}": n for i, n in (members or {}).items()})
+    return c.post(f"/clearance/{NAME}", data=data, files=[
+        (f"copy.{i}", (f.name, f.read_bytes(), DOCX)) for i, f in enumerate(files, 1)])
+
+
+def post(c, **data: str):
+    return c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, **data})
+
+
+def work(served: Path, draft: Path) -> Path:
+    return served / ".briefing" / "clearance" / "b"
+
+
+def test_copies_are_combined_as_the_cli_combines_them(served, draft, copies, tmp_path):
+    c = client(served)
+    assert start(c, draft).status_code == 200
+    page = upload(c, *copies, members={2: "Cllr Bob Lee"})
+    assert page.status_code == 200, page.text
+    # the review: each change in its paragraph, struck / underlined, with the member's name
+    assert re.search(r'<del class="change">Civil servants</del> <span class="who">'
+                     r'\[deleted by Cllr Ann\]</span>', page.text)
+    assert '<ins class="change">Officials</ins> <span class="who">[inserted by Cllr Ann]' \
+        in page.text
+    assert "[inserted by Cllr Bob Lee]" in page.text
+    assert f"<h4 id=\"item-1\">{POINT}</h4>" in page.text
+    assert "Cllr Ann: 2 changes" in page.text and "Cllr Bob Lee: 2 changes" in page.text
+    # the same changes as `briefing combine` gives on the same files
+    cli = combine_files(draft, copies, tmp_path / "cli.docx",
+                        names={"bob.docx": "Cllr Bob Lee"}).value
+    got = c.get(f"/clearance-file/{NAME}?f=combined")
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == \
+        f'attachment; filename="{draft.stem}-combined.docx"'
+    (tmp_path / "web.docx").write_bytes(got.content)
+    as_tuples = [[(r.author, r.kind, r.text, r.item) for r in read_review(p).revisions]
+                 for p in (cli, tmp_path / "web.docx")]
+    assert as_tuples[0] == as_tuples[1] and len(as_tuples[0]) == 4
+
+
+def test_a_round_gives_the_yaml_the_cli_gives(served, draft, copies, tmp_path):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies, members={2: "Cllr Bob Lee"})
+    page = post(c, action="reject", author="Cllr Bob Lee", item=POINT2)
+    assert page.status_code == 200, page.text
+    assert "[inserted by Cllr Bob Lee]" not in page.text
+    page = post(c, action="accept", author="Cllr Ann")
+    assert page.status_code == 200 and "No changes are left to decide" in page.text
+    preview = post(c, action="preview")
+    assert preview.status_code == 200
+    assert "<del>" in preview.text and "<ins>Officials" in preview.text
+    before = (served / NAME).read_bytes()
+    assert before == SAMPLE.read_bytes()  # the preview wrote nothing
+    base = re.search(r'name="base" value="([0-9a-f]+)"', preview.text).group(1)
+    assert post(c, action="absorb", base=base).status_code == 200
+    # the CLI round on the same copies
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    shutil.copy(SAMPLE, cli / NAME)
+    combined = combine_files(draft, copies, cli / "c.docx",
+                             names={"bob.docx": "Cllr Bob Lee"}).value
+    rejected = resolve_file(combined, cli / "r.docx", accept=False, authors=["Cllr Bob Lee"],
+                            items=[POINT2]).value
+    accepted = resolve_file(rejected, cli / "a.docx", authors=["Cllr Ann"]).value
+    absorb_file(accepted, cli / NAME)
+    assert (served / NAME).read_bytes() == (cli / NAME).read_bytes()
+    assert "Officials say" in (served / NAME).read_text(encoding="utf-8")
+
+
+def test_absorb_is_refused_when_the_yaml_changed_since(served, draft, copies):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies)
+    post(c, action="accept")
+    preview = post(c, action="preview")
+    base = re.search(r'name="base" value="([0-9a-f]+)"', preview.text).group(1)
+    changed = (served / NAME).read_text(encoding="utf-8") + "\n# edited meanwhile\n"
+    (served / NAME).write_text(changed, encoding="utf-8")
+    page = post(c, action="absorb", base=base)
+    assert page.status_code == 409
+    assert "nothing was written" in page.text and "# edited meanwhile" in page.text
+    assert (served / NAME).read_text(encoding="utf-8") == changed
+
+
+def test_conflicts_are_shown_side_by_side_and_must_be_decided_first(served, draft, tmp_path):
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    c = client(served)
+    start(c, draft)
+    page = upload(c, a, b)
+    assert page.status_code == 200
+    assert "Conflicts: decide these first" in page.text
+    assert "<h4>Ann's wording</h4><p><ins class=\"change\">Officials</ins>" in page.text
+    assert "<h4>Bob's wording</h4><p><ins class=\"change\">Ministers</ins>" in page.text
+    refused = post(c, action="accept")
+    assert refused.status_code == 400 and "changed the same words differently" in refused.text
+    assert "/work" not in refused.text and str(served) not in refused.text
+    assert post(c, action="reject", author="Bob", item=POINT).status_code == 200
+    assert post(c, action="accept").status_code == 200
+
+
+def test_the_next_draft_is_built_since_the_draft_the_members_saw(served, draft, copies):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies)
+    post(c, action="accept")
+    base = re.search(r'name="base" value="([0-9a-f]+)"', post(c, action="preview").text).group(1)
+    post(c, action="absorb", base=base)
+    text = (served / NAME).read_text(encoding="utf-8")
+    version = int(re.search(r"(?m)^  version: (\d+)$", text).group(1))
+    (served / NAME).write_text(text.replace(f"  version: {version}\n",
+                                            f"  version: {version + 1}\n", 1), encoding="utf-8")
+    page = post(c, action="issue")
+    assert page.status_code == 200, page.text
+    v2 = draft.with_name(draft.name.replace(f"-v{version}", f"-v{version + 1}"))
+    assert v2.is_file() and f"Download {v2.name}" in page.text
+    got = c.get(f"/clearance-file/{NAME}?f=issued&file={v2.name}")
+    assert got.content == v2.read_bytes()
+    assert read_review(v2).revisions  # the changes since v1, tracked
+
+
+@pytest.mark.parametrize("kind", ["not a docx", "renamed text", "another briefing", "traversal"])
+def test_hostile_copies_are_refused_and_nothing_is_kept(served, draft, tmp_path, kind):
+    c = client(served)
+    start(c, draft)
+    if kind == "another briefing":
+        other = tmp_path / "other"
+        other.mkdir()
+        shutil.copy(SAMPLE.with_name("work-and-health-2016.yaml"), other / "o.yaml")
+        bad = build_file(other / "o.yaml", out=tmp_path / "other.docx").value
+        files = [("copy.1", ("other.docx", bad.read_bytes(), DOCX))]
+    elif kind == "not a docx":
+        files = [("copy.1", ("notes.txt", b"hello", "text/plain"))]
+    elif kind == "renamed text":
+        files = [("copy.1", ("copy.docx", b"PK\x03\x04 not really", DOCX))]
+    else:
+        files = [("copy.1", ("../../evil.docx", draft.read_bytes(), DOCX))]
+    page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
+                  files=files)
+    copies_kept = list((served / ".briefing" / "clearance" / "b" / "copies").glob("*"))
+    if kind == "traversal":  # the name is cut to its last part and kept inside the round
+        assert page.status_code == 200
+        assert [p.name for p in copies_kept] == ["evil.docx"]
+        assert not (tmp_path / "evil.docx").exists()
+        return
+    assert page.status_code == 400
+    assert copies_kept == []
+    assert str(served) not in page.text and ".briefing" not in page.text
+    expected = {"not a docx": "must be a Word document (.docx)",
+                "renamed text": "cannot be read as a Word document",
+                "another briefing": "not a copy of"}[kind]
+    assert expected in page.text
+
+
+def test_without_the_token_or_the_csrf_token_nothing_happens(served, draft):
+    outsider = client(served, login=False)
+    assert outsider.get(f"/clearance/{NAME}").status_code == 403
+    c = client(served)
+    refused = c.post(f"/clearance/{NAME}", data={"action": "draft", "pick": draft.name})
+    assert refused.status_code == 403
+    assert not (served / ".briefing" / "clearance" / "b" / draft.name).exists()
+
+
+def test_an_oversized_upload_is_refused_unread(served, draft):
+    c = client(served)
+    start(c, draft)
+    page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
+                  files=[("copy.1", ("big.docx", b"0" * (MAX_BODY + 1), DOCX))])
+    assert page.status_code == 413
+    assert list((served / ".briefing" / "clearance" / "b" / "copies").glob("*")) == []
+
+
+def test_the_round_folder_and_downloads_stay_inside_the_served_folder(served, draft):
+    c = client(served)
+    assert c.get("/clearance/..%2F..%2Fetc%2Fpasswd.yaml").status_code == 404
+    assert c.get(f"/clearance-file/{NAME}?f=issued&file=../b.yaml").status_code == 404
+    assert c.get(f"/clearance-file/{NAME}?f=combined").status_code == 404
+    start(c, draft)
+    assert Package.open(served / ".briefing" / "clearance" / "b" / draft.name)
+    assert paragraph_texts(Package.open(draft).xml("word/document.xml"))
