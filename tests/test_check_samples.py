@@ -44,5 +44,7 @@ def test_build_reports_findings_as_warnings(tmp_path):
     out = tmp_path / "briefing.docx"
     result = runner.invoke(app, ["build", str(sample), "-o", str(out)])
     assert result.exit_code == 0
-    expected = {f"warning: {out}: {f.rule}: {f.where}: {f.message}" for f in check_file(out)}
-    assert expected <= set(result.output.splitlines())
+    # Every finding but H01, which a draft always earns by carrying its data for absorb.
+    expected = {f"warning: {out}: {f.rule}: {f.where}: {f.message}" for f in check_file(out)
+                if f.rule != "H01-hidden-data"}
+    assert expected and expected <= set(result.output.splitlines())

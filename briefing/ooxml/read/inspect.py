@@ -1,7 +1,7 @@
 """Read what the checks need from a .docx: paragraphs with their resolved style, tables, images.
 
 This is the lxml side of `briefing check`. It turns a `Package` into plain
-records (`DocView`) that the rules in `briefing/check/rules.py` and
+records (`DocView`) that the rules in `briefing/check/` and
 `briefing/check/plain_english.py` read without touching XML. Text is read as the
 document currently stands, by the one paragraph reader (`briefing.ooxml.read.text`,
 CURRENT view); styles, heading levels included, by the one resolver
