@@ -267,3 +267,76 @@ def test_a_damaged_custom_properties_part_is_a_warning_in_every_command(draft, t
         assert "left out of the output, as Word does" in runs[command].stderr, command
     assert runs["review"].exit_code == 0
     assert "Officials say they want" in " ".join(texts(tmp_path / "a.docx", accept=True))
+
+
+def _with_comments(src: Path, dest: Path, edits: dict[str, str]) -> Path:
+    """Return `dest`: a member's copy of `src` with `edits` made untracked and two comments,
+    a reply to the first marked done, anchored on two phrases."""
+    from lxml import etree
+
+    from briefing.ooxml.ns import W14, W15, W
+    copy = member_copy(src, dest, edits, "Cllr Dee")
+    pkg = Package.open(copy)
+    body = pkg.xml(pkg.main_part)
+    anchors = {"0": "They know which providers deliver", "1": "Civil servants say"}
+    for cid, phrase in anchors.items():
+        t = next(t for t in body.iter(qn("w:t")) if t.text and phrase in t.text)
+        run = t.getparent()
+        start = etree.Element(qn("w:commentRangeStart"), {qn("w:id"): cid})
+        end = etree.Element(qn("w:commentRangeEnd"), {qn("w:id"): cid})
+        ref = etree.Element(qn("w:r"))
+        etree.SubElement(ref, qn("w:commentReference"), {qn("w:id"): cid})
+        run.addprevious(start)
+        run.addnext(end)
+        end.addnext(ref)
+    root = etree.Element(qn("w:comments"), nsmap={"w": W, "w14": W14})
+    for cid, author, text, para in (("0", "Cllr Dee", "Which providers?", "1A"),
+                                    ("1", "Cllr Dee", "Too blunt.", "2B"),
+                                    ("2", "Officer", "Agreed, softened.", "3C")):
+        comment = etree.SubElement(root, qn("w:comment"), {
+            qn("w:id"): cid, qn("w:author"): author, qn("w:date"): "2026-03-01T10:00:00Z"})
+        p = etree.SubElement(comment, qn("w:p"), {f"{{{W14}}}paraId": f"0000{para}"})
+        etree.SubElement(etree.SubElement(p, qn("w:r")), qn("w:t")).text = text
+    ext = etree.Element(f"{{{W15}}}commentsEx", nsmap={"w15": W15})
+    etree.SubElement(ext, f"{{{W15}}}commentEx", {f"{{{W15}}}paraId": "00002B",
+                                                  f"{{{W15}}}done": "1"})
+    etree.SubElement(ext, f"{{{W15}}}commentEx", {f"{{{W15}}}paraId": "00003C",
+                                                  f"{{{W15}}}paraIdParent": "00002B",
+                                                  f"{{{W15}}}done": "1"})
+    main = pkg.main_part
+    for name, el, rel, ct in (
+            ("word/comments.xml", root, "comments", "comments"),
+            ("word/commentsExtended.xml", ext, "commentsExtended", "commentsExtended")):
+        data = etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
+        rel_type = ("http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+                    if rel == "commentsExtended" else
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments")
+        pkg.add_part(main, name, data, rel_type,
+                     f"application/vnd.openxmlformats-officedocument.wordprocessingml.{ct}+xml")
+    pkg.save(copy)
+    return copy
+
+
+def test_comments_keep_their_authors_anchors_replies_and_resolved_state(draft, tmp_path):
+    copy = _with_comments(draft, tmp_path / "dee.docx", {"local government.": "councils."})
+    out = tmp_path / "out.docx"
+    result = combine(draft, copy, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "2 found untracked, 3 comments" in result.stderr
+    review = read_review(out)
+    found = [(c.author, c.text, c.anchor_text, c.item, c.parent, c.resolved)
+             for c in review.comments]
+    assert found == [
+        ("Cllr Dee", "Which providers?", "They know which providers deliver and where the gaps "
+         "in local provision are.", "key_messages/local-commissioning/points/1", None, False),
+        # anchored again around its paragraph, whose wording the member changed untracked
+        ("Cllr Dee", "Too blunt.", SENTENCE.replace("government.", "governmentcouncils."),
+         POINT, None, True),
+        ("Officer", "Agreed, softened.", "", None, 1, True),
+    ]
+    assert [(r.author, r.text) for r in review.revisions] == [
+        ("Cllr Dee", "local government"), ("Cllr Dee", "councils")]
+    from tests.conftest import validate_ooxml
+
+    valid, report = validate_ooxml(out)
+    assert valid, report

@@ -15,7 +15,7 @@ import copy
 from lxml import etree
 
 from briefing.ooxml import tree
-from briefing.ooxml.ns import W15, W, qn
+from briefing.ooxml.ns import MC, W14, W15, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import comments_part
 from briefing.ooxml.track.blocks import paragraph_sid
@@ -59,7 +59,8 @@ def _part(pkg: Package, name: str, rel_type: str, content_type: str,
         return pkg.xml(existing)
     prefix, local = root_tag.split(":")
     ns = W if prefix == "w" else W15
-    root = etree.Element(f"{{{ns}}}{local}", nsmap={"w": W, "w15": W15})
+    root = etree.Element(f"{{{ns}}}{local}", nsmap={"w": W, "w14": W14, "w15": W15, "mc": MC})
+    root.set(f"{{{MC}}}Ignorable", "w14 w15")  # paragraph ids and thread state, as Word writes
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     pkg.add_part(pkg.main_part or "word/document.xml", name, data, rel_type, content_type)
     return pkg.xml(name)
