@@ -157,24 +157,41 @@ def test_conflicts_are_shown_side_by_side_and_must_be_decided_first(served, draf
     assert post(c, action="accept").status_code == 200
 
 
-def test_the_next_draft_is_built_since_the_draft_the_members_saw(served, draft, copies):
+def test_the_next_draft_raises_the_version_and_is_built_since_the_draft_seen(served, draft,
+                                                                            copies, tmp_path):
     c = client(served)
     start(c, draft)
     upload(c, *copies)
     post(c, action="accept")
     base = re.search(r'name="base" value="([0-9a-f]+)"', post(c, action="preview").text).group(1)
     post(c, action="absorb", base=base)
-    text = (served / NAME).read_text(encoding="utf-8")
-    version = int(re.search(r"(?m)^  version: (\d+)$", text).group(1))
-    (served / NAME).write_text(text.replace(f"  version: {version}\n",
-                                            f"  version: {version + 1}\n", 1), encoding="utf-8")
+    absorbed = (served / NAME).read_text(encoding="utf-8")
+    version = int(re.search(r"(?m)^  version: (\d+)$", absorbed).group(1))
     page = post(c, action="issue")
     assert page.status_code == 200, page.text
+    assert f"{NAME}: version raised from {version} to {version + 1}" in page.text
+    text = (served / NAME).read_text(encoding="utf-8")
+    assert text == absorbed.replace(f"  version: {version}\n", f"  version: {version + 1}\n", 1)
     v2 = draft.with_name(draft.name.replace(f"-v{version}", f"-v{version + 1}"))
     assert v2.is_file() and f"Download {v2.name}" in page.text
     got = c.get(f"/clearance-file/{NAME}?f=issued&file={v2.name}")
-    assert got.content == v2.read_bytes()
-    assert read_review(v2).revisions  # the changes since v1, tracked
+    assert got.headers["content-disposition"] == f'attachment; filename="{v2.name}"'
+    # the same bytes as `briefing build --since` on the same YAML, bar the revision dates
+    cli = build_file(served / NAME, out=tmp_path / v2.name, since=draft).value
+    dates = re.compile(rb'w:date="[^"]*"')
+    assert dates.sub(b"", _main(got.content)) == dates.sub(b"", _main(cli.read_bytes()))
+    assert read_review(v2).revisions  # the changes since the draft the members saw, tracked
+    # issuing again: the next draft is there already; refused, and the YAML stays as it is
+    again = post(c, action="issue")
+    assert again.status_code == 400 and "already exists" in again.text
+    assert (served / NAME).read_text(encoding="utf-8") == text
+
+
+def _main(docx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
 
 
 @pytest.mark.parametrize("kind", ["not a docx", "renamed text", "another briefing", "traversal"])
@@ -236,3 +253,53 @@ def test_the_round_folder_and_downloads_stay_inside_the_served_folder(served, dr
     start(c, draft)
     assert Package.open(served / ".briefing" / "clearance" / "b" / draft.name)
     assert paragraph_texts(Package.open(draft).xml("word/document.xml"))
+
+
+@pytest.mark.browser
+def test_a_whole_round_in_the_browser_gives_the_cli_rounds_yaml(served, draft, copies, tmp_path):
+    from web_harness import chromium, live_server
+
+    ann, bob = copies
+    with live_server(served) as live, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(live.opening)
+        page.goto(f"{live.base}/clearance/{NAME}")
+        page.get_by_label("A draft in this folder").select_option(draft.name)
+        page.get_by_role("button", name="Use this draft").click()
+        page.get_by_label("Returned copy 1").set_input_files(str(ann))
+        page.get_by_label("Returned copy 2").set_input_files(str(bob))
+        page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
+        page.get_by_role("button", name="Upload and combine").click()
+        struck = page.locator("del.change", has_text="Civil servants").first
+        assert struck.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+        underlined = page.locator("ins.change", has_text="Officials").first
+        assert underlined.evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+        assert page.get_by_text("[inserted by Cllr Ann]").first.is_visible()
+        page.get_by_role("button", name=f"Reject Cllr Bob Lee's change in {POINT2}").click()
+        assert page.get_by_text("[inserted by Cllr Bob Lee]").count() == 0
+        page.get_by_role("button", name="Accept all of Cllr Ann's changes").click()
+        assert page.get_by_text("No changes are left to decide").is_visible()
+        page.get_by_role("button", name="Show the changes to the briefing").click()
+        assert page.locator("#yaml-changes ins", has_text="Officials").first.is_visible()
+        page.get_by_role("button", name="Absorb into the briefing").click()
+        absorbed = (served / NAME).read_bytes()
+        page.get_by_role("button", name="Issue next draft").click()
+        link = page.get_by_role("link", name=re.compile(r"^Download .*-v\d+\.docx$"))
+        with page.expect_download() as got:
+            link.click()
+        issued = Path(got.value.path()).read_bytes()
+        name = got.value.suggested_filename
+    # the CLI round on the same copies
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    shutil.copy(SAMPLE, cli / NAME)
+    combined = combine_files(draft, [ann, bob], cli / "c.docx",
+                             names={"bob.docx": "Cllr Bob Lee"}).value
+    rejected = resolve_file(combined, cli / "r.docx", accept=False, authors=["Cllr Bob Lee"],
+                            items=[POINT2]).value
+    accepted = resolve_file(rejected, cli / "a.docx", authors=["Cllr Ann"]).value
+    absorb_file(accepted, cli / NAME)
+    assert absorbed == (cli / NAME).read_bytes()
+    assert name == draft.name.replace("-v2", "-v3") and (served / name).read_bytes() == issued
+    assert read_review(served / name).revisions

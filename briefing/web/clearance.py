@@ -207,15 +207,49 @@ def absorb(work: Path, yaml_path: Path) -> list[Any]:
     return [*result.messages, _info(result.value)]
 
 
-def issue(work: Path, yaml_path: Path) -> tuple[Path, list[Any]]:
-    """Build the next draft beside the YAML with --since the draft the members saw."""
+def seen_version(work: Path) -> int | None:
+    """Return the version of the draft the members saw, from its source map."""
+    from briefing.ooxml.package import Package
+    from briefing.ooxml.sourcemap import read_source_map
+
+    draft = draft_path(work)
+    smap = read_source_map(Package.open(draft)) if draft is not None else None
+    return smap.version if smap is not None else None
+
+
+def issue(work: Path, yaml_path: Path, name: str) -> tuple[Path, list[Any]]:
+    """Raise the version past the draft the members saw (if not raised yet), then build the
+    next draft beside the YAML with --since that draft, as `briefing build --since` does.
+
+    If the build is refused (say the next draft's file is there already), the YAML is put
+    back as it was.
+    """
+    import copy
+
     from briefing.document.build import build_file
+    from briefing.web import store
 
     draft = draft_path(work)
     if draft is None:
         raise BriefingError("Choose the draft the members saw first")
-    result = build_file(yaml_path, since=draft)
-    return result.value, list(result.messages)
+    before = yaml_path.read_bytes()
+    snap = store.snapshot(yaml_path, name)
+    seen = seen_version(work)
+    data = snap.data if isinstance(snap.data, dict) else {}
+    info = data.get("briefing")
+    messages: list[Any] = []
+    if isinstance(info, dict) and seen is not None and info.get("version") == seen:
+        new = copy.deepcopy(data)
+        new["briefing"]["version"] = seen + 1
+        store.save(yaml_path, name, snap.digest, new)
+        messages.append(_info(f"{name}: version raised from {seen} to {seen + 1}"))
+    try:
+        result = build_file(yaml_path, since=draft)
+    except BriefingError:
+        if yaml_path.read_bytes() != before:
+            atomic_write_bytes(yaml_path, before)
+        raise
+    return result.value, [*messages, *result.messages]
 
 
 def _cleared(work: Path) -> Path:

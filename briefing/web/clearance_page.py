@@ -62,7 +62,7 @@ async def page(site: Any, request: Request) -> Response:
                     "disk": disk, "diff": _diff(disk, after)})
             messages = clr.absorb(work, path)
         elif action == "issue":
-            out, messages = clr.issue(work, path)
+            out, messages = clr.issue(work, path, name)
             extra["issued"] = out.name
         else:
             return site.refuse("That button is not one this page has.", 400)
@@ -88,6 +88,8 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
                      draft=draft.name if draft else "", copies=clr.copies(work), review=review,
                      combined=clr.combined_path(draft).name if draft else "",
                      picks=sorted(_folder_docx(site.folder)), slots=range(1, SLOTS + 1),
+                     seen=clr.seen_version(work) if draft else None,
+                     version=snap.summary["version"],
                      **ctx)
 
 
