@@ -69,6 +69,15 @@ def work(served: Path, draft: Path) -> Path:
     return served / ".briefing" / "clearance" / "b"
 
 
+def test_the_page_lists_the_drafts_built_from_the_briefing(served, draft, tmp_path):
+    (served / "notes.docx").write_bytes(b"not a document")
+    page = client(served).get(f"/clearance/{NAME}")
+    assert page.status_code == 200
+    assert re.search(rf"<td>{re.escape(draft.name)}</td><td>2</td><td>chairman-briefing</td>",
+                     page.text)
+    assert "<td>notes.docx</td>" not in page.text
+
+
 def test_copies_are_combined_as_the_cli_combines_them(served, draft, copies, tmp_path):
     c = client(served)
     assert start(c, draft).status_code == 200
@@ -303,3 +312,15 @@ def test_a_whole_round_in_the_browser_gives_the_cli_rounds_yaml(served, draft, c
     assert absorbed == (cli / NAME).read_bytes()
     assert name == draft.name.replace("-v2", "-v3") and (served / name).read_bytes() == issued
     assert read_review(served / name).revisions
+
+
+def test_a_refused_next_draft_leaves_the_yaml_as_it_was(served, draft, copies):
+    c = client(served)
+    start(c, draft)
+    before = (served / NAME).read_bytes()
+    taken = draft.with_name(draft.name.replace("-v2", "-v3"))
+    taken.write_bytes(b"the officer's own file")
+    page = post(c, action="issue")
+    assert page.status_code == 400 and "already exists" in page.text
+    assert (served / NAME).read_bytes() == before  # the version raise was put back
+    assert taken.read_bytes() == b"the officer's own file"

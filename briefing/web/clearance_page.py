@@ -89,6 +89,7 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
                      combined=clr.combined_path(draft).name if draft else "",
                      picks=sorted(_folder_docx(site.folder)), slots=range(1, SLOTS + 1),
                      seen=clr.seen_version(work) if draft else None,
+                     drafts=drafts(site.folder, name),
                      version=snap.summary["version"],
                      **ctx)
 
@@ -110,6 +111,26 @@ async def download(site: Any, request: Request) -> Response:
         return site.refuse("There is no such document in this round.", 404)
     return Response(target.read_bytes(), media_type=_DOCX, headers={
         "content-disposition": f"attachment; filename=\"{target.name}\""})
+
+
+def drafts(folder: Path, name: str) -> list[dict[str, Any]]:
+    """Return the drafts in the folder built from briefing `name`: file, version, template, date."""
+    import datetime as dt
+
+    from briefing.ooxml.package import Package
+    from briefing.ooxml.sourcemap import read_source_map
+
+    out = []
+    for file, path in _folder_docx(folder).items():
+        try:
+            smap = read_source_map(Package.open(path))
+        except BriefingError:
+            continue  # not a document we can read: not one of its drafts
+        if smap is not None and smap.source_file == name:
+            built = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+            out.append({"file": file, "version": smap.version, "template": smap.template,
+                        "date": built.strftime("%Y-%m-%d %H:%M UTC")})
+    return sorted(out, key=lambda d: (d["version"], d["file"]))
 
 
 def _folder_docx(folder: Path) -> dict[str, Path]:
