@@ -149,10 +149,12 @@ def test_review_against_shows_untracked_edits_as_the_members(draft, tmp_path):
     assert "no tracked changes or comments" in plain.stdout
     result = runner.invoke(app, ["review", str(c), "--against", str(draft), "--json"])
     assert result.exit_code == 0, result.output
-    found = [(r["author"], r["kind"], r["text"], r["item"])
+    found = [(r["author"], r["kind"], r["text"], r["item"], r.get("untracked"))
              for r in json.loads(result.stdout)["revisions"]]
-    assert found == [("Cllr Cat", "delete", "Civil servants", POINT),
-                     ("Cllr Cat", "insert", "Staff", POINT)]
+    assert found == [("Cllr Cat", "delete", "Civil servants", POINT, True),
+                     ("Cllr Cat", "insert", "Staff", POINT, True)]
+    text = runner.invoke(app, ["review", str(c), "--against", str(draft)]).stdout
+    assert "1. delete by Cllr Cat " in text and "(untracked)" in text
     assert "2 found untracked" in result.stderr
     assert not list(tmp_path.glob("*combined*"))
 

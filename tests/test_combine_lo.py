@@ -97,6 +97,14 @@ def test_review_names_the_member_and_item_of_every_edit_and_nothing_else(returne
     assert set(sides) == {ANN, BOB}
 
 
+def test_review_against_tells_the_untracked_copy_from_the_tracked_ones(returned):
+    draft, copies, _ = returned
+    for copy, untracked in zip(copies, (False, False, True)):
+        report = json.loads(run("review", copy, "--against", draft, "--json").stdout)
+        assert report["revisions"]
+        assert {r.get("untracked", False) for r in report["revisions"]} == {untracked}
+
+
 def test_rejecting_one_side_of_the_conflict_and_accepting_the_rest(returned, lo, tmp_path):
     _, _, combined = returned
     refused = run("accept", combined, "-o", tmp_path / "both.docx")

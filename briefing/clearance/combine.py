@@ -71,15 +71,19 @@ class Member:
     untracked: int = 0
     comments: int = 0
     entries: list[Entry] = field(default_factory=list)
+    untracked_ids: set[str] = field(default_factory=set)  # w:id of changes found untracked
 
 
 def review_against(copy: str | Path, draft: str | Path, *,
                    author: str | None = None) -> Result[Review]:
     """Return the review of `copy` with its untracked edits against `draft` shown as changes
     by its member, beside its tracked ones, plus the combine summary."""
-    result = combine_packages(Package.open(draft), [Package.open(copy)], author=author)
+    members: list[Member] = []
+    result = combine_packages(Package.open(draft), [Package.open(copy)], author=author,
+                              report=members)
     pkg = Package.from_bytes(result.value, Path(copy))
-    return Result(review_of(pkg, Path(copy)), result.messages)
+    untracked = {i for m in members for i in m.untracked_ids}
+    return Result(review_of(pkg, Path(copy), untracked=untracked), result.messages)
 
 
 def default_output(draft: Path) -> Path:
@@ -130,9 +134,10 @@ def _names(given: dict[str, str], paths: list[Path]) -> dict[Path, str]:
 
 
 def combine_packages(draft: Package, copies: list[Package], *,
-                     names: dict[Path, str] | None = None,
-                     author: str | None = None) -> Result[bytes]:
-    """Return the combined package bytes and the summary messages."""
+                     names: dict[Path, str] | None = None, author: str | None = None,
+                     report: list[Member] | None = None) -> Result[bytes]:
+    """Return the combined package bytes and the summary messages (`report`, when given,
+    receives each member's record)."""
     names = names or {}
     refuse_pending_changes(draft, lambda found: (
         f"{draft.path}: holds {found.describe()}; combine starts from the draft as members "
@@ -140,6 +145,8 @@ def combine_packages(draft: Package, copies: list[Package], *,
         comments=True)
     smap = read_source_map(draft)
     members = [_member(c, names, author) for c in copies]
+    if report is not None:
+        report.extend(members)
     for pkg in copies:
         _check_copy(draft, smap, pkg)
     date = revision_date()
@@ -157,6 +164,9 @@ def combine_packages(draft: Package, copies: list[Package], *,
         member.entries = _entries(draft, pkg, draft_body, stamper)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
+        member.untracked_ids = {el.get(qn("w:id"), "") for entry in member.entries
+                                if entry.untracked for block in entry.blocks
+                                for el in block.iter(*REVISION_TAGS)}
         member.comments = carry_comments(pkg, draft)
         versions.append((member.entries, anchors))
     merger = Stamper(author or default_author(), date, next_id)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from briefing import sourceid
 from briefing.errors import BriefingError
+from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import drop_comments as drop_comment_parts
 from briefing.ooxml.read.comments import read_comments
@@ -47,6 +48,7 @@ class Revision:
     parent: int | None = None  # index of the enclosing revision (nested revisions)
     move: str | None = None  # name pairing the two sides of a move
     conflict: int | None = None  # index of another member's wording of the same words
+    untracked: bool = False  # made without tracking, found against the draft (review --against)
 
     def to_json(self) -> dict:
         """Return the revision as the `review --json` object."""
@@ -55,6 +57,8 @@ class Revision:
                "parent": self.parent, "move": self.move}
         if self.conflict is not None:  # another member's wording of the same words
             out["conflict"] = self.conflict
+        if self.untracked:
+            out["untracked"] = True
         return out
 
 
@@ -103,7 +107,7 @@ def read_review(path: str | Path) -> Review:
     return review_of(Package.open(path), Path(path))
 
 
-def review_of(pkg: Package, path: Path) -> Review:
+def review_of(pkg: Package, path: Path, *, untracked: set[str] | None = None) -> Review:
     """Return the revisions and comments of an open package, reported under `path`."""
     smap = read_source_map(pkg)
     records, anchors = read_package(pkg)
@@ -114,6 +118,10 @@ def review_of(pkg: Package, path: Path) -> Review:
         revisions[a] = replace(revisions[a], conflict=b)
         if revisions[b].conflict is None:
             revisions[b] = replace(revisions[b], conflict=a)
+    if untracked:
+        for n, i in enumerate(shown):
+            if records[i].element.get(qn("w:id")) in untracked:
+                revisions[n] = replace(revisions[n], untracked=True)
     comments = _comments(pkg, anchors, smap)
     return Review(path, revisions, comments, macros=pkg.has_macros, ours=smap is not None,
                   strict=pkg.strict)
@@ -222,6 +230,8 @@ def _revision_line(n: int, r: Revision) -> str:
     inside = f" (inside change {r.parent + 1})" if r.parent is not None else ""
     if r.conflict is not None:
         inside += f" (conflicts with change {r.conflict + 1})"
+    if r.untracked:
+        inside += " (untracked)"
     return f"  {n}. {r.kind} by {r.author}{date}{inside} in {where}{item}{text}"
 
 
