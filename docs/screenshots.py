@@ -50,9 +50,34 @@ def main() -> None:
                 page.get_by_label("Meeting date").fill("2016-06-16")
                 page.get_by_role("group", name="Point 1", exact=True).scroll_into_view_if_needed()
                 page.screenshot(path=out / "serve-minutes.png")
+            clearance(page, live.base, folder, temporary, out)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     print("wrote", ", ".join(p.name for p in sorted(out.glob("serve-*.png"))))
+
+
+def clearance(page, base: str, folder: Path, temporary: Path, out: Path) -> None:
+    """Take the Clearance page with two members' copies combined, one conflict between them."""
+    sys.path.insert(0, str(ROOT))
+    from test_combine import member_copy
+
+    from briefing.document.build import build_file
+
+    draft = build_file(folder / SAMPLE.name).value
+    ann = member_copy(draft, temporary / "ann.docx", {
+        "Civil servants say": "Officials say", "cuts across both": "undermines both"}, "Cllr Ann")
+    bob = member_copy(draft, temporary / "bob.docx", {"Civil servants say": "Ministers say"},
+                      None)
+    page.goto(f"{base}/clearance/{SAMPLE.name}")
+    page.get_by_label("A draft in this folder").select_option(draft.name)
+    page.get_by_role("button", name="Use this draft").click()
+    page.get_by_label("Returned copy 1").set_input_files(str(ann))
+    page.get_by_label("Returned copy 2").set_input_files(str(bob))
+    page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
+    page.get_by_role("button", name="Upload and combine").click()
+    page.set_viewport_size({"width": 1200, "height": 1200})
+    page.evaluate("document.getElementById('review').scrollIntoView()")
+    page.screenshot(path=out / "serve-clearance.png")
 
 
 if __name__ == "__main__":

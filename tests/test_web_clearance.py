@@ -162,8 +162,14 @@ def test_conflicts_are_shown_side_by_side_and_must_be_decided_first(served, draf
     refused = post(c, action="accept")
     assert refused.status_code == 400 and "changed the same words differently" in refused.text
     assert "/work" not in refused.text and str(served) not in refused.text
-    assert post(c, action="reject", author="Bob", item=POINT).status_code == 200
+    chosen = post(c, action="choose", author="Ann", other="Bob", item=POINT)
+    assert chosen.status_code == 200 and "Conflicts: decide these first" not in chosen.text
     assert post(c, action="accept").status_code == 200
+    cleared = c.get(f"/clearance-file/{NAME}?f=cleared").content
+    (tmp_path / "cleared.docx").write_bytes(cleared)
+    text = paragraph_texts(Package.open(tmp_path / "cleared.docx").xml("word/document.xml"))
+    assert any(t.startswith("Officials say") for t in text)
+    assert not any("Ministers say" in t for t in text)
 
 
 def test_the_next_draft_raises_the_version_and_is_built_since_the_draft_seen(served, draft,
@@ -287,6 +293,7 @@ def test_a_whole_round_in_the_browser_gives_the_cli_rounds_yaml(served, draft, c
         assert page.get_by_text("[inserted by Cllr Ann]").first.is_visible()
         page.get_by_role("button", name=f"Reject Cllr Bob Lee's change in {POINT2}").click()
         assert page.get_by_text("[inserted by Cllr Bob Lee]").count() == 0
+        assert page.get_by_role("button", name=f"Accept Cllr Ann's change in {POINT}").is_visible()
         page.get_by_role("button", name="Accept all of Cllr Ann's changes").click()
         assert page.get_by_text("No changes are left to decide").is_visible()
         page.get_by_role("button", name="Show the changes to the briefing").click()

@@ -181,6 +181,14 @@ def decide(work: Path, accept: bool, author: str, item: str) -> list[Any]:
     return list(result.messages)
 
 
+def choose(work: Path, author: str, other: str, item: str) -> list[Any]:
+    """Decide a conflict for `author`'s wording: `other`'s changes in `item` rejected, then
+    `author`'s accepted, as `briefing reject --author OTHER --item ITEM` then `accept` do."""
+    if not (author and other and item):
+        raise BriefingError("Choose whose wording to use")
+    return [*decide(work, False, other, item), *decide(work, True, author, item)]
+
+
 def absorb_preview(work: Path, yaml_path: Path) -> tuple[str, str, list[Any]]:
     """Return the YAML text as it is, as `briefing absorb` would leave it, and its messages.
 

@@ -49,6 +49,9 @@ async def page(site: Any, request: Request) -> Response:
         elif action in ("accept", "reject"):
             messages = clr.decide(work, action == "accept", posted.get("author") or "",
                                   posted.get("item") or "")
+        elif action == "choose":
+            messages = clr.choose(work, posted.get("author") or "", posted.get("other") or "",
+                                  posted.get("item") or "")
         elif action == "preview":
             before, after, messages = clr.absorb_preview(work, path)
             extra["preview"] = {"diff": _diff(before, after), "base": store.digest(
