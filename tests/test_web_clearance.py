@@ -65,8 +65,8 @@ def post(c, **data: str):
     return c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, **data})
 
 
-def work(served: Path, draft: Path) -> Path:
-    return served / ".briefing" / "clearance" / "b"
+def rounds(served: Path) -> Path:
+    return served / ".briefing" / "clearance" / NAME
 
 
 def test_the_page_lists_the_drafts_built_from_the_briefing(served, draft, tmp_path):
@@ -227,7 +227,7 @@ def test_hostile_copies_are_refused_and_nothing_is_kept(served, draft, tmp_path,
         files = [("copy.1", ("../../evil.docx", draft.read_bytes(), DOCX))]
     page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
                   files=files)
-    copies_kept = list((served / ".briefing" / "clearance" / "b" / "copies").glob("*"))
+    copies_kept = list((rounds(served) / "copies").glob("*"))
     if kind == "traversal":  # the name is cut to its last part and kept inside the round
         assert page.status_code == 200
         assert [p.name for p in copies_kept] == ["evil.docx"]
@@ -248,7 +248,7 @@ def test_without_the_token_or_the_csrf_token_nothing_happens(served, draft):
     c = client(served)
     refused = c.post(f"/clearance/{NAME}", data={"action": "draft", "pick": draft.name})
     assert refused.status_code == 403
-    assert not (served / ".briefing" / "clearance" / "b" / draft.name).exists()
+    assert not (rounds(served) / draft.name).exists()
 
 
 def test_an_oversized_upload_is_refused_unread(served, draft):
@@ -257,7 +257,7 @@ def test_an_oversized_upload_is_refused_unread(served, draft):
     page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
                   files=[("copy.1", ("big.docx", b"0" * (MAX_BODY + 1), DOCX))])
     assert page.status_code == 413
-    assert list((served / ".briefing" / "clearance" / "b" / "copies").glob("*")) == []
+    assert list((rounds(served) / "copies").glob("*")) == []
 
 
 def test_the_round_folder_and_downloads_stay_inside_the_served_folder(served, draft):
@@ -266,7 +266,11 @@ def test_the_round_folder_and_downloads_stay_inside_the_served_folder(served, dr
     assert c.get(f"/clearance-file/{NAME}?f=issued&file=../b.yaml").status_code == 404
     assert c.get(f"/clearance-file/{NAME}?f=combined").status_code == 404
     start(c, draft)
-    assert Package.open(served / ".briefing" / "clearance" / "b" / draft.name)
+    assert Package.open(rounds(served) / draft.name)
+    # another briefing's round is its own: b.yml does not see b.yaml's draft
+    shutil.copy(SAMPLE, served / "b.yml")
+    assert f"This round clears <strong>{draft.name}" not in c.get("/clearance/b.yml").text
+    assert f"This round clears <strong>{draft.name}" in c.get(f"/clearance/{NAME}").text
     assert paragraph_texts(Package.open(draft).xml("word/document.xml"))
 
 

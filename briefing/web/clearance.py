@@ -33,8 +33,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def workdir(folder: Path, name: str) -> Path:
     """Return (making it, private) the clearance folder of briefing `name`."""
     root = folder.resolve() / ".briefing" / "clearance"
-    stem = _UNSAFE.sub("-", Path(name).stem).strip("-.") or "briefing"
-    path = root / stem
+    path = root / (_UNSAFE.sub("-", name).strip("-.") or "briefing")  # a.yaml, a.yml apart
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (path / "copies").mkdir(exist_ok=True, mode=0o700)
     return path
