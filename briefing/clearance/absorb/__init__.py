@@ -26,11 +26,13 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from briefing.clearance.absorb.compare import Change, compare
 from briefing.clearance.absorb.fresh import fresh_paragraphs
+from briefing.clearance.absorb.items import plan
 from briefing.clearance.absorb.merge import merge, merge_lists
 from briefing.clearance.absorb.record import clearance_entries, summary
 from briefing.errors import BriefingError, Conflict
@@ -41,6 +43,7 @@ from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import SourceMap, read_source_map
 from briefing.paths import atomic_write_text
 from briefing.results import Message, Result, plural
+from briefing.source.changes import Insert, Remove, apply_changes
 from briefing.source.edit import EditError, YamlText
 
 
@@ -63,21 +66,24 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     found = compare(fresh, read_paragraphs(pkg), base, str(docx))
     messages.extend(found.warnings + comments_note(pkg, docx))
     edits = merge(found.changes, base, ours, docx, into, smap)
+    item_ops, item_lines = plan(found.items, base, ours, messages)
     entries = clearance_entries(pkg, smap, ours, role, today or dt.date.today(),
                                 messages) if record else []
     changed = update_yaml(into, edits, entries, dry_run=dry_run, text=loaded.text,
-                          bom=raw.startswith(codecs.BOM_UTF8))
-    return Result(summary(edits, entries, docx, into, dry_run, changed), messages)
+                          bom=raw.startswith(codecs.BOM_UTF8), items=item_ops)
+    return Result(summary(edits, entries, docx, into, dry_run, changed, item_lines), messages)
 
 
 def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], *,
-                dry_run: bool, text: str, bom: bool) -> bool:
+                dry_run: bool, text: str, bom: bool,
+                items: Sequence[Insert | Remove] = ()) -> bool:
     """Splice the edits and entries into the YAML, validate, write atomically; return if changed.
 
     `text` is the file's text as read (without its byte-order mark; `bom` says
-    whether it had one). With `dry_run` everything is checked and nothing is written.
+    whether it had one); `items` are whole items to insert or remove, made after
+    the edits. With `dry_run` everything is checked and nothing is written.
     """
-    if not edits and not entries:
+    if not edits and not entries and not items:
         return False
     crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
     if crlf:
@@ -86,6 +92,11 @@ def update_yaml(into: Path, edits: list[Change], entries: list[dict[str, Any]], 
     apply_edits(editor, edits, into)
     editor.append_to_list("clearance", entries)
     new_text = editor.result()
+    if items:
+        try:
+            new_text = apply_changes(new_text, items)
+        except EditError as exc:
+            raise BriefingError(f"{into}: {exc}; nothing was changed") from None
     if new_text == text:
         return False
     check_valid(new_text, into)

@@ -18,6 +18,7 @@ from typing import Any
 
 from briefing.align import best_pairs, stitch, walk
 from briefing.clearance.absorb.fresh import FreshParagraph
+from briefing.clearance.absorb.items import ItemChange, find_deleted, new_item, owner
 from briefing.ooxml.read.doctext import DocParagraph
 from briefing.ooxml.sourcemap import bookmark_name
 from briefing.results import Message, short
@@ -70,6 +71,7 @@ class Absorbed:
 
     changes: list[Change] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
+    items: list[ItemChange] = field(default_factory=list)  # whole items added or deleted
 
 
 # --- alignment --------------------------------------------------------------------------
@@ -174,14 +176,27 @@ def compare(fresh: list[FreshParagraph], doc: list[DocParagraph], base: dict,
     scalars: dict[FieldPath, str] = {}
     lists: dict[FieldPath, ListEdit] = {}
     where = _Locator(steps, docname)
+    gone = find_deleted(steps)
+    taken: set[int] = set()
     for k, step in enumerate(steps):
         if step.fresh is not None and step.doc is not None:
             if step.fresh.text != step.doc.text:
                 _edited(step.fresh, step.doc, k, scalars, lists, found, where)
         elif step.fresh is not None:
-            _deleted(step.fresh, k, lists, found, where)
-        elif step.doc is not None and step.doc.text.strip():
-            _inserted(steps, step.doc.text.strip(), k, lists, found, where)
+            item = owner(step.fresh)
+            if item in gone:
+                gone.discard(item)
+                found.items.append(ItemChange(item[0], item_id=item[1], where=where(k)))
+            elif item is None or item not in {(i.section, i.item_id) for i in found.items}:
+                _deleted(step.fresh, k, lists, found, where)
+        elif step.doc is not None and step.doc.text.strip() and k not in taken:
+            made = new_item(steps, k, where(k), found.warnings)
+            if made is not None:
+                if made[0] is not None:
+                    found.items.append(made[0])
+                taken.update(made[1])
+            else:
+                _inserted(steps, step.doc.text.strip(), k, lists, found, where)
     for path, value in scalars.items():
         found.changes.append(Change(path, get_value(base, path), value))
     for path, edit in lists.items():

@@ -81,9 +81,9 @@ def _changed(old: object, new: object) -> str:
 
 
 def summary(edits: list[Change], entries: list[dict], docx: Path, into: Path, dry_run: bool,
-            changed: bool) -> str:
-    """Return what absorb did (or, with --dry-run, would do)."""
-    lines = [line for c in edits for line in describe(c)]
+            changed: bool, items: list[str] | None = None) -> str:
+    """Return what absorb did (or, with --dry-run, would do); `items`: whole items' lines."""
+    lines = [line for c in edits for line in describe(c)] + list(items or [])
     lines += [f"clearance: {e['reviewer']} ({e['role']}, version {e['version']}, "
               f"{e['date'].isoformat()}, {e['outcome']})" for e in entries]
     if not changed:
