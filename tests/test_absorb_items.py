@@ -80,6 +80,37 @@ def test_a_new_key_message_without_suggested_by_gets_a_marked_placeholder(built,
     assert data.key_messages[1].suggested_by == ["TO FILL IN: who suggested this message"]
     assert ("new key message key_messages[councils-must-keep-a-say]: fill in who suggested "
             "it") in result.stderr
+    # priorities 1 and 2 leave no room between them: said, as the next build orders by priority
+    assert data.key_messages[1].priority is None
+    assert ("new key message key_messages[councils-must-keep-a-say] has no priority, so the "
+            "next build shows it after the prioritised messages, not before "
+            "key_messages[partnership-not-centralism]") in result.stderr
+
+
+def test_a_new_key_message_between_prioritised_ones_takes_a_free_priority(built, tmp_path):
+    yaml, draft = built
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("priority: 2", "priority: 5"),
+                    encoding="utf-8")
+    build_file(yaml, out=draft, force=True)
+
+    def add(d):
+        anchor = para(d, "Government cannot ask")
+        anchor.insert_paragraph_before(NEW_HEADLINE, style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    assert "priority" not in result.stderr
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [(m.id, m.priority) for m in data.key_messages] == [
+        ("local-commissioning", 1), ("councils-must-keep-a-say", 2),
+        ("partnership-not-centralism", 5)]
+    rebuilt = invoke("build", str(yaml), "-o", str(tmp_path / "rebuilt.docx"))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    ours = [p.text for p in read_paragraphs(Package.open(tmp_path / "rebuilt.docx"))]
+    assert ours.index(NEW_HEADLINE) < ours.index(
+        "Government cannot ask for partnership and commission from the centre.")
 
 
 def test_a_new_id_is_made_unique_in_its_list(built, tmp_path):

@@ -167,6 +167,7 @@ def plan(items: list[ItemChange], base: dict, ours: dict,
     item the YAML changed since the build, is reported and kept.
     """
     ids = {s: [i.get("id") for i in ours.get(s) or []] for s in ITEM_SECTIONS}
+    priorities = {m.get("id"): m.get("priority") for m in ours.get("key_messages") or []}
     ops: list[Insert | Remove] = []
     lines: list[str] = []
     for item in items:
@@ -179,6 +180,8 @@ def plan(items: list[ItemChange], base: dict, ours: dict,
         value = {"id": new_id, **item.value}
         at = current.index(item.after) + 1 if item.after in current else \
             (0 if item.after is None else len(current))
+        if item.section == "key_messages":
+            _prioritise(value, at, current, priorities, item.where, warnings)
         ops.append(Insert((item.section,), value, at))
         current.insert(at, new_id)
         lines.append(f"{item.section}[{new_id}]: added '{short(item.value[first], SHOW)}' "
@@ -188,6 +191,26 @@ def plan(items: list[ItemChange], base: dict, ours: dict,
                 f"{item.where}: new key message {item.section}[{new_id}]: fill in who "
                 f"suggested it (suggested_by says '{PLACEHOLDER}')")))
     return ops, lines
+
+
+def _prioritise(value: dict[str, Any], at: int, current: list, priorities: dict,
+                where: str, warnings: list[Message]) -> None:
+    """Give a new key message placed before a prioritised one a free priority between its
+    neighbours' (the build orders key messages by priority), or warn that none is free."""
+    nxt = priorities.get(current[at]) if at < len(current) else None
+    if nxt is not None:
+        prev = priorities.get(current[at - 1]) if at > 0 else 0
+        used = set(priorities.values())
+        free = next((p for p in range(prev + 1, nxt) if p not in used), None) \
+            if prev is not None else None
+        if free is None:
+            warnings.append(Message("warning", (
+                f"{where}: new key message key_messages[{value['id']}] has no priority, so "
+                f"the next build shows it after the prioritised messages, not before "
+                f"key_messages[{current[at]}]; set the priorities in the YAML")))
+        else:
+            value["priority"] = free
+    priorities[value["id"]] = value.get("priority")
 
 
 def _remove(item: ItemChange, base: dict, ours: dict, current: list, ops: list,
