@@ -61,7 +61,7 @@ PYTEST_ARGS = ["-p", "no:cacheprovider", "-m", "not libreoffice", "--hypothesis-
 IMPORT_TIME = ""  # coverage's context for lines run before any test starts
 CACHE = Path(tempfile.gettempdir()) / "briefing-mutation"
 COVERAGE_FORMAT = "1"  # bump when _run_coverage writes something new
-if str(ROOT) not in sys.path:  # as `python -m pytest` has it: the tests import `tests.cxml`
+if str(ROOT) not in sys.path:  # as `python -m pytest` has it: the tests import `tests.support.cxml`
     sys.path.insert(0, str(ROOT))
 
 

@@ -140,8 +140,8 @@ def bench_pair(old: Path, new: Path, workdir: Path, runs: int) -> dict:
 
 def fidelity(old: Path, new: Path, outs: list[Path]) -> list[str]:
     """Return, for each output, whether LibreOffice's accept-all/reject-all give NEW/OLD."""
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    from libreoffice import LibreOffice
+    sys.path.insert(0, str(HERE.parent))
+    from tests.support.libreoffice import LibreOffice
 
     lines = []
     with LibreOffice() as lo:

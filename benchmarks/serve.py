@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 TYPICAL = ROOT / "samples" / "work-programme-2010.yaml"
 
 
@@ -65,10 +65,9 @@ def _time(action: Callable[[], object], runs: int, before: Callable[[], object] 
 
 def measure(name: str, text: str, runs: int) -> list[tuple[str, float, float, float]]:
     """Return (what, median, slowest, median CPU) in ms for each page and action on `text`."""
-    from web_harness import client, form_fields
-
     from briefing.web import app as web_app
     from briefing.web import store
+    from tests.support.web_harness import client, form_fields
 
     folder = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     try:

@@ -20,9 +20,7 @@ import pytest
 
 # The harness modules sit beside this file; make them importable however
 # pytest is started (``pytest``, ``python -m pytest``, from any folder).
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from libreoffice import LibreOffice, unavailable_reason
+from tests.support.libreoffice import LibreOffice, unavailable_reason
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BRIEFING_SHARED") or ROOT.parent / "shared").resolve()
@@ -78,7 +76,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if reason:
             _libreoffice_missing(reason)
     if item.get_closest_marker("browser"):
-        from web_harness import browser_missing
+        from tests.support.web_harness import browser_missing
 
         reason = browser_missing()
         if reason and in_ci():

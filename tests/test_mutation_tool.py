@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from briefing.clearance import review
+from tests.conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location("mutation_tool", ROOT / "benchmarks" / "mutation.py")
 assert _spec is not None and _spec.loader is not None

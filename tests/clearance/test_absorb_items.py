@@ -1,0 +1,270 @@
+"""absorb: whole items a member added or deleted become items added to or removed from the YAML."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.doctext import read_paragraphs
+from briefing.source.load import load_text
+from tests.clearance.test_absorb import FIXTURE, diff_lines, edit_docx, invoke, para
+
+NEW_HEADLINE = "Councils must keep a say over employment support for their residents."
+NEW_POINT = "Residents look to the council first when a local employer closes."
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
+    yaml = tmp_path / "briefing.yaml"
+    shutil.copyfile(FIXTURE, yaml)
+    build_file(yaml, out=tmp_path / "draft.docx")
+    return yaml, tmp_path / "draft.docx"
+
+
+def remove(p) -> None:
+    p._element.getparent().remove(p._element)
+
+
+def absorbed(yaml, cleared, *extra: str):
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record", *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_a_new_key_message_is_added_with_its_points_and_a_slug_id(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+
+    def add(d):
+        anchor = para(d, "Case studies")
+        anchor.insert_paragraph_before(NEW_HEADLINE, style="Heading 3")
+        anchor.insert_paragraph_before(NEW_POINT, style="Numbered Paragraph")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart, September 2010", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    new_id = "councils-must-keep-a-say"
+    assert (f"  key_messages[{new_id}]: added '{NEW_HEADLINE}' (new id '{new_id}': check it)"
+            in result.stdout.splitlines())
+    after = yaml.read_text(encoding="utf-8")
+    data = load_text(after, str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages] == [
+        "local-commissioning", "partnership-not-centralism", new_id]
+    message = data.key_messages[2]
+    assert (message.headline, message.points, message.suggested_by) == (
+        NEW_HEADLINE, [NEW_POINT], ["Cllr Hart, September 2010"])
+    # added as lines in the key messages list; every other line (and comment) kept
+    added = diff_lines(before, after)
+    assert all(line.startswith("+") for line in added)
+    assert f"+  - id: {new_id}" in added
+    assert "# The Chairman's lead message." in after
+
+
+def test_a_new_key_message_without_suggested_by_gets_a_marked_placeholder(built, tmp_path):
+    yaml, draft = built
+
+    def add(d):
+        para(d, "Government cannot ask").insert_paragraph_before(NEW_HEADLINE,
+                                                                 style="Heading 3")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages][1] == "councils-must-keep-a-say"
+    assert data.key_messages[1].suggested_by == ["TO FILL IN: who suggested this message"]
+    assert ("new key message key_messages[councils-must-keep-a-say]: fill in who suggested "
+            "it") in result.stderr
+    # priorities 1 and 2 leave no room between them: said, as the next build orders by priority
+    assert data.key_messages[1].priority is None
+    assert ("new key message key_messages[councils-must-keep-a-say] has no priority, so the "
+            "next build shows it after the prioritised messages, not before "
+            "key_messages[partnership-not-centralism]") in result.stderr
+
+
+def test_a_new_key_message_between_prioritised_ones_takes_a_free_priority(built, tmp_path):
+    yaml, draft = built
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("priority: 2", "priority: 5"),
+                    encoding="utf-8")
+    build_file(yaml, out=draft, force=True)
+
+    def add(d):
+        anchor = para(d, "Government cannot ask")
+        anchor.insert_paragraph_before(NEW_HEADLINE, style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    assert "priority" not in result.stderr
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [(m.id, m.priority) for m in data.key_messages] == [
+        ("local-commissioning", 1), ("councils-must-keep-a-say", 2),
+        ("partnership-not-centralism", 5)]
+    rebuilt = invoke("build", str(yaml), "-o", str(tmp_path / "rebuilt.docx"))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    ours = [p.text for p in read_paragraphs(Package.open(tmp_path / "rebuilt.docx"))]
+    assert ours.index(NEW_HEADLINE) < ours.index(
+        "Government cannot ask for partnership and commission from the centre.")
+
+
+def test_a_new_id_is_made_unique_in_its_list(built, tmp_path):
+    yaml, draft = built
+
+    def add(d):
+        anchor = para(d, "Case studies")
+        anchor.insert_paragraph_before("Local commissioning works.", style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    text = yaml.read_text(encoding="utf-8").replace("id: partnership-not-centralism",
+                                                    "id: local-commissioning-works")
+    yaml.write_text(text, encoding="utf-8")
+    build_file(yaml, out=draft, force=True)
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    assert "(new id 'local-commissioning-works-2': check it)" in result.stdout
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages][-1] == "local-commissioning-works-2"
+
+
+def test_a_new_if_asked_line_is_added_as_a_line_to_take(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+
+    def add(d):
+        anchor = para(d, "Background")
+        anchor.insert_paragraph_before("If asked: Will this cost the Department more?",
+                                       style="Label")
+        anchor.insert_paragraph_before("No: the pilots use money already committed.",
+                                       style="Numbered Paragraph")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    assert ("  lines_to_take[will-this-cost-the-department]: added 'Will this cost the "
+            "Department more?' (new id 'will-this-cost-the-department': check it)"
+            in result.stdout.splitlines())
+    after = yaml.read_text(encoding="utf-8")
+    lines = load_text(after, str(yaml)).value.briefing.lines_to_take
+    assert [(t.id, t.question, t.answer) for t in lines][1] == (
+        "will-this-cost-the-department", "Will this cost the Department more?",
+        "No: the pilots use money already committed.")
+    assert all(line.startswith("+") for line in diff_lines(before, after))
+
+
+def test_a_new_background_paragraph_is_added_to_its_entry(built, tmp_path):
+    yaml, draft = built
+    extra = "Contracts are expected to be let in spring 2011."
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: para(d, "Contact").insert_paragraph_before(
+                            extra, style="Numbered Paragraph"))
+    result = absorbed(yaml, cleared)
+
+    assert f"  background[work-programme].paragraphs[2]: added '{extra}'" in result.stdout
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert data.background[0].paragraphs[-1] == extra
+
+
+@pytest.mark.parametrize(("first", "last", "path", "gone"), [
+    ("Government cannot ask", "Case studies", "key_messages[partnership-not-centralism]",
+     "partnership-not-centralism"),
+    ("If asked: ", "Background", "lines_to_take[capacity]", "capacity"),
+    ("The new Work Programme", "Contact", "background[work-programme]", "work-programme"),
+], ids=["key-message", "line-to-take", "background"])
+def test_a_whole_item_deleted_is_removed_from_the_yaml(built, tmp_path, first, last, path, gone):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+
+    def cut(d):
+        ps = d.paragraphs
+        start = next(i for i, p in enumerate(ps) if p.text.startswith(first))
+        end = next(i for i, p in enumerate(ps) if i > start and p.text.startswith(last))
+        for p in ps[start:end]:
+            remove(p)
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", cut)
+    result = absorbed(yaml, cleared)
+
+    assert any(line.startswith(f"  {path}: deleted '") for line in result.stdout.splitlines())
+    after = yaml.read_text(encoding="utf-8")
+    assert f"id: {gone}" not in after
+    # the item's lines go; a list left empty reads `key: []`
+    assert all(line.startswith("-") or line.endswith(": []")
+               for line in diff_lines(before, after)), diff_lines(before, after)
+    load_text(after, str(yaml))  # still a valid briefing
+
+
+def test_a_deleted_key_message_others_relate_to_is_reported_not_absorbed(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+
+    def cut(d):
+        ps = d.paragraphs
+        start = next(i for i, p in enumerate(ps) if p.text.startswith("Councils should help"))
+        end = next(i for i, p in enumerate(ps) if p.text.startswith("What members said"))
+        for p in ps[start:end]:
+            remove(p)
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", cut)
+    result = absorbed(yaml, cleared)
+
+    assert ("key_messages[local-commissioning] was deleted in the document but "
+            "member_comments[rt-jul-own-money], member_comments[rt-jul-future-jobs], "
+            "case_studies[northshire-brokerage] relate to it; not absorbed") in result.stderr
+    assert yaml.read_bytes() == before
+
+
+def test_a_new_if_asked_line_without_an_answer_is_reported(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: para(d, "Background").insert_paragraph_before(
+                            "If asked: Will this cost more?", style="Label"))
+    result = absorbed(yaml, cleared)
+
+    assert ("new 'If asked' line 'If asked: Will this cost more?' has no answer under it; "
+            "not absorbed") in result.stderr
+    assert yaml.read_bytes() == before
+
+
+@pytest.mark.libreoffice
+def test_items_added_and_deleted_in_libreoffice_are_absorbed(lo, built, tmp_path):
+    yaml, draft = built
+    ann, raj = "Cllr Ann Baker", "Cllr Raj Patel"
+    edits = [
+        {"kind": "insert_paragraph_after", "author": ann, "find": "Many already do it well",
+         "text": "If asked: Will this cost the Department more?"},
+        {"kind": "insert_paragraph_after", "author": ann, "find": "Will this cost the Department",
+         "text": "No: the pilots use money already committed."},
+        *({"kind": "delete_paragraph", "author": raj, "find": find} for find in (
+            "Government cannot ask for partnership", "Civil servants say they want",
+            "A single, centrally let contract", "Suggested by Lead members")),
+    ]
+    reviewed = lo.tracked_edits(draft, tmp_path / "reviewed.docx", edits)
+    accepted = invoke("accept", str(reviewed), "-o", str(tmp_path / "cleared.docx"))
+    assert accepted.exit_code == 0, accepted.output
+
+    result = absorbed(yaml, tmp_path / "cleared.docx")
+
+    assert result.stdout.splitlines()[1:] == [  # in document order
+        "  key_messages[partnership-not-centralism]: deleted 'Government cannot ask for "
+        "partnership and commission from the centre.'",
+        "  lines_to_take[will-this-cost-the-department]: added 'Will this cost the Department "
+        "more?' (new id 'will-this-cost-the-department': check it)",
+    ]
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages] == ["local-commissioning"]
+    assert [(t.question, t.answer) for t in data.lines_to_take][1] == (
+        "Will this cost the Department more?", "No: the pilots use money already committed.")
+    # the next build shows the member's document, paragraph for paragraph
+    rebuilt = invoke("build", str(yaml), "-o", str(tmp_path / "rebuilt.docx"))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    ours = [p.text for p in read_paragraphs(Package.open(tmp_path / "rebuilt.docx"))]
+    cleared = [p.text for p in read_paragraphs(Package.open(tmp_path / "cleared.docx"))]
+    assert ours[:ours.index("Clearance record")] == cleared[:cleared.index("Clearance record")]

@@ -1,0 +1,67 @@
+"""Package owns part and relationship lookup, adding and removing parts, content types."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.errors import DocumentError
+from briefing.ooxml.package import Package
+from tests.support.cxml import w, write_docx
+
+STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+CT_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Package:
+    path = write_docx(tmp_path / "d.docx", [w.p(w.r(w.t("x")))],
+                      parts={"word/styles.xml": w.styles(), "word/comments.xml": w.comments(),
+                             "word/footer1.xml": w.ftr(w.p())})
+    return Package.open(path)
+
+
+def test_related_parts_are_found_by_kind(pkg):
+    assert pkg.related_part("styles") == "word/styles.xml"
+    assert pkg.related_part("numbering") is None
+    assert pkg.related_parts(("footer", "comments")) == ["word/comments.xml", "word/footer1.xml"]
+    assert pkg.story_parts() == ["word/document.xml", "word/comments.xml", "word/footer1.xml"]
+    assert pkg.related_part("officeDocument", "") == "word/document.xml"
+    assert set(pkg.parts_by_id().values()) == {
+        "word/styles.xml", "word/comments.xml", "word/footer1.xml"}
+
+
+def test_a_strict_relationship_type_is_the_same_kind(pkg):
+    pkg.relate("word/document.xml", "word/numbering.xml", STRICT + "numbering")
+    pkg.set_bytes("word/numbering.xml", b"<w:numbering xmlns:w='x'/>")
+    assert pkg.related_part("numbering") == "word/numbering.xml"
+
+
+def test_adding_a_part_relates_it_declares_its_type_and_replaces_one_of_the_same_type(pkg):
+    rel_type = STRICT + "customXmlProps"
+    pkg.add_part("word/document.xml", "customXml/itemProps1.xml", b"<a/>", rel_type, CT_PROPS)
+    pkg.add_part("word/document.xml", "customXml/itemProps2.xml", b"<b/>", rel_type, CT_PROPS)
+
+    assert pkg.related_parts(("customXmlProps",)) == ["customXml/itemProps2.xml"]
+    assert "customXml/itemProps1.xml" not in pkg.parts
+    assert pkg.content_type("customXml/itemProps2.xml") == CT_PROPS
+    pkg.check_sound()  # every relationship's target exists, every part has a content type
+
+
+def test_dropping_a_part_takes_its_override_relationships_and_the_parts_only_it_used(pkg):
+    pkg.add_part("word/comments.xml", "word/media/only.png", b"png", STRICT + "image", "image/png")
+    rel = pkg.relationship("comments")
+    assert rel is not None
+
+    pkg.remove_relationship("word/document.xml", rel.id)
+    pkg.drop_part("word/comments.xml")
+
+    assert not {"word/comments.xml", "word/_rels/comments.xml.rels",
+                "word/media/only.png"} & set(pkg.parts)
+    assert pkg.content_type("word/comments.xml") == "application/xml"  # only the default left
+    pkg.check_sound()
+
+
+def test_opening_from_bytes_guards_as_opening_a_file(tmp_path, pkg):
+    assert Package.from_bytes(pkg.to_bytes(), "built.docx").story_parts() == pkg.story_parts()
+    with pytest.raises(DocumentError, match=r"^new\.docx: damaged zip package"):
+        Package.from_bytes(b"PK\x03\x04 not a zip", "new.docx")

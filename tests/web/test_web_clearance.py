@@ -1,0 +1,337 @@
+"""The Clearance page: copies in, combined review, decisions, absorb and next draft over HTTP.
+
+Each step is compared with the CLI function it stands for, on the same files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing.clearance.absorb import absorb_file
+from briefing.clearance.combine import combine_files
+from briefing.clearance.review import read_review, resolve_file
+from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.text import paragraph_texts
+from briefing.web.security import MAX_BODY
+from tests.clearance.test_combine import POINT, SAMPLE, member_copy
+from tests.support.web_harness import client
+
+NAME = "b.yaml"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+POINT2 = "key_messages/partnership-not-centralism/points/2"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    folder = tmp_path / "served"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / NAME)
+    build_file(folder / NAME)
+    return folder
+
+
+@pytest.fixture
+def draft(served: Path) -> Path:
+    (found,) = served.glob("*.docx")
+    return found
+
+
+@pytest.fixture
+def copies(draft: Path, tmp_path: Path) -> tuple[Path, Path]:
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"},
+                    "Cllr Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"cuts across both": "undermines both"}, None)
+    return a, b
+
+
+def start(c, draft: Path):
+    return c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "draft",
+                                               "pick": draft.name})
+
+
+def upload(c, *files: Path, members: dict[int, str] | None = None):
+    data = {"csrf": c.keys.csrf, "action": "copies"}
+    data.update({f"member.{i}": n for i, n in (members or {}).items()})
+    return c.post(f"/clearance/{NAME}", data=data, files=[
+        (f"copy.{i}", (f.name, f.read_bytes(), DOCX)) for i, f in enumerate(files, 1)])
+
+
+def post(c, **data: str):
+    return c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, **data})
+
+
+def rounds(served: Path) -> Path:
+    return served / ".briefing" / "clearance" / NAME
+
+
+def test_the_page_lists_the_drafts_built_from_the_briefing(served, draft, tmp_path):
+    (served / "notes.docx").write_bytes(b"not a document")
+    page = client(served).get(f"/clearance/{NAME}")
+    assert page.status_code == 200
+    assert re.search(rf"<td>{re.escape(draft.name)}</td><td>2</td><td>chairman-briefing</td>",
+                     page.text)
+    assert "<td>notes.docx</td>" not in page.text
+
+
+def test_copies_are_combined_as_the_cli_combines_them(served, draft, copies, tmp_path):
+    c = client(served)
+    assert start(c, draft).status_code == 200
+    page = upload(c, *copies, members={2: "Cllr Bob Lee"})
+    assert page.status_code == 200, page.text
+    # the review: each change in its paragraph, struck / underlined, with the member's name
+    assert re.search(r'<del class="change">Civil servants</del> <span class="who">'
+                     r'\[deleted by Cllr Ann\]</span>', page.text)
+    assert '<ins class="change">Officials</ins> <span class="who">[inserted by Cllr Ann]' \
+        in page.text
+    assert "[inserted by Cllr Bob Lee]" in page.text
+    assert f"<h4 id=\"item-1\">{POINT}</h4>" in page.text
+    assert "Cllr Ann: 2 changes" in page.text and "Cllr Bob Lee: 2 changes" in page.text
+    # the same changes as `briefing combine` gives on the same files
+    cli = combine_files(draft, copies, tmp_path / "cli.docx",
+                        names={"bob.docx": "Cllr Bob Lee"}).value
+    got = c.get(f"/clearance-file/{NAME}?f=combined")
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == \
+        f'attachment; filename="{draft.stem}-combined.docx"'
+    (tmp_path / "web.docx").write_bytes(got.content)
+    as_tuples = [[(r.author, r.kind, r.text, r.item) for r in read_review(p).revisions]
+                 for p in (cli, tmp_path / "web.docx")]
+    assert as_tuples[0] == as_tuples[1] and len(as_tuples[0]) == 4
+
+
+def test_a_round_gives_the_yaml_the_cli_gives(served, draft, copies, tmp_path):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies, members={2: "Cllr Bob Lee"})
+    page = post(c, action="reject", author="Cllr Bob Lee", item=POINT2)
+    assert page.status_code == 200, page.text
+    assert "[inserted by Cllr Bob Lee]" not in page.text
+    page = post(c, action="accept", author="Cllr Ann")
+    assert page.status_code == 200 and "No changes are left to decide" in page.text
+    preview = post(c, action="preview")
+    assert preview.status_code == 200
+    assert "<del>" in preview.text and "<ins>Officials" in preview.text
+    before = (served / NAME).read_bytes()
+    assert before == SAMPLE.read_bytes()  # the preview wrote nothing
+    base = re.search(r'name="base" value="([0-9a-f]+)"', preview.text).group(1)
+    assert post(c, action="absorb", base=base).status_code == 200
+    # the CLI round on the same copies
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    shutil.copy(SAMPLE, cli / NAME)
+    combined = combine_files(draft, copies, cli / "c.docx",
+                             names={"bob.docx": "Cllr Bob Lee"}).value
+    rejected = resolve_file(combined, cli / "r.docx", accept=False, authors=["Cllr Bob Lee"],
+                            items=[POINT2]).value
+    accepted = resolve_file(rejected, cli / "a.docx", authors=["Cllr Ann"]).value
+    absorb_file(accepted, cli / NAME)
+    assert (served / NAME).read_bytes() == (cli / NAME).read_bytes()
+    assert "Officials say" in (served / NAME).read_text(encoding="utf-8")
+
+
+def test_absorb_is_refused_when_the_yaml_changed_since(served, draft, copies):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies)
+    post(c, action="accept")
+    preview = post(c, action="preview")
+    base = re.search(r'name="base" value="([0-9a-f]+)"', preview.text).group(1)
+    changed = (served / NAME).read_text(encoding="utf-8") + "\n# edited meanwhile\n"
+    (served / NAME).write_text(changed, encoding="utf-8")
+    page = post(c, action="absorb", base=base)
+    assert page.status_code == 409
+    assert "nothing was written" in page.text and "# edited meanwhile" in page.text
+    assert (served / NAME).read_text(encoding="utf-8") == changed
+
+
+def test_conflicts_are_shown_side_by_side_and_must_be_decided_first(served, draft, tmp_path):
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    c = client(served)
+    start(c, draft)
+    page = upload(c, a, b)
+    assert page.status_code == 200
+    assert "Conflicts: decide these first" in page.text
+    assert "<h4>Ann's wording</h4><p><ins class=\"change\">Officials</ins>" in page.text
+    assert "<h4>Bob's wording</h4><p><ins class=\"change\">Ministers</ins>" in page.text
+    refused = post(c, action="accept")
+    assert refused.status_code == 400 and "changed the same words differently" in refused.text
+    assert "/work" not in refused.text and str(served) not in refused.text
+    chosen = post(c, action="choose", author="Ann", other="Bob", item=POINT)
+    assert chosen.status_code == 200 and "Conflicts: decide these first" not in chosen.text
+    assert post(c, action="accept").status_code == 200
+    cleared = c.get(f"/clearance-file/{NAME}?f=cleared").content
+    (tmp_path / "cleared.docx").write_bytes(cleared)
+    text = paragraph_texts(Package.open(tmp_path / "cleared.docx").xml("word/document.xml"))
+    assert any(t.startswith("Officials say") for t in text)
+    assert not any("Ministers say" in t for t in text)
+
+
+def test_the_next_draft_raises_the_version_and_is_built_since_the_draft_seen(served, draft,
+                                                                            copies, tmp_path):
+    c = client(served)
+    start(c, draft)
+    upload(c, *copies)
+    post(c, action="accept")
+    base = re.search(r'name="base" value="([0-9a-f]+)"', post(c, action="preview").text).group(1)
+    post(c, action="absorb", base=base)
+    absorbed = (served / NAME).read_text(encoding="utf-8")
+    version = int(re.search(r"(?m)^  version: (\d+)$", absorbed).group(1))
+    page = post(c, action="issue")
+    assert page.status_code == 200, page.text
+    assert f"{NAME}: version raised from {version} to {version + 1}" in page.text
+    text = (served / NAME).read_text(encoding="utf-8")
+    assert text == absorbed.replace(f"  version: {version}\n", f"  version: {version + 1}\n", 1)
+    v2 = draft.with_name(draft.name.replace(f"-v{version}", f"-v{version + 1}"))
+    assert v2.is_file() and f"Download {v2.name}" in page.text
+    got = c.get(f"/clearance-file/{NAME}?f=issued&file={v2.name}")
+    assert got.headers["content-disposition"] == f'attachment; filename="{v2.name}"'
+    # the same bytes as `briefing build --since` on the same YAML, bar the revision dates
+    cli = build_file(served / NAME, out=tmp_path / v2.name, since=draft).value
+    dates = re.compile(rb'w:date="[^"]*"')
+    assert dates.sub(b"", _main(got.content)) == dates.sub(b"", _main(cli.read_bytes()))
+    assert read_review(v2).revisions  # the changes since the draft the members saw, tracked
+    # issuing again: the next draft is there already; refused, and the YAML stays as it is
+    again = post(c, action="issue")
+    assert again.status_code == 400 and "already exists" in again.text
+    assert (served / NAME).read_text(encoding="utf-8") == text
+
+
+def _main(docx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+
+
+@pytest.mark.parametrize("kind", ["not a docx", "renamed text", "another briefing", "traversal"])
+def test_hostile_copies_are_refused_and_nothing_is_kept(served, draft, tmp_path, kind):
+    c = client(served)
+    start(c, draft)
+    if kind == "another briefing":
+        other = tmp_path / "other"
+        other.mkdir()
+        shutil.copy(SAMPLE.with_name("work-and-health-2016.yaml"), other / "o.yaml")
+        bad = build_file(other / "o.yaml", out=tmp_path / "other.docx").value
+        files = [("copy.1", ("other.docx", bad.read_bytes(), DOCX))]
+    elif kind == "not a docx":
+        files = [("copy.1", ("notes.txt", b"hello", "text/plain"))]
+    elif kind == "renamed text":
+        files = [("copy.1", ("copy.docx", b"PK\x03\x04 not really", DOCX))]
+    else:
+        files = [("copy.1", ("../../evil.docx", draft.read_bytes(), DOCX))]
+    page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
+                  files=files)
+    copies_kept = list((rounds(served) / "copies").glob("*"))
+    if kind == "traversal":  # the name is cut to its last part and kept inside the round
+        assert page.status_code == 200
+        assert [p.name for p in copies_kept] == ["evil.docx"]
+        assert not (tmp_path / "evil.docx").exists()
+        return
+    assert page.status_code == 400
+    assert copies_kept == []
+    assert str(served) not in page.text and ".briefing" not in page.text
+    expected = {"not a docx": "must be a Word document (.docx)",
+                "renamed text": "cannot be read as a Word document",
+                "another briefing": "not a copy of"}[kind]
+    assert expected in page.text
+
+
+def test_without_the_token_or_the_csrf_token_nothing_happens(served, draft):
+    outsider = client(served, login=False)
+    assert outsider.get(f"/clearance/{NAME}").status_code == 403
+    c = client(served)
+    refused = c.post(f"/clearance/{NAME}", data={"action": "draft", "pick": draft.name})
+    assert refused.status_code == 403
+    assert not (rounds(served) / draft.name).exists()
+
+
+def test_an_oversized_upload_is_refused_unread(served, draft):
+    c = client(served)
+    start(c, draft)
+    page = c.post(f"/clearance/{NAME}", data={"csrf": c.keys.csrf, "action": "copies"},
+                  files=[("copy.1", ("big.docx", b"0" * (MAX_BODY + 1), DOCX))])
+    assert page.status_code == 413
+    assert list((rounds(served) / "copies").glob("*")) == []
+
+
+def test_the_round_folder_and_downloads_stay_inside_the_served_folder(served, draft):
+    c = client(served)
+    assert c.get("/clearance/..%2F..%2Fetc%2Fpasswd.yaml").status_code == 404
+    assert c.get(f"/clearance-file/{NAME}?f=issued&file=../b.yaml").status_code == 404
+    assert c.get(f"/clearance-file/{NAME}?f=combined").status_code == 404
+    start(c, draft)
+    assert Package.open(rounds(served) / draft.name)
+    # another briefing's round is its own: b.yml does not see b.yaml's draft
+    shutil.copy(SAMPLE, served / "b.yml")
+    assert f"This round clears <strong>{draft.name}" not in c.get("/clearance/b.yml").text
+    assert f"This round clears <strong>{draft.name}" in c.get(f"/clearance/{NAME}").text
+    assert paragraph_texts(Package.open(draft).xml("word/document.xml"))
+
+
+@pytest.mark.browser
+def test_a_whole_round_in_the_browser_gives_the_cli_rounds_yaml(served, draft, copies, tmp_path):
+    from tests.support.web_harness import chromium, live_server
+
+    ann, bob = copies
+    with live_server(served) as live, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(live.opening)
+        page.goto(f"{live.base}/clearance/{NAME}")
+        page.get_by_label("A draft in this folder").select_option(draft.name)
+        page.get_by_role("button", name="Use this draft").click()
+        page.get_by_label("Returned copy 1").set_input_files(str(ann))
+        page.get_by_label("Returned copy 2").set_input_files(str(bob))
+        page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
+        page.get_by_role("button", name="Upload and combine").click()
+        struck = page.locator("del.change", has_text="Civil servants").first
+        assert struck.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+        underlined = page.locator("ins.change", has_text="Officials").first
+        assert underlined.evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+        assert page.get_by_text("[inserted by Cllr Ann]").first.is_visible()
+        page.get_by_role("button", name=f"Reject Cllr Bob Lee's change in {POINT2}").click()
+        assert page.get_by_text("[inserted by Cllr Bob Lee]").count() == 0
+        assert page.get_by_role("button", name=f"Accept Cllr Ann's change in {POINT}").is_visible()
+        page.get_by_role("button", name="Accept all of Cllr Ann's changes").click()
+        assert page.get_by_text("No changes are left to decide").is_visible()
+        page.get_by_role("button", name="Show the changes to the briefing").click()
+        assert page.locator("#yaml-changes ins", has_text="Officials").first.is_visible()
+        page.get_by_role("button", name="Absorb into the briefing").click()
+        absorbed = (served / NAME).read_bytes()
+        page.get_by_role("button", name="Issue next draft").click()
+        link = page.get_by_role("link", name=re.compile(r"^Download .*-v\d+\.docx$"))
+        with page.expect_download() as got:
+            link.click()
+        issued = Path(got.value.path()).read_bytes()
+        name = got.value.suggested_filename
+    # the CLI round on the same copies
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    shutil.copy(SAMPLE, cli / NAME)
+    combined = combine_files(draft, [ann, bob], cli / "c.docx",
+                             names={"bob.docx": "Cllr Bob Lee"}).value
+    rejected = resolve_file(combined, cli / "r.docx", accept=False, authors=["Cllr Bob Lee"],
+                            items=[POINT2]).value
+    accepted = resolve_file(rejected, cli / "a.docx", authors=["Cllr Ann"]).value
+    absorb_file(accepted, cli / NAME)
+    assert absorbed == (cli / NAME).read_bytes()
+    assert name == draft.name.replace("-v2", "-v3") and (served / name).read_bytes() == issued
+    assert read_review(served / name).revisions
+
+
+def test_a_refused_next_draft_leaves_the_yaml_as_it_was(served, draft, copies):
+    c = client(served)
+    start(c, draft)
+    before = (served / NAME).read_bytes()
+    taken = draft.with_name(draft.name.replace("-v2", "-v3"))
+    taken.write_bytes(b"the officer's own file")
+    page = post(c, action="issue")
+    assert page.status_code == 400 and "already exists" in page.text
+    assert (served / NAME).read_bytes() == before  # the version raise was put back
+    assert taken.read_bytes() == b"the officer's own file"
