@@ -251,7 +251,7 @@ def run_inner_pytest(test_id: str, **env: str) -> subprocess.CompletedProcess:
     """Return the finished run of one harness test in a fresh pytest with extra `env`."""
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
-         f"tests/test_libreoffice_harness.py::{test_id}"],
+         f"{os.path.relpath(__file__, ROOT)}::{test_id}"],
         cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
         timeout=120, check=False,
     )
