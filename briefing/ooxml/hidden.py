@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from briefing.ooxml import build_xml as bx
+from briefing.ooxml import tree
 from briefing.ooxml.ns import CP, DC, W15, W, qn
 from briefing.ooxml.package import Package, rels_source
 from briefing.ooxml.read.comments import drop_comments
@@ -153,12 +154,12 @@ def _scrub_part(root: etree._Element) -> None:
         for el in list(root.iter(qn(tag))):
             parent = el.getparent()
             if parent is not None and parent.tag == qn("w:settings"):
-                _detach(el)
+                tree.detach(el)
 
 
 def _drop_hidden_runs(root: etree._Element) -> None:
     for run in [r for r in root.iter(qn("w:r")) if _vanished(r)]:
-        _detach(run)
+        tree.detach(run)
 
 
 def _drop_hidden_bookmarks(pkg: Package) -> None:
@@ -179,16 +180,10 @@ def _drop_hidden_bookmarks(pkg: Package) -> None:
             name = el.get(qn("w:name")) or ""
             if name.startswith("_") and name not in wanted:
                 gone.add(el.get(qn("w:id")))
-                _detach(el)
+                tree.detach(el)
         for el in list(root.iter(qn("w:bookmarkEnd"))):
             if el.get(qn("w:id")) in gone:
-                _detach(el)
-
-
-def _detach(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is not None:
-        parent.remove(el)
+                tree.detach(el)
 
 
 def _keep_core(pkg: Package) -> None:

@@ -35,6 +35,13 @@ def child(el: etree._Element, tag: str) -> etree._Element:
     return found
 
 
+def detach(el: etree._Element) -> None:
+    """Remove `el` from its parent; an element already detached is left as it is."""
+    up = el.getparent()
+    if up is not None:
+        up.remove(el)
+
+
 def itertext(el: etree._Element) -> Iterator[str]:
     """Return `el.itertext()`: the text and tails inside `el`, in document order."""
     return cast("Iterator[str]", el.itertext())

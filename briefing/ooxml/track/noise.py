@@ -105,9 +105,7 @@ def strip_noise(root: etree._Element) -> None:
     if cursor_ids:
         doomed += [el for el in root.iter(qn("w:bookmarkEnd")) if el.get(qn("w:id")) in cursor_ids]
     for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            parent.remove(el)
+        tree.detach(el)
 
 
 def _bare_toggles(props: etree._Element) -> None:

@@ -14,6 +14,7 @@ import copy
 
 from lxml import etree
 
+from briefing.ooxml import tree
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.package import Package
 
@@ -74,4 +75,4 @@ class NoteCarrier:
 
 def _points_outside(note: etree._Element) -> bool:
     """Return True when `note` refers to a relationship (a picture, a link) of its part."""
-    return any(str(key).startswith(f"{{{R}}}") for el in note.iter() for key in el.attrib)
+    return any(key.startswith(f"{{{R}}}") for el in note.iter() for key, _ in tree.attributes(el))

@@ -116,13 +116,13 @@ def _resolve_one(el: etree._Element, accept: bool) -> None:
     ptag = parent.tag
     tag = el.tag
     if tag in RANGE_MARKERS:
-        _remove(el)
+        tree.detach(el)
     elif tag in CONTENT_CHANGES and ptag == RPR:
         _resolve_mark(el, accept)
     elif tag in (INS, DEL) and ptag == TRPR:
         _resolve_row(el, accept)
     elif tag == INS and ptag == NUMPR:
-        _remove(parent if not accept else el)
+        tree.detach(parent if not accept else el)
     elif tag in CONTENT_CHANGES:
         keep = (tag in (INS, MOVE_TO)) == accept
         if keep:
@@ -132,7 +132,7 @@ def _resolve_one(el: etree._Element, accept: bool) -> None:
     elif tag in _CELL_MARKS:
         _resolve_cell(el, accept)
     elif accept or tag == qn("w:numberingChange"):
-        _remove(el)
+        tree.detach(el)
     else:
         _restore_properties(el)
 
@@ -142,7 +142,7 @@ def _resolve_mark(el: etree._Element, accept: bool) -> None:
     ppr = tree.parent(el).getparent()
     p = ppr.getparent() if ppr is not None and ppr.tag == PPR else None
     removed_mark = (el.tag in (DEL, MOVE_FROM)) == accept
-    _remove(el)
+    tree.detach(el)
     if removed_mark and p is not None and p.tag == P:
         _merge_with_next(p)
 
@@ -179,7 +179,7 @@ def _merge_with_next(p: etree._Element) -> None:
     holder = tree.parent(p)
     holder.remove(p)
     if holder.tag == _SDT_CONTENT and not any(isinstance(c.tag, str) for c in holder):
-        _remove(tree.parent(holder))
+        tree.detach(tree.parent(holder))
 
 
 def _resolve_row(el: etree._Element, accept: bool) -> None:
@@ -188,7 +188,7 @@ def _resolve_row(el: etree._Element, accept: bool) -> None:
     if (el.tag == DEL) == accept and row is not None and row.tag == TR:
         _remove_row(row)
     else:
-        _remove(el)
+        tree.detach(el)
 
 
 def _remove_row(row: etree._Element) -> None:
@@ -217,7 +217,7 @@ def _resolve_cell(el: etree._Element, accept: bool) -> None:
         if row.find(TC) is None:
             _remove_row(row)
     else:
-        _remove(el)
+        tree.detach(el)
 
 
 def _restore_properties(change: etree._Element) -> None:
@@ -284,13 +284,6 @@ def _remove_content(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _remove(el: etree._Element) -> None:
-    """Remove `el` from its parent."""
-    parent = el.getparent()
-    if parent is not None:
-        parent.remove(el)
-
-
 def _drop_orphan_range_ends(root: etree._Element) -> None:
     """Remove move range ends whose start is gone (ends refer to starts by w:id)."""
     starts = {tag: {el.get(qn("w:id")) for el in root.iter(tag)}
@@ -298,7 +291,7 @@ def _drop_orphan_range_ends(root: etree._Element) -> None:
     for end_tag, start_tag in _RANGE_END_OF.items():
         for end in list(root.iter(end_tag)):
             if end.get(qn("w:id")) not in starts[start_tag]:
-                _remove(end)
+                tree.detach(end)
 
 
 def _orphan_field_code(root: etree._Element) -> list[etree._Element]:
@@ -327,9 +320,9 @@ def _drop_field_code_left_behind(root: etree._Element, before: set[etree._Elemen
         if el in before:
             continue  # damaged before we started: not ours to change
         run_el = tree.parent(el)
-        _remove(el)
+        tree.detach(el)
         if run_el.tag == qn("w:r") and all(c.tag == RPR for c in run_el):
-            _remove(run_el)
+            tree.detach(run_el)
 
 
 def resolvable_parts(pkg: Package) -> list[str]:
