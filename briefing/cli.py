@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from briefing.errors import BriefingError
-from briefing.results import Message
+from briefing.results import Message, Result
 
 app = typer.Typer(
     name="briefing",
@@ -56,6 +56,16 @@ def _interrupted(since: int = 0) -> str:
 def _print_messages(messages: list[Message]) -> None:
     for m in messages:
         _err(str(m))
+
+
+def _report_written(result: Result[Path], pdf: bool = False) -> None:
+    """Print a command's messages, then the file it wrote (and the PDF beside it, with --pdf)."""
+    _print_messages(result.messages)
+    typer.echo(f"wrote {result.value}")
+    if pdf:
+        from briefing.document.pdf import pdf_output
+
+        typer.echo(f"wrote {pdf_output(result.value)}")
 
 
 def user_errors(func):
@@ -137,12 +147,7 @@ def build(
 
     result = build_file(path, out=out, template=template, since=since, author=author,
                         force=force, pdf=pdf)
-    _print_messages(result.messages)
-    typer.echo(f"wrote {result.value}")
-    if pdf:
-        from briefing.document.pdf import pdf_output
-
-        typer.echo(f"wrote {pdf_output(result.value)}")
+    _report_written(result, pdf)
 
 
 @app.command()
@@ -185,8 +190,7 @@ def _resolve(docx, out, authors, items, drop_comments, force, *, accept: bool) -
 
     result = resolve_file(docx, out=out, accept=accept, authors=authors or [],
                           items=items or [], drop_comments=drop_comments, force=force)
-    _print_messages(result.messages)
-    typer.echo(f"wrote {result.value}")
+    _report_written(result)
 
 
 Out = Annotated[Optional[Path], typer.Option("-o", "--out", help="The .docx to write.")]
@@ -233,8 +237,7 @@ def redline(
     from briefing.clearance.redline import redline_files
 
     result = redline_files(old, new_, out, author=author, date=date, force=force)
-    _print_messages(result.messages)
-    typer.echo(f"wrote {result.value}")
+    _report_written(result)
 
 
 @app.command()
@@ -328,12 +331,7 @@ def release(
     from briefing.document.release import release_file
 
     result = release_file(docx, out, pdf=pdf, force=force)
-    _print_messages(result.messages)
-    typer.echo(f"wrote {result.value}")
-    if pdf:
-        from briefing.document.pdf import pdf_output
-
-        typer.echo(f"wrote {pdf_output(result.value)}")
+    _report_written(result, pdf)
 
 
 @app.command()
@@ -403,8 +401,7 @@ def combine(
             raise typer.BadParameter(f"{given!r}: give COPY=NAME", param_hint="--as")
         names[key] = name
     result = combine_files(draft, copies, out, names=names, author=author, force=force)
-    _print_messages(result.messages)
-    typer.echo(f"wrote {result.value}")
+    _report_written(result)
 
 
 def main() -> None:
