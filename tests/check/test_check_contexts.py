@@ -49,18 +49,20 @@ def in_cell(inner: str) -> str:
     return _table(inner, "" if inner.endswith("</w:p>") else "<w:p/>")
 
 
-def in_text_box(inner: str) -> str:
+def in_text_box(inner: str, descr: str = "Key facts") -> str:
     """Return a paragraph anchoring a text box that holds `inner`, written as Word writes it:
-    a DrawingML shape, and a VML copy of it under mc:Fallback for older readers."""
+    a DrawingML shape, and a VML copy of it under mc:Fallback for older readers (`descr`, the
+    box's alternative text, left out when empty)."""
+    alt = f" descr='{descr}'" if descr else ""
     if not inner.endswith("</w:p>"):
         inner += "<w:p/>"
     return (f"<w:p><w:r><mc:AlternateContent xmlns:mc='{MC}'><mc:Choice Requires='wps'>"
             "<w:drawing><wp:anchor><wp:extent cx='1828800' cy='457200'/>"
-            "<wp:docPr id='50' name='Text Box 50' descr='Key facts'/>"
+            f"<wp:docPr id='50' name='Text Box 50'{alt}/>"
             f"<a:graphic xmlns:a='{DML}'><a:graphicData uri='{WPS}'><wps:wsp xmlns:wps='{WPS}'>"
             f"<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx></wps:wsp>"
             "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
-            f"<mc:Fallback><w:pict><v:shape xmlns:v='{VML}' id='Text Box 50' alt='Key facts'>"
+            f"<mc:Fallback><w:pict><v:shape xmlns:v='{VML}' id='Text Box 50'{alt.replace('descr', 'alt')}>"
             f"<v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape></w:pict>"
             "</mc:Fallback></mc:AlternateContent></w:r></w:p>")
 
@@ -278,3 +280,13 @@ def test_the_title_rule_reads_the_heading_1_wherever_it_stands(tmp_path):
     body = GOOD_BODY.replace(h(1, TITLE), in_cell(h(1, TITLE)))
     assert "A01-title" not in [r for r, _ in findings(make_docx(tmp_path / "doc.docx",
                                                                   body=body))]
+
+
+def test_a_text_box_without_alternative_text_is_read_as_text_not_as_an_image(tmp_path):
+    """Word inserts a text box with no alternative text; its words are read aloud as text,
+    so A08 must not call it an image. A picture placed inside the box still needs its own."""
+    box = in_text_box(p("Councils commission for their places."), descr="")
+    assert findings(make_docx(tmp_path / "box.docx", body=GOOD_BODY + box)) == []
+    with_picture = in_text_box(p("Councils commission.") + image(None), descr="")
+    assert findings(make_docx(tmp_path / "picture.docx", body=GOOD_BODY + with_picture)) == [
+        ("A08-alt-text", "image \"Picture 1\" has no alternative text")]

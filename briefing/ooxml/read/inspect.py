@@ -342,7 +342,7 @@ def _on_table(tbl: etree._Element, walk: _Walk) -> None:
 
 def _collect_images(p: etree._Element, para: Paragraph, view: DocView) -> None:
     for doc_pr in p.iter(f"{{{WP}}}docPr"):
-        if _owner_paragraph(doc_pr) is not p:
+        if _owner_paragraph(doc_pr) is not p or _is_text_box(doc_pr):
             continue
         decorative = any(el.tag.endswith("}decorative") and on(el.get("val", "1"))
                          for el in doc_pr.iter())
@@ -353,6 +353,14 @@ def _collect_images(p: etree._Element, para: Paragraph, view: DocView) -> None:
             continue
         view.images.append(Image(para.number, shape.get("id", ""), (shape.get("alt") or "").strip(),
                                  False, para.item))
+
+
+def _is_text_box(doc_pr: etree._Element) -> bool:
+    """Return True when the drawing `doc_pr` names is a text box: a screen reader reads its
+    text as text, so it needs no alternative text (a picture inside it is its own drawing)."""
+    drawing = doc_pr.getparent()  # wp:inline or wp:anchor
+    return drawing is not None and any(_owner(box, drawing.tag) is drawing
+                                       for box in drawing.iter(qn("w:txbxContent")))
 
 
 # --- headers, footers, revisions, comments ----------------------------------
