@@ -185,11 +185,13 @@ def review(
         typer.echo(format_report(report))
 
 
-def _resolve(docx, out, authors, items, drop_comments, force, *, accept: bool) -> None:
+def _resolve(docx, out, authors, items, drop_comments, force, *, accept: bool,
+             changes: list[int] | None = None) -> None:
     from briefing.clearance.review import resolve_file
 
     result = resolve_file(docx, out=out, accept=accept, authors=authors or [],
-                          items=items or [], drop_comments=drop_comments, force=force)
+                          items=items or [], changes=changes or [],
+                          drop_comments=drop_comments, force=force)
     _report_written(result)
 
 
@@ -197,24 +199,31 @@ Out = Annotated[Optional[Path], typer.Option("-o", "--out", help="The .docx to w
 DropComments = Annotated[
     bool, typer.Option("--drop-comments", help="Also remove comments.")
 ]
+Changes = Annotated[
+    Optional[list[int]],
+    typer.Option("--change", metavar="N", help=(
+        "Only change number N, as `briefing review` numbers them for this same file "
+        "(repeatable). With --author/--item, each numbered change must also pass those "
+        "filters (a check that N is the change you mean), else nothing is written.")),
+]
 
 
 @app.command()
 @user_errors
 def accept(docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")], out: Out = None,
-           author: Authors = None, item: Items = None, drop_comments: DropComments = False,
-           force: Force = False) -> None:
-    """Accept tracked changes (all, or by author / item) into a new file."""
-    _resolve(docx, out, author, item, drop_comments, force, accept=True)
+           author: Authors = None, item: Items = None, change: Changes = None,
+           drop_comments: DropComments = False, force: Force = False) -> None:
+    """Accept tracked changes (all, or by author / item / change number) into a new file."""
+    _resolve(docx, out, author, item, drop_comments, force, accept=True, changes=change)
 
 
 @app.command()
 @user_errors
 def reject(docx: Annotated[Path, typer.Argument(help="A reviewed .docx.")], out: Out = None,
-           author: Authors = None, item: Items = None, drop_comments: DropComments = False,
-           force: Force = False) -> None:
-    """Reject tracked changes (all, or by author / item) into a new file."""
-    _resolve(docx, out, author, item, drop_comments, force, accept=False)
+           author: Authors = None, item: Items = None, change: Changes = None,
+           drop_comments: DropComments = False, force: Force = False) -> None:
+    """Reject tracked changes (all, or by author / item / change number) into a new file."""
+    _resolve(docx, out, author, item, drop_comments, force, accept=False, changes=change)
 
 
 @app.command()

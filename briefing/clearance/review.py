@@ -5,7 +5,9 @@ author, date, text, story, nearest heading and (for documents built by
 briefing) the briefing item it falls in. `format_report` summarises them for
 an officer; `Review.to_json` is the `review --json` contract of DESIGN.md.
 `resolve_file` writes a new document with some or all changes accepted or
-rejected. All XML work is in `briefing.ooxml` (revisions, resolve, comments).
+rejected: all, or those chosen by author, briefing item and change number (the
+number `briefing review` prints and `review --json` gives as `number`). All XML
+work is in `briefing.ooxml` (revisions, resolve, comments).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import drop_comments as drop_comment_parts
 from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
+from briefing.ooxml.read.text import alternate_content
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
 from briefing.ooxml.track.merge import insertion_conflicts
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
@@ -50,9 +53,10 @@ class Revision:
     conflict: int | None = None  # index of another member's wording of the same words
     untracked: bool = False  # made without tracking, found against the draft (review --against)
 
-    def to_json(self) -> dict:
-        """Return the revision as the `review --json` object."""
-        out = {"kind": self.kind, "author": self.author, "date": self.date, "text": self.text,
+    def to_json(self, number: int | None = None) -> dict:
+        """Return the revision as the `review --json` object (`number`: as review numbers it)."""
+        out: dict[str, object] = {} if number is None else {"number": number}
+        out |= {"kind": self.kind, "author": self.author, "date": self.date, "text": self.text,
                "item": self.item, "story": self.story, "heading": self.heading,
                "parent": self.parent, "move": self.move}
         if self.conflict is not None:  # another member's wording of the same words
@@ -98,7 +102,7 @@ class Review:
 
     def to_json(self) -> dict:
         """Return `{"revisions": [...], "comments": [...]}` as DESIGN.md specifies."""
-        return {"revisions": [r.to_json() for r in self.revisions],
+        return {"revisions": [r.to_json(n) for n, r in enumerate(self.revisions, 1)],
                 "comments": [c.to_json() for c in self.comments]}
 
 
@@ -256,12 +260,14 @@ def default_output(path: Path, accept: bool) -> Path:
 
 def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: bool = True,
                  authors: Sequence[str] = (), items: Sequence[str] = (),
-                 drop_comments: bool = False, force: bool = False) -> Result[Path]:
+                 changes: Sequence[int] = (), drop_comments: bool = False,
+                 force: bool = False) -> Result[Path]:
     """Write a copy of `path` with changes accepted (or rejected); return the output path.
 
-    `authors` and `items` (source ids or briefing item ids) limit which
-    changes are resolved; others are left as they are. The input is never
-    written; an existing output needs `force`.
+    `authors`, `items` (source ids or briefing item ids) and `changes` (numbers
+    as `briefing review` prints them) limit which changes are resolved: a
+    change must pass every filter given; others are left as they are. The
+    input is never written; an existing output needs `force`.
     """
     path = Path(path)
     out = Path(out) if out else default_output(path, accept)
@@ -278,15 +284,19 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     records, _ = read_package(pkg)
     chosen = [r for r in records if _wanted(r, authors, items, smap)]
     _refuse_unmatched(path, records, chosen, authors, items, smap)
+    if changes:
+        chosen = _numbered(path, records, chosen, changes, accept, smap)
     if accept:
         _refuse_both_sides(path, records, chosen, smap)
     messages: list[Message] = []
-    selected = None if not authors and not items else _selection(pkg, records, chosen)
+    filtered = bool(authors or items or changes)
+    selected = _selection(pkg, records, chosen) if filtered else None
     _resolve_package(pkg, accept, selected)
     resolved = [r for r in chosen if not r.duplicate]  # mc:Fallback copies are resolved too
     record_reviewers(pkg, dict(Counter(r.author for r in resolved)))
     verb = "accepted" if accept else "rejected"
-    messages.append(Message("info", f"{verb} {plural(len(resolved), 'tracked change')}"))
+    which = f" (change {', '.join(str(n) for n in sorted(set(changes)))})" if changes else ""
+    messages.append(Message("info", f"{verb} {plural(len(resolved), 'tracked change')}{which}"))
     if drop_comments:
         dropped = drop_comment_parts(pkg)
         messages.append(Message("info", f"removed {plural(dropped, 'comment')}"))
@@ -343,6 +353,87 @@ def _refuse_both_sides(path, records, chosen, smap) -> None:
                 f"both wordings, so nothing was written. Choose one: reject the other side first "
                 f"(briefing reject {path.name} --author \"{second.author}\" --item {item}), or "
                 f"accept one member's changes (--author \"{first.author}\")")
+
+
+def _numbered(path: Path, records: list[RevisionRecord], wanted: list[RevisionRecord],
+              changes: Sequence[int], accept: bool,
+              smap: SourceMap | None) -> list[RevisionRecord]:
+    """Return the changes numbered as `briefing review` numbers them, with the other side of
+    their moves and their mc:Fallback copies; refuse (nothing written) a number out of range,
+    one the --author/--item filters leave out, or one that cannot be decided alone."""
+    shown = [i for i, r in enumerate(records) if not r.duplicate]
+    passing = {id(r) for r in wanted}
+    picked: set[int] = set()
+    for n in changes:
+        if not 1 <= n <= len(shown):
+            count = (f"`briefing review {path.name}` numbers its changes 1 to {len(shown)}"
+                     if shown else "the document has no tracked changes")
+            raise BriefingError(f"{path}: there is no change {n}; {count}; nothing was written")
+        if id(records[shown[n - 1]]) not in passing:
+            raise BriefingError(f"{path}: change {n} ({_describe(records[shown[n - 1]], smap)}) "
+                                "is not one --author/--item choose; nothing was written")
+        picked.add(shown[n - 1])
+    moves = {records[i].move for i in picked if records[i].move}
+    picked |= {i for i in shown if records[i].move in moves}
+    _refuse_partly_nested(path, records, picked, {i: n for n, i in enumerate(shown, 1)}, accept)
+    return [records[i] for i in sorted(picked | _fallback_twins(records, picked))]
+
+
+def _describe(record: RevisionRecord, smap: SourceMap | None) -> str:
+    """Return e.g. 'insert by Cllr Ann Baker in key_messages/x/headline'."""
+    item = _item(record.bookmark, smap)
+    return f"{record.kind} by {record.author}" + (f" in {item}" if item else "")
+
+
+def _enclosing(records: list[RevisionRecord], i: int) -> list[int]:
+    """Return the indices of the revisions that `records[i]` sits inside, innermost first."""
+    out = []
+    parent = records[i].parent
+    while parent is not None:
+        out.append(parent)
+        parent = records[parent].parent
+    return out
+
+
+def _refuse_partly_nested(path: Path, records: list[RevisionRecord], picked: set[int],
+                          number: dict[int, int], accept: bool) -> None:
+    """Raise BriefingError when deciding a picked change alone would decide another with it
+    (its content, holding that change, removed) or leave inserted text inside a deletion."""
+    removing = ("delete", "move-from") if accept else ("insert", "move-to")
+    verb = "accepting" if accept else "rejecting"
+    for i in sorted(picked):
+        held = [j for j in number if j not in picked and i in _enclosing(records, j)]
+        if records[i].kind in removing and held:
+            why = (f"holds change {number[held[0]]} ({records[held[0]].kind} by "
+                   f"{records[held[0]].author}); {verb} it alone would remove that change too")
+            raise BriefingError(_nested_message(path, number[i], records[i], number[held[0]], why))
+        around = [j for j in _enclosing(records, i)
+                  if j not in picked and records[j].kind in ("delete", "move-from")]
+        if accept and records[i].kind in ("insert", "move-to") and around:
+            why = (f"is inside change {number[around[0]]} ({records[around[0]].kind} by "
+                   f"{records[around[0]].author}); accepting it alone would leave its text "
+                   "inside a deletion still pending")
+            raise BriefingError(_nested_message(path, number[i], records[i], number[around[0]],
+                                                why))
+
+
+def _nested_message(path: Path, n: int, record: RevisionRecord, other: int, why: str) -> str:
+    return (f"{path}: change {n} ({record.kind} by {record.author}) {why}, so nothing was "
+            f"written. Decide change {other} first (`briefing review` then numbers the changes "
+            f"again), or give both: --change {n} --change {other}")
+
+
+def _fallback_twins(records: list[RevisionRecord], picked: set[int]) -> set[int]:
+    """Return the mc:Fallback copies of the picked revisions: the k-th revision of a text
+    box's mc:Choice is copied by the k-th of its mc:Fallback (same kind and author)."""
+    boxes: dict = {}
+    for i, r in enumerate(records):
+        box = alternate_content(r.element)
+        if box is not None:
+            boxes.setdefault(box, ([], []))[r.duplicate].append(i)
+    return {b for choice, fallback in boxes.values() for a, b in zip(choice, fallback)
+            if a in picked and (records[a].kind, records[a].author)
+            == (records[b].kind, records[b].author)}
 
 
 def _selection(pkg: Package, records: list[RevisionRecord],

@@ -108,8 +108,9 @@ def reviewed(tmp_path):
         extra=source_map_parts({bookmark_name(i): i for i in IDS}))
 
 
-def rev(kind, author, date, text, item, heading, parent=None, story="document", move=None):
-    return {"kind": kind, "author": author, "date": date, "text": text, "item": item,
+def rev(kind, author, date, text, item, heading, parent=None, story="document", move=None,
+        number=None):
+    return {**({"number": number} if number is not None else {}), "kind": kind, "author": author, "date": date, "text": text, "item": item,
             "story": story, "heading": heading, "parent": parent, "move": move}
 
 
@@ -132,9 +133,11 @@ def test_review_json_lists_every_revision_with_author_date_text_item_story_headi
     assert stories == ["document"] * 6 + ["footnotes", "header1"]
     by_story = {r["story"]: r for r in got if r["story"] != "document"}
     assert by_story["header1"] == rev("insert", ALICE, D1, " SENSITIVE", None, "",
-                                      story="header1")
-    assert by_story["footnotes"] == rev("delete", BOB, D1, "Draft", None, "", story="footnotes")
-    assert [r for r in got if r["story"] == "document"] == EXPECTED_REVISIONS[:6]
+                                      story="header1", number=8)
+    assert by_story["footnotes"] == rev("delete", BOB, D1, "Draft", None, "", story="footnotes",
+                                        number=7)
+    assert [r for r in got if r["story"] == "document"] == [  # numbered as review prints them
+        {"number": n, **r} for n, r in enumerate(EXPECTED_REVISIONS[:6], 1)]
 
 
 def test_review_json_lists_comments_with_anchor_thread_and_resolved_state(reviewed):

@@ -153,6 +153,14 @@ def fallback_copies(root: etree._Element) -> set[etree._Element]:
             if el is not fallback}
 
 
+def alternate_content(el: etree._Element) -> etree._Element | None:
+    """Return the nearest mc:AlternateContent holding `el` (a text box written twice), or None."""
+    return next(el.iterancestors(_ALTERNATE), None)
+
+
+_ALTERNATE = f"{{{MC}}}AlternateContent"
+
+
 _BLOCKS = frozenset(qn(f"w:{t}") for t in (
     "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "ins", "del", "moveFrom", "moveTo",
 ))
