@@ -19,8 +19,10 @@ import json
 import os
 import re
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from briefing.errors import BriefingError
 from briefing.paths import atomic_write_bytes, atomic_write_text
@@ -28,6 +30,9 @@ from briefing.web.security import Upload
 
 STATE = "state.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+T = TypeVar("T")
 
 
 def workdir(folder: Path, name: str) -> Path:
@@ -37,6 +42,18 @@ def workdir(folder: Path, name: str) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (path / "copies").mkdir(exist_ok=True, mode=0o700)
     return path
+
+
+def locked(work: Path, fn: Callable[..., T], *args: Any) -> T:
+    """Return `fn(*args)` called while holding round `work`'s lock.
+
+    Two posts on one round (two tabs, a double click) run one after the other, so a
+    combine never reads copies or state another post is half-way through writing.
+    """
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(work.resolve(), threading.Lock())
+    with lock:
+        return fn(*args)
 
 
 def safe_name(filename: str, what: str) -> str:

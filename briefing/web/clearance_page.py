@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,10 +31,20 @@ async def page(site: Any, request: Request) -> Response:
         return site.refuse(f"{name}: there is no such briefing in this folder.", 404)
     work = clr.workdir(site.folder, name)
     if request.method == "GET":
-        return view(site, name, path, work)
+        return await run_in_threadpool(view, site, name, path, work)
     pairs = await read_form(request, site.keys, max_files=SLOTS + 1)
     posted = Posted([(k, v) for k, v in pairs if isinstance(v, str)])
     files = {k: v for k, v in pairs if isinstance(v, Upload)}
+    return await run_in_threadpool(clr.locked, work, act, site, name, path, work, posted, files)
+
+
+def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
+        files: dict[str, Upload]) -> Response:
+    """Do what the posted button asks and show the round.
+
+    Runs in a worker thread holding the round's lock (`clr.locked`): combine, the absorb
+    preview and the next draft take seconds, and other pages answer meanwhile.
+    """
     action = posted.get("action") or ""
     messages: list[Any] = []
     extra: dict[str, Any] = {}
