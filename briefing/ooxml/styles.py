@@ -50,6 +50,7 @@ class Style:
     outline_level: int | None
     numbered: bool | None
     lang: str | None
+    element: etree._Element | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Styles:
     default_lang: str | None
     default_bold: bool | None
     part: str | None = None  # the styles part read, None when the document has none
+    defaults: etree._Element | None = field(default=None, repr=False)  # w:docDefaults
     _chains: dict[str, list[Style]] = field(default_factory=dict, repr=False)
     _levels: dict[str, int | None] = field(default_factory=dict, repr=False)
 
@@ -141,8 +143,10 @@ def read_styles(pkg: Package) -> Styles:
         by_id[style.id] = style
         if style.type == "paragraph" and on(el.get(qn("w:default"))):
             default_paragraph = style.id
-    rpr = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    return Styles(by_id, default_paragraph, half_points(rpr), lang(rpr), bold(rpr), part=name)
+    defaults = root.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+    return Styles(by_id, default_paragraph, half_points(rpr), lang(rpr), bold(rpr), part=name,
+                  defaults=defaults)
 
 
 def _style(el: etree._Element) -> Style:
@@ -154,7 +158,7 @@ def _style(el: etree._Element) -> Style:
         type=el.get(qn("w:type"), "paragraph"),
         based_on=based.get(qn("w:val")) if based is not None else None,
         half_points=half_points(rpr), bold=bold(rpr), justify=justify(ppr),
-        outline_level=outline_level(ppr), numbered=numbered(ppr), lang=lang(rpr),
+        outline_level=outline_level(ppr), numbered=numbered(ppr), lang=lang(rpr), element=el,
     )
 
 

@@ -28,6 +28,7 @@ from lxml import etree
 from briefing.ooxml import tree
 from briefing.ooxml.ns import W, qn
 from briefing.ooxml.package import Package
+from briefing.ooxml.styles import read_styles
 
 _W = f"{{{W}}}"
 P, R, PPR, RPR = qn("w:p"), qn("w:r"), qn("w:pPr"), qn("w:rPr")
@@ -120,23 +121,12 @@ def _bare_toggles(props: etree._Element) -> None:
 # --- styles --------------------------------------------------------------------------------
 
 
-def _styles_root(pkg: Package) -> etree._Element | None:
-    name = pkg.related_part("styles")
-    return pkg.xml(name) if name else None
-
-
 def _style_names(pkg: Package) -> dict[tuple[str, str], str]:
     """Return (type, name lower-cased) -> style id."""
-    root = _styles_root(pkg)
     out: dict[tuple[str, str], str] = {}
-    if root is None:
-        return out
-    for style in root.iter(qn("w:style")):
-        name = style.find(qn("w:name"))
-        style_id = style.get(qn("w:styleId"))
-        if name is not None and style_id:
-            out.setdefault((style.get(qn("w:type"), "paragraph"),
-                            (name.get(VAL) or "").lower()), style_id)
+    for style in read_styles(pkg).by_id.values():
+        if style.name and style.id:
+            out.setdefault((style.type, style.name.lower()), style.id)
     return out
 
 
@@ -165,21 +155,12 @@ class _Resolver:
     """What the styles of one package give a paragraph or run before direct formatting."""
 
     def __init__(self, pkg: Package) -> None:
-        root = _styles_root(pkg)
-        self.styles: dict[str, etree._Element] = {}
-        self.default_paragraph: str | None = None
+        self.styles = read_styles(pkg)
+        self.default_paragraph = self.styles.default_paragraph
+        defaults = self.styles.defaults
         self.defaults_p: Props = {}
         self.defaults_r: Props = {}
         self._cache: dict[tuple[str, str], Props] = {}
-        if root is None:
-            return
-        for style in root.iter(qn("w:style")):
-            sid = style.get(qn("w:styleId"))
-            if sid:
-                self.styles[sid] = style
-                if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in _ON:
-                    self.default_paragraph = sid
-        defaults = root.find(qn("w:docDefaults"))
         if defaults is not None:
             self.defaults_p = _props(defaults.find(f"{qn('w:pPrDefault')}/{PPR}"))
             self.defaults_r = _props(defaults.find(f"{qn('w:rPrDefault')}/{RPR}"))
@@ -187,21 +168,13 @@ class _Resolver:
     def chain(self, sid: str | None, kind: str) -> Props:
         """Return the merged `kind` ('pPr' or 'rPr') properties of style `sid` and its bases."""
         key = (sid or "", kind)
-        if key in self._cache:
-            return self._cache[key]
-        seen: list[etree._Element] = []
-        while sid and sid in self.styles and len(seen) < 50:
-            style = self.styles[sid]
-            if any(s is style for s in seen):
-                break
-            seen.append(style)
-            based = style.find(qn("w:basedOn"))
-            sid = based.get(VAL) if based is not None else None
-        out: Props = {}
-        for style in reversed(seen):
-            _merge(out, _props(style.find(qn(f"w:{kind}"))))
-        self._cache[key] = out
-        return out
+        if key not in self._cache:
+            out: Props = {}
+            for style in reversed(self.styles.chain(sid)):
+                if style.element is not None:
+                    _merge(out, _props(style.element.find(qn(f"w:{kind}"))))
+            self._cache[key] = out
+        return self._cache[key]
 
     def drop_restated(self, root: etree._Element) -> None:
         """Drop direct paragraph and run properties equal to what the styles give."""
