@@ -4,7 +4,9 @@ Read only: the combined .docx is the one `briefing combine` writes, its
 changes are read by `briefing.clearance.review` (the same records as
 `briefing review`), and each paragraph holding a change is shown word by word:
 unchanged text, deleted text (struck) and inserted text (underlined), each
-change with its member's name beside it.
+change with its member's name beside it. A paragraph holding a comment is
+shown too: the words the comment is anchored on are marked, and the comment
+(with its replies and resolved state) stands where its range ends.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from briefing.clearance.review import OUTSIDE, Review
+from briefing.clearance.review import OUTSIDE, Comment, Review
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
+from briefing.ooxml.read.revisions import COMMENT_END, COMMENT_REF, COMMENT_START
 from briefing.ooxml.sourcemap import read_source_map
 from briefing.ooxml.track.blocks import paragraph_sid
 
@@ -25,12 +28,26 @@ INS, DEL = qn("w:ins"), qn("w:del")
 
 
 @dataclass
+class Note:
+    """A comment thread as shown beside its text: its HTML id and (author, text) per line,
+    the comment first, then its replies."""
+
+    id: str
+    lines: list[tuple[str, str]]
+    resolved: bool = False
+
+
+@dataclass
 class Segment:
-    """A stretch of a paragraph: 'same', 'ins' or 'del', with the member who made it."""
+    """A stretch of a paragraph: 'same', 'ins' or 'del', with the member who made it, and
+    the ids of the comments anchored on it; or a 'note', the comment thread itself."""
 
     kind: str
     text: str
     author: str = ""
+    notes: tuple[str, ...] = ()
+    note: Note | None = None
+    stop: bool = False  # the first stretch of a comment's words: one keyboard stop for it
 
 
 @dataclass
@@ -43,6 +60,11 @@ class Paragraph:
     @property
     def authors(self) -> list[str]:
         return list(dict.fromkeys(s.author for s in self.segments if s.author))
+
+    @property
+    def changed(self) -> bool:
+        """Return True when the paragraph holds a change (not only a comment)."""
+        return any(s.kind in ("ins", "del") for s in self.segments)
 
 
 @dataclass
@@ -59,6 +81,11 @@ class Shown:
     def pending(self) -> int:
         return sum(len(v) for v in self.members.values())
 
+    @property
+    def changed(self) -> list[Paragraph]:
+        """Return the paragraphs that hold a change."""
+        return [p for p in self.paragraphs if p.changed]
+
 
 def shown(path: Path, review: Review) -> Shown:
     """Return the paragraphs with changes of the document at `path`, and `review` by member."""
@@ -66,9 +93,10 @@ def shown(path: Path, review: Review) -> Shown:
     smap = read_source_map(pkg)
     root = pkg.xml(pkg.main_part or "word/document.xml")
     out = Shown()
+    walk = _Walk(_notes(review.comments))
     for p in root.iter(P):
-        segments = _segments(p)
-        if not any(s.kind != "same" for s in segments):
+        segments = _segments(p, walk)
+        if not any(s.kind != "same" or s.notes for s in segments):
             continue
         sid = paragraph_sid(p)
         item = (smap.ids.get(sid, sid) if smap is not None and sid else sid) or OUTSIDE
@@ -91,12 +119,66 @@ def shown(path: Path, review: Review) -> Shown:
     return out
 
 
-def _segments(p: etree._Element) -> list[Segment]:
-    """Return the paragraph's text as unchanged, deleted and inserted stretches."""
+@dataclass
+class _Walk:
+    """The comments met so far in document order: by comment id, the ones open, the placed."""
+
+    notes: dict[str, Note]
+    open: list[str] = field(default_factory=list)
+    placed: set[str] = field(default_factory=set)
+    stops: set[str] = field(default_factory=set)
+
+    def place(self, cid: str) -> Segment | None:
+        """Return the note of comment `cid` if it is not shown yet (at its range's end)."""
+        note = self.notes.get(cid)
+        if note is None or note.id in self.placed:
+            return None
+        self.placed.add(note.id)
+        return Segment("note", "", note=note)
+
+
+def _notes(comments: list[Comment]) -> dict[str, Note]:
+    """Return each comment's thread by comment id: a reply shares the thread it answers."""
+    out: dict[str, Note] = {}
+    threads: dict[int, Note] = {}
+    for n, c in enumerate(comments):
+        top, seen = n, {n}
+        while (up := comments[top].parent) is not None and up not in seen:
+            top = up
+            seen.add(up)
+        note = threads.get(top)
+        if note is None:
+            note = threads[top] = Note(f"comment-{top + 1}", [], comments[top].resolved)
+        out.setdefault(c.id, note)
+    for n in sorted(threads):
+        note = threads[n]
+        thread = [n, *_replies(comments, n)]
+        note.lines = [(comments[i].author, comments[i].text) for i in thread]
+    return out
+
+
+def _replies(comments: list[Comment], n: int) -> list[int]:
+    """Return the indexes of the replies to comment `n`, and of theirs, in order."""
+    out: list[int] = []
+    todo = list(comments[n].replies)
+    while todo:
+        r = todo.pop(0)
+        if r != n and r not in out:
+            out.append(r)
+            todo[:0] = comments[r].replies
+    return out
+
+
+def _segments(p: etree._Element, walk: _Walk) -> list[Segment]:
+    """Return the paragraph's text as unchanged, deleted and inserted stretches, and the
+    comments whose ranges end in it."""
     out: list[Segment] = []
-    for el in p.iter(T, DEL_TEXT, TAB):
+    for el in p.iter(T, DEL_TEXT, TAB, COMMENT_START, COMMENT_END, COMMENT_REF):
         if next(el.iterancestors(P), None) is not p:
             continue  # text of a nested paragraph (a text box) is its own paragraph
+        if el.tag in (COMMENT_START, COMMENT_END, COMMENT_REF):
+            _comment_marker(el, walk, out)
+            continue
         text = "\t" if el.tag == TAB else (el.text or "")
         kind, author = "same", ""
         for anc in el.iterancestors():
@@ -106,8 +188,25 @@ def _segments(p: etree._Element) -> list[Segment]:
                 kind = "ins" if anc.tag == INS else "del"
                 author = anc.get(qn("w:author")) or ""
                 break
-        if out and out[-1].kind == kind and out[-1].author == author:
+        notes = tuple(dict.fromkeys(walk.notes[c].id for c in walk.open))
+        if out and (out[-1].kind, out[-1].author, out[-1].notes) == (kind, author, notes):
             out[-1].text += text
         else:
-            out.append(Segment(kind, text, author))
+            out.append(Segment(kind, text, author, notes, stop=bool(set(notes) - walk.stops)))
+            walk.stops.update(notes)
     return out
+
+
+def _comment_marker(el: etree._Element, walk: _Walk, out: list[Segment]) -> None:
+    """Open or close a comment's range; place its note where the range (or a point) ends."""
+    cid = el.get(qn("w:id")) or ""
+    if cid not in walk.notes:
+        return
+    if el.tag == COMMENT_START:
+        walk.open.append(cid)
+        return
+    if cid in walk.open:
+        walk.open.remove(cid)
+    note = walk.place(cid)
+    if note is not None:
+        out.append(note)
