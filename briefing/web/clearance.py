@@ -2,7 +2,7 @@
 
 Every step calls the function the command line calls: `combine_files`
 (`briefing combine`), `read_review` (`briefing review`), `resolve_file`
-(`briefing accept / reject --author --item`), `absorb_file` (`briefing
+(`briefing accept / reject --author --item --change`), `absorb_file` (`briefing
 absorb`) and `build_file` (`briefing build --since`), so the page and the
 commands give the same documents and the same YAML.
 
@@ -11,6 +11,10 @@ Uploads are hostile input: the body is capped (security.MAX_BODY), only
 (`Package.open`) before it is kept, and it is kept in a private folder per
 briefing, `.briefing/clearance/<briefing>/` under the served folder, under a
 name made of letters, digits, dots and hyphens only. Nothing in it is run.
+
+A decision on one change posts the change's number and the digest of the
+document the page showed; a document that changed since (another tab, another
+decision) is refused rather than resolving whatever change now has that number.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ from briefing.paths import atomic_write_bytes, atomic_write_text
 from briefing.web.security import Upload
 
 STATE = "state.json"
+
+
+class Stale(BriefingError):
+    """The document changed since the page that posted a decision was drawn."""
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -181,20 +190,40 @@ def copies(work: Path) -> list[dict[str, str]]:
             for p in sorted((work / "copies").glob("*.docx"))]
 
 
-def decide(work: Path, accept: bool, author: str, item: str) -> list[Any]:
+def decide(work: Path, accept: bool, author: str, item: str,
+           changes: tuple[int, ...] = ()) -> list[Any]:
     """Accept or reject changes of the cleared document, as `briefing accept/reject` does."""
     from briefing.clearance.review import resolve_file
 
-    draft = draft_path(work)
-    if draft is None or not cleared_path(draft).is_file():
-        raise BriefingError("Upload the members' copies first")
-    current = cleared_path(draft)
+    current = _cleared(work)
     with tempfile.TemporaryDirectory(prefix="briefing-decide-", dir=work) as tmp:
         out = Path(tmp) / current.name
         result = resolve_file(current, out, accept=accept, authors=[author] if author else [],
-                              items=[item] if item else [])
+                              items=[item] if item else [], changes=changes)
         os.replace(out, current)
     return list(result.messages)
+
+
+def cleared_digest(work: Path) -> str:
+    """Return the SHA-256 of the document the decisions are made on ('' before copies)."""
+    from briefing.web.store import digest
+
+    draft = draft_path(work)
+    current = cleared_path(draft) if draft is not None else None
+    return digest(current.read_bytes()) if current is not None and current.is_file() else ""
+
+
+def decide_change(work: Path, accept: bool, number: str, seen: str) -> list[Any]:
+    """Accept or reject one change, numbered as `briefing review` numbers the document the
+    page showed (`briefing accept/reject --change N`). `seen` is that document's digest: if
+    it changed since (another decision, copies combined again), nothing is decided."""
+    if not number.isdigit():
+        raise BriefingError("Choose a change to accept or reject")
+    if not seen or seen != cleared_digest(work):
+        raise Stale("The changes were decided or combined again since this page was "
+                            "shown, so their numbers may have moved; nothing was decided. The "
+                            "changes left are shown again below: decide again.")
+    return decide(work, accept, "", "", (int(number),))
 
 
 def choose(work: Path, author: str, other: str, item: str) -> list[Any]:

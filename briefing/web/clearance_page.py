@@ -60,6 +60,9 @@ def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
         elif action in ("accept", "reject"):
             messages = clr.decide(work, action == "accept", posted.get("author") or "",
                                   posted.get("item") or "")
+        elif action in ("accept-change", "reject-change"):
+            messages = clr.decide_change(work, action == "accept-change",
+                                         posted.get("change") or "", posted.get("seen") or "")
         elif action == "choose":
             messages = clr.choose(work, posted.get("author") or "", posted.get("other") or "",
                                   posted.get("item") or "")
@@ -81,7 +84,7 @@ def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
         else:
             return site.refuse("That button is not one this page has.", 400)
     except BriefingError as exc:
-        return view(site, name, path, work, status=400,
+        return view(site, name, path, work, status=409 if isinstance(exc, clr.Stale) else 400,
                     problems=[{"text": _plain(str(exc), site.folder),
                                           "href": _ANCHORS.get(action, "#review")}])
     return view(site, name, path, work, messages=[_plain(str(m), site.folder) for m in messages],
@@ -103,7 +106,7 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
                      combined=clr.combined_path(draft).name if draft else "",
                      picks=sorted(_folder_docx(site.folder)), slots=range(1, SLOTS + 1),
                      seen=clr.seen_version(work) if draft else None,
-                     drafts=drafts(site.folder, name),
+                     drafts=drafts(site.folder, name), seen_digest=clr.cleared_digest(work),
                      version=snap.summary["version"],
                      **ctx)
 

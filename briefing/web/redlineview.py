@@ -67,13 +67,24 @@ class Paragraph:
         return any(s.kind in ("ins", "del") for s in self.segments)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change as the page lists it, with the number `briefing review` gives it."""
+
+    number: int
+    author: str
+    item: str
+    verb: str
+    text: str
+
+
 @dataclass
 class Shown:
     """The combined review as the page shows it."""
 
     paragraphs: list[Paragraph] = field(default_factory=list)
     items: dict[str, list[Paragraph]] = field(default_factory=dict)
-    members: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    members: dict[str, list[Change]] = field(default_factory=dict)
     conflicts: list[dict[str, str]] = field(default_factory=list)
     comments: list[dict[str, str]] = field(default_factory=list)
 
@@ -103,9 +114,10 @@ def shown(path: Path, review: Review) -> Shown:
         para = Paragraph(item, segments)
         out.paragraphs.append(para)
         out.items.setdefault(item, []).append(para)
-    for r in review.revisions:
+    for number, r in enumerate(review.revisions, 1):  # numbered as `briefing review` does
         verb = {"insert": "inserted", "delete": "deleted"}.get(r.kind, r.kind)
-        out.members.setdefault(r.author, []).append((r.item or OUTSIDE, verb, r.text))
+        out.members.setdefault(r.author, []).append(
+            Change(number, r.author, r.item or OUTSIDE, verb, r.text))
     done: set[int] = set()
     for n, r in enumerate(review.revisions):
         if r.conflict is not None and n not in done:

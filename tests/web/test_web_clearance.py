@@ -299,6 +299,7 @@ def test_a_whole_round_in_the_browser_gives_the_cli_rounds_yaml(served, draft, c
         assert page.get_by_text("[inserted by Cllr Bob Lee]").count() == 0
         assert page.get_by_role("button", name=f"Accept Cllr Ann's change in {POINT}").is_visible()
         page.get_by_role("button", name="Accept all of Cllr Ann's changes").click()
+        page.get_by_text("No changes are left to decide").wait_for()  # the page drawn again
         assert page.get_by_text("No changes are left to decide").is_visible()
         page.get_by_role("button", name="Show the changes to the briefing").click()
         assert page.locator("#yaml-changes ins", has_text="Officials").first.is_visible()
@@ -335,3 +336,73 @@ def test_a_refused_next_draft_leaves_the_yaml_as_it_was(served, draft, copies):
     assert page.status_code == 400 and "already exists" in page.text
     assert (served / NAME).read_bytes() == before  # the version raise was put back
     assert taken.read_bytes() == b"the officer's own file"
+
+
+def change_buttons(html: str) -> list[tuple[str, str, str]]:
+    """Return (action, number, accessible name) of each one-change button, as listed."""
+    found = []
+    for form in re.findall(r'<form[^>]*class="decide">(.*?)</form>', html, re.S):
+        number = re.search(r'name="change" value="(\d+)"', form)
+        if number:
+            for action, label in re.findall(
+                    r'value="((?:accept|reject)-change)">(.*?)</button>', form, re.S):
+                found.append((action, number.group(1), re.sub(r"<[^>]+>", "", label)))
+    return found
+
+
+def seen_of(html: str) -> str:
+    return re.search(r'name="seen" value="([0-9a-f]{64})"', html).group(1)
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_one_change_decided_on_the_page_is_the_clis_change_n(served, draft, copies, tmp_path,
+                                                              action):
+    c = client(served)
+    start(c, draft)
+    page = upload(c, *copies, members={2: "Cllr Bob Lee"})
+    combined = tmp_path / "combined.docx"
+    combined.write_bytes(c.get(f"/clearance-file/{NAME}?f=combined").content)
+    changes = read_review(combined).revisions
+    # each change has its own two buttons, named for it: "Accept change 3 by Cllr Bob Lee"
+    members = list(dict.fromkeys(r.author for r in changes))  # listed member by member
+    by_member = sorted(enumerate(changes, 1), key=lambda nr: members.index(nr[1].author))
+    assert change_buttons(page.text) == [
+        (f"{verb}-change", str(n), f"{verb.title()} change {n} by {r.author}")
+        for n, r in by_member for verb in ("accept", "reject")]
+    number = next(n for n, r in enumerate(changes, 1) if r.author == "Cllr Bob Lee")
+    page = post(c, action=f"{action}-change", change=str(number), seen=seen_of(page.text))
+    assert page.status_code == 200, page.text
+    verb = "accepted" if action == "accept" else "rejected"
+    assert f"{verb} 1 tracked change (change {number})" in page.text
+    web = tmp_path / "web.docx"
+    web.write_bytes(c.get(f"/clearance-file/{NAME}?f=cleared").content)
+    cli = resolve_file(combined, tmp_path / "cli.docx", accept=action == "accept",
+                       changes=[number]).value
+    assert web.read_bytes() == cli.read_bytes()
+    assert paragraph_texts(Package.open(web).xml("word/document.xml")) == paragraph_texts(
+        Package.open(cli).xml("word/document.xml"))
+    left = read_review(web).revisions
+    assert left == changes[:number - 1] + changes[number:]
+    # the page is drawn again from what is left, numbered as review numbers it
+    assert {n for _, n, _ in change_buttons(page.text)} == {
+        str(n) for n in range(1, len(left) + 1)}
+
+
+def test_a_decision_posted_from_a_page_drawn_before_the_last_one_is_refused(served, draft,
+                                                                            copies, tmp_path):
+    c = client(served)
+    start(c, draft)
+    page = upload(c, *copies)
+    old = seen_of(page.text)
+    assert post(c, action="reject-change", change="1", seen=old).status_code == 200
+    before = c.get(f"/clearance-file/{NAME}?f=cleared").content
+    stale = post(c, action="accept-change", change="1", seen=old)  # another tab, say
+    assert stale.status_code == 409
+    assert "nothing was decided" in stale.text and "decide again" in stale.text
+    assert c.get(f"/clearance-file/{NAME}?f=cleared").content == before
+    missing = post(c, action="accept-change", change="1", seen="")
+    assert missing.status_code == 409
+    assert c.get(f"/clearance-file/{NAME}?f=cleared").content == before
+    wrong = post(c, action="accept-change", change="99", seen=seen_of(stale.text))
+    assert wrong.status_code == 400 and "there is no change 99" in wrong.text
+    assert str(served) not in wrong.text and ".briefing" not in wrong.text
