@@ -406,3 +406,33 @@ def test_a_decision_posted_from_a_page_drawn_before_the_last_one_is_refused(serv
     wrong = post(c, action="accept-change", change="99", seen=seen_of(stale.text))
     assert wrong.status_code == 400 and "there is no change 99" in wrong.text
     assert str(served) not in wrong.text and ".briefing" not in wrong.text
+
+
+@pytest.mark.browser
+def test_one_change_is_rejected_by_its_own_button_in_the_browser(served, draft, copies):
+    from playwright.sync_api import expect
+
+    from tests.support.web_harness import chromium, live_server
+
+    with live_server(served) as live, chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(live.opening)
+        page.goto(f"{live.base}/clearance/{NAME}")
+        page.get_by_label("A draft in this folder").select_option(draft.name)
+        page.get_by_role("button", name="Use this draft").click()
+        page.get_by_label("Returned copy 1").set_input_files(str(copies[0]))
+        page.get_by_label("Returned copy 2").set_input_files(str(copies[1]))
+        page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
+        page.get_by_role("button", name="Upload and combine").click()
+        # changes 1, 2 are Ann's, 3, 4 Bob's (review's numbers); the button says "Reject"
+        button = page.get_by_role("button", name="Reject change 3 by Cllr Bob Lee", exact=True)
+        expect(button).to_have_text("Reject change 3 by Cllr Bob Lee")  # hidden words included
+        assert button.evaluate("b => b.firstChild.textContent") == "Reject"  # what is seen
+        assert button.locator(".visually-hidden").bounding_box()["width"] <= 1
+        button.click()
+        expect(page.get_by_role("status")).to_contain_text("rejected 1 tracked change (change 3)")
+        expect(page.get_by_role("button", name="Accept change 3 by Cllr Bob Lee",
+                                exact=True)).to_have_count(1)  # Bob's other change, renumbered
+        expect(page.get_by_role("button", name="Accept change 4 by Cllr Bob Lee",
+                                exact=True)).to_have_count(0)
