@@ -37,7 +37,7 @@ from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.read.text import text as current_text
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
 from briefing.ooxml.styles import style_ids
-from briefing.ooxml.track.blocks import paragraph_sid
+from briefing.ooxml.track.blocks import paragraph_sid, replace_blocks, story_part_pairs
 from briefing.ooxml.track.carry import anchor_missing, carry_comments
 from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import Builder
@@ -71,6 +71,7 @@ class Member:
     untracked: int = 0
     comments: int = 0
     entries: list[Entry] = field(default_factory=list)
+    stories: dict[str, list[Entry]] = field(default_factory=dict)  # header/footer part -> changes
     untracked_ids: set[str] = field(default_factory=set)  # w:id of changes found untracked
 
 
@@ -162,9 +163,10 @@ def combine_packages(draft: Package, copies: list[Package], *,
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
         member.entries = _entries(draft, pkg, draft_body, stamper)
+        member.stories = _story_entries(draft, pkg, stamper)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
-        member.untracked_ids = {el.get(qn("w:id"), "") for entry in member.entries
+        member.untracked_ids = {el.get(qn("w:id"), "") for entry in _all_entries(member)
                                 if entry.untracked for block in entry.blocks
                                 for el in block.iter(*REVISION_TAGS)}
         member.comments = carry_comments(pkg, draft)
@@ -175,8 +177,10 @@ def combine_packages(draft: Package, copies: list[Package], *,
     replace_body(draft.xml(draft.main_part or "word/document.xml"), assembly.blocks)
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
+    stories = _assemble_stories(draft, members, merger)
     draft.check_sound()
     messages = _summary(members, assembly, draft_blocks, smap)
+    messages.extend(stories)
     messages.extend(Message("warning", note) for note in draft.notes)
     return Result(draft.to_bytes(), messages)
 
@@ -270,9 +274,53 @@ def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list
     return member_entries(draft_body, copy_body, rejected, BodyDiffer(builder, use_ids))
 
 
+def _story_entries(draft: Package, pkg: Package, stamper: Stamper) -> dict[str, list[Entry]]:
+    """Return the member's changes to each of the draft's headers and footers, by part."""
+    out: dict[str, list[Entry]] = {}
+    for theirs, ours in story_part_pairs(pkg, draft):
+        copy_root = pkg.xml(theirs)
+        mark_blocks(copy_root)
+        rejected = copying.deepcopy(copy_root)
+        resolve_part(rejected, accept=False)
+        strip_comment_markup(rejected)
+        builder = Builder(stamper, keep_pstyles=style_ids(draft))
+        entries = member_entries(draft.xml(ours), copy_root, rejected,
+                                 BodyDiffer(builder, use_ids=False))
+        if entries:
+            out[ours] = entries
+    return out
+
+
+def _assemble_stories(draft: Package, members: list[Member], merger: Stamper) -> list[Message]:
+    """Put every member's header and footer changes into the draft's; return a message for
+    each header or footer changed, and for each conflict in one."""
+    out = []
+    for part in sorted({part for m in members for part in m.stories}):
+        root = draft.xml(part)
+        blocks = body_blocks(root)
+        assembly = assemble(blocks, [m.stories.get(part, []) for m in members], merger)
+        replace_blocks(root, assembly.blocks)
+        where = "footer" if root.tag == qn("w:ftr") else "header"
+        names = [members[k].name for k in sorted({k for who in assembly.touched.values()
+                                                   for k in who})]
+        out.append(Message("info", f"{where} ({part}): changed by {', '.join(names)}"))
+        for clash in assembly.clashes:
+            a, b = (members[k].name for k in clash.members)
+            out.append(Message("warning", f"conflict in the {where} ({part}): "
+                               f"{a}: \"{short(clash.wording[0], 60)}\" / "
+                               f"{b}: \"{short(clash.wording[1], 60)}\"; "
+                               + ("both kept as tracked changes" if clash.kept_both else
+                                  f"{a}'s version kept, {b}'s left out")))
+    return out
+
+
+def _all_entries(member: Member) -> list[Entry]:
+    return member.entries + [e for entries in member.stories.values() for e in entries]
+
+
 def _counts(member: Member) -> tuple[int, int]:
     tracked = untracked = 0
-    for entry in member.entries:
+    for entry in _all_entries(member):
         n = sum(1 for block in entry.blocks for _ in block.iter(*REVISION_TAGS))
         if entry.untracked:
             untracked += n

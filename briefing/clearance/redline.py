@@ -22,7 +22,8 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.read.changes import Census, refuse_pending_changes
 from briefing.ooxml.sourcemap import read_source_map, record_redliner
 from briefing.ooxml.styles import numbering_ids, style_ids
-from briefing.ooxml.track.diff import BodyDiffer, replace_blocks, section_stories
+from briefing.ooxml.track.blocks import story_part_pairs
+from briefing.ooxml.track.diff import BodyDiffer, replace_blocks
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.noise import normalise_pair
 from briefing.ooxml.track.notes import NoteCarrier
@@ -130,21 +131,9 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
 
 def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer) -> None:
     """Give each of NEW's headers and footers tracked changes against OLD's counterpart."""
-    old_targets = _story_targets(old)
-    done = set()
-    for key, target in _story_targets(new).items():
-        source = old_targets.get(key)
-        if source is None or target in done:
-            continue
-        done.add(target)
+    for source, target in story_part_pairs(old, new):
         root = new.xml(target)
         replace_blocks(root, differ.container(old.xml(source), root))
-
-
-def _story_targets(pkg: Package) -> dict[tuple, str]:
-    """Return the header and footer parts of NEW's sections, keyed by section, kind and type."""
-    rels = pkg.parts_by_id()
-    return {key: rels[rid] for key, rid in section_stories(_body(pkg)).items() if rid in rels}
 
 
 def _main(pkg: Package) -> str:

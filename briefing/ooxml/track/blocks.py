@@ -18,6 +18,7 @@ from lxml import etree
 
 from briefing.align import best_pairs, stitch, walk
 from briefing.ooxml.ns import R, qn
+from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_text
 from briefing.ooxml.read.text import text as block_text
 from briefing.ooxml.sourcemap import is_source_bookmark
@@ -132,6 +133,27 @@ def section_stories(body: etree._Element) -> dict[tuple[int, str, str], str]:
             if kind and rid:
                 out[(n, kind, ref.get(_W_TYPE, "default"))] = rid
     return out
+
+
+def story_part_pairs(old: Package, new: Package) -> list[tuple[str, str]]:
+    """Return (OLD's part, NEW's part) for each header and footer of NEW that OLD has too,
+    matched by section, kind and type (`section_stories`); each NEW part once."""
+    found = [_section_parts(pkg) for pkg in (old, new)]
+    out: list[tuple[str, str]] = []
+    for key, target in found[1].items():
+        source = found[0].get(key)
+        if source is not None and all(target != t for _, t in out):
+            out.append((source, target))
+    return out
+
+
+def _section_parts(pkg: Package) -> dict[tuple[int, str, str], str]:
+    main = pkg.main_part
+    body = pkg.xml(main).find(qn("w:body")) if main else None
+    if body is None:
+        return {}
+    rels = pkg.parts_by_id(main)
+    return {key: rels[rid] for key, rid in section_stories(body).items() if rid in rels}
 
 
 def replace_blocks(container: etree._Element, blocks: list[etree._Element]) -> None:

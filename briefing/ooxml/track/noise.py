@@ -29,6 +29,7 @@ from briefing.ooxml import tree
 from briefing.ooxml.ns import W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.styles import read_styles
+from briefing.ooxml.track.blocks import story_part_pairs
 
 _W = f"{{{W}}}"
 P, R, PPR, RPR = qn("w:p"), qn("w:r"), qn("w:pPr"), qn("w:rPr")
@@ -282,25 +283,10 @@ def _key(el: etree._Element) -> tuple:
 
 def story_pairs(source: Package, target: Package) -> list[tuple[etree._Element, etree._Element]]:
     """Return (source root, target root) of the main story and each header and footer pair."""
-    from briefing.ooxml.track.diff import section_stories
-
-    out: list[tuple[etree._Element, etree._Element]] = []
-    first, second = (pkg.xml(main) if (main := pkg.main_part) else None
-                     for pkg in (source, target))
-    if first is None or second is None:
-        return out
-    out.append((first, second))
-    targets = []
-    for pkg, root in ((source, first), (target, second)):
-        body = root.find(qn("w:body"))
-        rels = pkg.parts_by_id()
-        stories = section_stories(body) if body is not None else {}
-        targets.append({key: rels[rid] for key, rid in stories.items() if rid in rels})
-    for key, name in targets[0].items():
-        other = targets[1].get(key)
-        if other is not None:
-            out.append((source.xml(name), target.xml(other)))
-    return out
+    if not source.main_part or not target.main_part:
+        return []
+    pairs = [(source.main_part, target.main_part), *story_part_pairs(source, target)]
+    return [(source.xml(a), target.xml(b)) for a, b in pairs]
 
 
 def volatile_results(root: etree._Element) -> list[tuple[str, list[etree._Element]]]:
