@@ -236,3 +236,51 @@ def test_accepting_one_side_of_a_conflict_by_number_follows_the_conflict_rules(c
             if r.kind == "insert"] == [("Bob", "insert", "Ministers")]
     ok, report = validate_ooxml(one)
     assert ok, report
+
+
+def test_a_change_in_a_text_box_is_resolved_with_its_mc_fallback_copy(tmp_path):
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+    def box(content):
+        alt, choice, fallback = w.r(), w.r(), w.r()
+        choice.tag, fallback.tag = f"{{{mc}}}Choice", f"{{{mc}}}Fallback"
+        choice.set("Requires", "wps")
+        choice.append(w.drawing(w.txbxContent(para(*content()))))
+        fallback.append(w.pict(w.txbxContent(para(*content()))))
+        alt.tag = f"{{{mc}}}AlternateContent"
+        alt.extend([choice, fallback])
+        return w.r(alt)
+    path = write_docx(tmp_path / "box.docx", [
+        w.p(box(lambda: [ins("first", ANN), run(" and "), ins("second", BOB)]))])
+    assert [(r.kind, r.text) for r in read_review(path).revisions] == [
+        ("insert", "first"), ("insert", "second")]
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, ["reject", str(path), "--change", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    xml = Package.open(out).parts["word/document.xml"].decode()
+    assert xml.count(">second<") == 0 and xml.count(">first<") == 2  # both copies alike
+    assert left(out) == [("insert", ANN, "first")]
+
+
+def test_accepting_an_insertion_inside_a_pending_deletion_alone_is_refused(tmp_path):
+    path = write_docx(tmp_path / "inside.docx", [para(
+        run("Keep "), w.del_(w.r(w.delText("old ")), ins("added ", BOB), author=ANN, date=D1),
+        run("words"))])
+    assert [(r.kind, r.parent) for r in read_review(path).revisions] == [
+        ("delete", None), ("insert", 0)]
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, ["accept", str(path), "--change", "2", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{path}: change 2 (insert by {BOB}) is inside change 1 (delete by {ANN}); accepting "
+        "it alone would leave its text inside a deletion still pending, so nothing was written")
+    assert not out.exists()
+    assert runner.invoke(app, ["reject", str(path), "--change", "2", "-o",
+                               str(out)]).exit_code == 0  # rejecting it takes its text out
+    assert left(out) == [("delete", ANN, "old ")]
+    both = tmp_path / "both.docx"
+    assert runner.invoke(app, ["accept", str(path), "--change", "1", "--change", "2", "-o",
+                               str(both)]).exit_code == 0
+    assert texts(both) == ["Keep words"]
+    ok, report = validate_ooxml(both)
+    assert ok, report
