@@ -27,7 +27,7 @@ from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.read.text import alternate_content
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
-from briefing.ooxml.track.merge import insertion_conflicts
+from briefing.ooxml.track.merge import insertion_conflicts, with_conflict_words
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_output
 from briefing.results import Message, Result, plural, short
@@ -286,6 +286,10 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     _refuse_unmatched(path, records, chosen, authors, items, smap)
     if changes:
         chosen = _numbered(path, records, chosen, changes, accept, smap)
+    picked = {id(r) for r in chosen}
+    kept = with_conflict_words([r.element for r in records],
+                               {i for i, r in enumerate(records) if id(r) in picked}, accept)
+    chosen = [r for i, r in enumerate(records) if i in kept]
     if accept:
         _refuse_both_sides(path, records, chosen, smap)
     messages: list[Message] = []

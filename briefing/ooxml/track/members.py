@@ -222,7 +222,8 @@ def _combine(draft: list[etree._Element], i: int, entries: list[Entry], stamper:
         return first.blocks
     _carry_marks(merged.paragraph, [e.blocks[0] for e in entries])
     for a, b in merged.conflicts:
-        result.clashes.append(Clash(i, (a.member, b.member), (a.text, b.text), kept_both=True))
+        who = (entries[a.member].member, entries[b.member].member)  # edits count the entries
+        result.clashes.append(Clash(i, who, (a.text, b.text), kept_both=True))
     out = [merged.paragraph]
     for entry in entries:
         out.extend(entry.blocks[1:])

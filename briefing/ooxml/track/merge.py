@@ -5,9 +5,11 @@ changes (`w:ins`, `w:del`, ECMA-376 Part 1, 17.13.5): read back with the
 deletions kept and the insertions left out it is the draft's own text. So each
 version is a list of `Edit`s, draft characters [start, end) replaced by new
 text, each with its author and date. Edits of different members that touch
-different characters all stand; edits that overlap are a conflict: the
-deletion is written once (by the first member) and every member's inserted
-wording is kept, each as its own insertion, so the officer rejects one side.
+different characters all stand; edits that overlap are a conflict: each
+member's edits there become their wording of all the words the conflict
+covers, the deletion of those words is written once (for the first member)
+and every member's wording is kept, each as its own insertion, so the officer
+rejects one side.
 """
 
 from __future__ import annotations
@@ -179,7 +181,46 @@ def merge_paragraph(draft: etree._Element, versions: list[etree._Element],
             continue  # the same change made by two members: once is enough
         conflicts.extend((k, edit) for k in clash if k.member != edit.member)
         kept.append(edit)
+    if conflicts:
+        kept, conflicts = _whole_wordings(text, kept, conflicts)
     return Merged(_render(draft, base, kept, stamper, conflicts), conflicts)
+
+
+def _whole_wordings(text: str, kept: list[Edit], conflicts: list[tuple[Edit, Edit]]
+                    ) -> tuple[list[Edit], list[tuple[Edit, Edit]]]:
+    """Return the edits with each conflict made into each member's wording of all the words
+    the clashing edits cover, and the conflicts between those wordings.
+
+    Then every deleted character of a conflict was deleted by every member in it, whoever
+    the one deletion is written for, and each insertion is that member's whole wording: using
+    one member's wording is rejecting the others' insertions and accepting the rest.
+    """
+    groups: list[list[Edit]] = []
+    for a, b in conflicts:
+        joined = [g for g in groups if any(e is a or e is b for e in g)]
+        merged = [e for g in joined for e in g]
+        merged += [e for e in (a, b) if not any(e is m for m in merged)]
+        groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
+    out = [e for e in kept if not any(e is m for g in groups for m in g)]
+    clashes: list[tuple[Edit, Edit]] = []
+    for group in groups:
+        start, end = min(e.start for e in group), max(e.end for e in group)
+        wordings: list[Edit] = []
+        for member in sorted({e.member for e in group}):
+            mine = sorted((e for e in group if e.member == member), key=lambda e: e.start)
+            words, pos = [], start
+            for e in mine:
+                words += [text[pos:e.start], e.text]
+                pos = e.end
+            words.append(text[pos:end])
+            first = mine[0]
+            wording = Edit(start, end, "".join(words), first.author, first.date, first.rpr,
+                           member)
+            if not any(w.text == wording.text for w in wordings):
+                wordings.append(wording)
+        clashes += [(wordings[0], w) for w in wordings[1:]]
+        out += wordings
+    return sorted(out, key=lambda e: (e.start, e.end, e.member)), clashes
 
 
 def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper: Stamper,
@@ -328,6 +369,30 @@ def insertion_conflicts(elements: list[etree._Element]) -> list[tuple[int, int]]
     return out
 
 
+def with_conflict_words(elements: list[etree._Element], picked: set[int], accept: bool
+                        ) -> set[int]:
+    """Return `picked` (indexes into `elements`) with each conflict's deleted words going with
+    its wordings: accepting a member's wording accepts the deletion of the words it replaces;
+    rejecting the last wording left rejects it, and it is not rejected while one stays."""
+    regions: dict[str, list[int]] = {}
+    for i, el in enumerate(elements):
+        if el.tag in (INS, DEL):
+            region = _conflict_of(el)
+            if region is not None:
+                regions.setdefault(region, []).append(i)
+    out = set(picked)
+    for members in regions.values():
+        wordings = [i for i in members if elements[i].tag == INS]
+        words = {i for i in members if elements[i].tag == DEL}
+        if not wordings:
+            continue
+        if accept and any(i in picked for i in wordings):
+            out |= words
+        elif not accept:
+            out = out | words if all(i in picked for i in wordings) else out - words
+    return out
+
+
 def _conflict_of(el: etree._Element) -> str | None:
     """Return the id of the conflict bookmark `el` sits in, walking back over revisions."""
     prev = el.getprevious()
@@ -343,4 +408,4 @@ def _conflict_of(el: etree._Element) -> str | None:
 
 
 __all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "insertion_conflicts",
-           "merge_paragraph", "pieces", "shift_ids"]
+           "merge_paragraph", "pieces", "shift_ids", "with_conflict_words"]
