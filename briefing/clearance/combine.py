@@ -27,7 +27,7 @@ from briefing.clearance.redline import default_author, revision_date
 from briefing.clearance.review import Review, review_of
 from briefing.errors import BriefingError, DocumentError
 from briefing.ooxml.build_xml import replace_body
-from briefing.ooxml.ns import CP, qn
+from briefing.ooxml.ns import CP, DCTERMS, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.changes import REVISION_TAGS, refuse_pending_changes
 from briefing.ooxml.read.comments import comments_part, strip_comment_markup
@@ -57,7 +57,6 @@ from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural, short
 
 SAME_TEXT = 0.6  # word similarity above which a copy without a source map counts as the draft's
-DCTERMS = "http://purl.org/dc/terms/"
 
 
 @dataclass

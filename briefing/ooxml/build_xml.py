@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from briefing.ooxml import tree
-from briefing.ooxml.ns import CP, DC, W, qn
+from briefing.ooxml.ns import CP, DC, DCTERMS, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import (
     CT_CUSTOM_XML_PROPS,
@@ -29,7 +29,6 @@ from briefing.ooxml.sourcemap import (
 MARKING_PLACEHOLDER = "[MARKING]"
 NUMBERED_NUM_ID = "1"
 BULLET_NUM_ID = "2"
-DCTERMS = "http://purl.org/dc/terms/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"

@@ -33,7 +33,6 @@ from briefing.ooxml.read.text import text
 from briefing.ooxml.sourcemap import SourceMap
 
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-DCTERMS = "http://purl.org/dc/terms/"
 # Relationship kinds (the type's last segment) of parts a release copy drops, wherever they hang.
 DROPPED_RELS = frozenset({"customXml", "people", "extended-properties", "custom-properties",
                           "thumbnail", "glossaryDocument", "attachedTemplate", "vbaProject",

@@ -13,6 +13,7 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
 DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 BR = "urn:lga:briefing:source-map:1"
 

@@ -118,8 +118,31 @@ def set_draft(work: Path, upload: Upload | None, picked: Path | None) -> str:
     for old in [*work.glob("*.docx"), *(work / "copies").glob("*.docx")]:
         old.unlink()
     keep_upload(data, work / name, "the draft")
-    save_state(work, {"draft": name, "names": {}})
+    save_state(work, {**state(work), "draft": name, "names": {}})  # whom drafts went to stays
     return name
+
+
+def sent(work: Path) -> dict[str, list[dict[str, Any]]]:
+    """Return whom each draft went to, by the draft's file name: members, note, date sent."""
+    records = state(work).get("sent")
+    return records if isinstance(records, dict) else {}
+
+
+def record_sent(work: Path, file: str, version: int, members: list[str], note: str,
+                when: str) -> None:
+    """Add to the round's state that draft `file` (version `version`) went to `members`."""
+    data = state(work)
+    records = sent(work)
+    records.setdefault(safe_name(file, "the draft"), []).append(
+        {"version": version, "members": members, "note": note, "date": when})
+    save_state(work, {**data, "sent": records})
+
+
+def recipients(work: Path) -> list[str]:
+    """Return the members the round's draft was recorded as sent to, each once, in order."""
+    draft = state(work).get("draft") or ""
+    names = [m for r in sent(work).get(draft, []) for m in r.get("members", [])]
+    return list(dict.fromkeys(names))
 
 
 def draft_path(work: Path) -> Path | None:

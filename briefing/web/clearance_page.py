@@ -13,13 +13,13 @@ from starlette.responses import Response
 
 from briefing.errors import BriefingError
 from briefing.web import clearance as clr
-from briefing.web import store
+from briefing.web import sent, store
 from briefing.web.forms import Posted
 from briefing.web.security import Upload, read_form
 
 SLOTS = 4  # copies uploaded at once, each with its member's name
 _ANCHORS = {"draft": "#draft", "copies": "#copies", "preview": "#preview", "absorb": "#preview",
-            "issue": "#issue"}
+            "issue": "#issue", "sent": "#sent"}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -81,6 +81,15 @@ def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
         elif action == "issue":
             out, messages = clr.issue(work, path, name)
             extra["issued"] = out.name
+        elif action == "sent":
+            record, form = sent.read(posted, drafts(site.folder, name))
+            if record is None:
+                return view(site, name, path, work, status=400, sent_form=form,
+                            problems=sent.problems(form))
+            clr.record_sent(work, record["file"], record["version"], record["members"],
+                            record["note"], record["when"])
+            messages = [f"Recorded: {record['file']} went to "
+                        f"{', '.join(record['members'])} on {record['when']}."]
         else:
             return site.refuse("That button is not one this page has.", 400)
     except BriefingError as exc:
@@ -97,6 +106,11 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
 
     snap = store.snapshot(path, name)
     draft = clr.draft_path(work)
+    built = drafts(site.folder, name)
+    records = clr.sent(work)
+    for d in built:
+        d["sent"] = records.get(clr.safe_name(d["file"], "the draft"), [])
+    ctx.setdefault("sent_form", sent.fields(built, clr.state(work).get("draft") or ""))
     review = None
     if draft is not None and clr.cleared_path(draft).is_file():
         current = clr.cleared_path(draft)
@@ -106,7 +120,8 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
                      combined=clr.combined_path(draft).name if draft else "",
                      picks=sorted(_folder_docx(site.folder)), slots=range(1, SLOTS + 1),
                      seen=clr.seen_version(work) if draft else None,
-                     drafts=drafts(site.folder, name), seen_digest=clr.cleared_digest(work),
+                     drafts=built, recipients=clr.recipients(work),
+                     seen_digest=clr.cleared_digest(work),
                      version=snap.summary["version"],
                      **ctx)
 
@@ -131,23 +146,38 @@ async def download(site: Any, request: Request) -> Response:
 
 
 def drafts(folder: Path, name: str) -> list[dict[str, Any]]:
-    """Return the drafts in the folder built from briefing `name`: file, version, template, date."""
-    import datetime as dt
-
+    """Return the drafts in the folder built from briefing `name`: file, version, template and
+    date, each read from the document (its source map and its saved date), not its name."""
+    from briefing.ooxml.ns import DCTERMS
     from briefing.ooxml.package import Package
+    from briefing.ooxml.read.inspect import core_property
     from briefing.ooxml.sourcemap import read_source_map
 
     out = []
     for file, path in _folder_docx(folder).items():
         try:
-            smap = read_source_map(Package.open(path))
+            pkg = Package.open(path)
+            smap = read_source_map(pkg)
         except BriefingError:
             continue  # not a document we can read: not one of its drafts
         if smap is not None and smap.source_file == name:
-            built = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+            saved = core_property(pkg, f"{{{DCTERMS}}}modified")
             out.append({"file": file, "version": smap.version, "template": smap.template,
-                        "date": built.strftime("%Y-%m-%d %H:%M UTC")})
+                        "date": _when(saved)})
     return sorted(out, key=lambda d: (d["version"], d["file"]))
+
+
+def _when(saved: str | None) -> str:
+    """Return a document's saved date (W3CDTF) as the page shows it, in UTC."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat((saved or "").replace("Z", "+00:00"))
+    except ValueError:
+        return saved or "not recorded"
+    if when.tzinfo is None:
+        return when.strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _folder_docx(folder: Path) -> dict[str, Path]:
