@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from briefing.clearance.review import read_review
 from briefing.document.build import build_file
+from briefing.web.redlineview import shown
 from tests.clearance.test_combine import POINT, SAMPLE, _with_comments
+from tests.conftest import corpus_file
 from tests.support.web_harness import client
 from tests.web.test_web_clearance import NAME, post, start, upload
 
@@ -86,6 +89,35 @@ def test_comments_stay_beside_their_words_once_every_change_is_decided(served, c
     (cleared,) = [p for p in paragraphs if THREAD in p]
     assert "Civil servants say they want to work in partnership with councils." in \
         "".join(described(cleared).values())
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name, point", [
+    ("SuperDoc/threaded-comment.docx", 0),  # Word: a reply with its own range
+    ("docx2python/test_file_with_comments.docx", 1),  # replies, one resolved
+    ("pandoc/comments.docx", 0),  # a comment across two paragraphs, one of two paragraphs
+    ("poi/comment.docx", 1),  # LibreOffice: a point comment, a reference and no range
+])
+def test_in_real_documents_each_thread_is_shown_once_after_its_words(name, point):
+    path = corpus_file(name)
+    review = read_review(path)
+    paragraphs = shown(path, review).paragraphs
+    segments = [s for p in paragraphs for s in p.segments]
+    notes = [s.note for s in segments if s.kind == "note"]
+    top = [c for c in review.comments if c.parent is None]
+    # one note per thread, its comment first with its author, its replies after it
+    assert [n.lines[0] for n in notes] == [(c.author, c.text) for c in top]
+    for n, c in zip(notes, top, strict=True):
+        assert n.lines[1:] == [(review.comments[r].author, review.comments[r].text)
+                               for r in c.replies]
+        assert n.resolved == c.resolved
+    # each note stands after the last of the words it is anchored on
+    for n in notes:
+        marked = [i for i, s in enumerate(segments) if n.id in s.notes]
+        assert not marked or max(marked) < segments.index(next(
+            s for s in segments if s.note is n))
+    assert sum(not any(n.id in s.notes for s in segments) for n in notes) == point
+    assert sum(s.stop for s in segments) == len(notes) - point  # one Tab stop per thread
 
 
 @pytest.mark.browser
