@@ -4,17 +4,20 @@ Version 1 of a for-clearance briefing goes to two members. Ann edits her copy
 in LibreOffice with Track Changes on (four changes in four items); Bob edits
 his without tracking (three changes), one of them the same words Ann changed.
 In chromium the officer picks the draft, uploads both copies with the members'
-names, rejects one of Ann's changes, uses Bob's wording where they clash,
-accepts the rest, absorbs, issues version 2 and downloads it and the cleared
-copy. The YAML written must be byte for byte what the command-line round
-(`combine`, `reject`, `accept`, `absorb`, `build --since`) gives on the same
-copies; LibreOffice rejecting every change in version 2 must give version 1's
-text, and accepting every change the cleared text.
+names, rejects one of Ann's changes by its own button, uses Bob's wording
+where they clash (the deletion of the words, written in Ann's name, goes with
+it), accepts the rest, absorbs, issues version 2 and downloads it and the
+cleared copy. The YAML written must be byte for byte what the command-line
+round (`combine`, `reject --change`, `reject` / `accept --author --item`,
+`absorb`, `build --since`) gives on the same copies; LibreOffice rejecting
+every change in version 2 must give version 1's text, and accepting every
+change the cleared text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -73,6 +76,7 @@ class Round:
     bob: Path
     absorbed: bytes = b""
     issued: Path | None = None
+    combined: Path | None = None
     cleared: Path | None = None
     cleared_name: str = ""
 
@@ -90,8 +94,29 @@ def members(lo, tmp_path_factory) -> Round:
     return Round(served, draft, ann, bob)
 
 
+@dataclass
+class Combined:
+    """`briefing combine`'s document for the round, and the number of the change rejected."""
+
+    path: Path
+    sharply: int
+
+
 @pytest.fixture(scope="module")
-def page_round(members: Round, tmp_path_factory) -> Round:
+def combined(members: Round, tmp_path_factory) -> Combined:
+    """Return the members' copies combined by the command line, and the number `briefing
+    review` gives Ann's deletion of "sharply " (the one change the officer rejects)."""
+    out = tmp_path_factory.mktemp("cli") / "combined.docx"
+    run("combine", members.draft, members.ann, members.bob, "-o", out,
+        "--as", f"ann.docx={ANN}", "--as", f"bob.docx={BOB}")
+    report = json.loads(run("review", out, "--json").stdout)
+    (number,) = [r["number"] for r in report["revisions"]
+                 if (r["author"], r["kind"], r["text"]) == (ANN, "delete", "sharply ")]
+    return Combined(out, number)
+
+
+@pytest.fixture(scope="module")
+def page_round(members: Round, combined: Combined, tmp_path_factory) -> Round:
     """Return the round after the officer has cleared it in chromium."""
     from playwright.sync_api import expect
 
@@ -120,11 +145,16 @@ def page_round(members: Round, tmp_path_factory) -> Round:
         expect(page.get_by_role("heading", name="Conflicts: decide these first")).to_be_visible()
         expect(page.get_by_role("heading", name=f"{ANN}'s wording")).to_be_visible()
         expect(page.get_by_role("heading", name=f"{BOB}'s wording")).to_be_visible()
+        with page.expect_download() as whole:
+            page.get_by_role("link", name=re.compile(r"^Download the combined document")).click()
+        r.combined = got / whole.value.suggested_filename
+        whole.value.save_as(r.combined)
         markets = page.locator("section.item").filter(
             has=page.get_by_role("heading", name=MARKETS, exact=True))
         expect(markets.locator("del.change", has_text="sharply")).to_be_visible()
-        # one change rejected: Ann's only change in the item
-        page.get_by_role("button", name=f"Reject {ANN}'s change in {MARKETS}").click()
+        # one change rejected by its own button, numbered as `briefing review` numbers it
+        expect(page.locator(f"#change-{combined.sharply}")).to_contain_text(f"{MARKETS}: deleted")
+        page.get_by_role("button", name=f"Reject change {combined.sharply} by {ANN}").click()
         expect(page.get_by_role("heading", name=MARKETS, exact=True)).to_have_count(0)
         # the conflict decided for Bob's wording
         page.get_by_role("button", name=f"Use {BOB}'s wording in {PARTNER}").click()
@@ -156,15 +186,13 @@ def page_round(members: Round, tmp_path_factory) -> Round:
 
 
 @pytest.fixture(scope="module")
-def cli_round(members: Round, tmp_path_factory) -> Round:
+def cli_round(members: Round, combined: Combined) -> Round:
     """Return the same round made with the commands: combine, reject, accept, absorb, build."""
     r = members
-    cli = tmp_path_factory.mktemp("cli")
+    cli = combined.path.parent
     yaml = cli / NAME
     yaml.write_text(VERSION_1, encoding="utf-8")
-    run("combine", r.draft, r.ann, r.bob, "-o", cli / "combined.docx",
-        "--as", f"ann.docx={ANN}", "--as", f"bob.docx={BOB}")
-    run("reject", cli / "combined.docx", "--author", ANN, "--item", MARKETS, "-o", cli / "1.docx")
+    run("reject", combined.path, "--change", combined.sharply, "-o", cli / "1.docx")
     run("reject", cli / "1.docx", "--author", ANN, "--item", PARTNER, "-o", cli / "2.docx")
     run("accept", cli / "2.docx", "--author", BOB, "--item", PARTNER, "-o", cli / "3.docx")
     cleared = cli / r.draft.name.replace(".docx", "-cleared.docx")
@@ -176,7 +204,8 @@ def cli_round(members: Round, tmp_path_factory) -> Round:
                     encoding="utf-8")
     run("build", yaml, "--since", r.draft)
     (issued,) = cli.glob("*-v2.docx")
-    return Round(cli, r.draft, r.ann, r.bob, absorbed, issued, cleared, cleared.name)
+    return Round(cli, r.draft, r.ann, r.bob, absorbed, issued, combined.path, cleared,
+                 cleared.name)
 
 
 def test_the_page_writes_the_yaml_and_documents_the_command_line_round_writes(
@@ -188,7 +217,9 @@ def test_the_page_writes_the_yaml_and_documents_the_command_line_round_writes(
     assert web.issued.name == cli.issued.name == web.draft.name.replace("-v1", "-v2")
     assert (web.served / web.issued.name).read_bytes() == web.issued.read_bytes()
     assert web.cleared_name == cli.cleared_name
-    for ours, theirs in ((web.issued, cli.issued), (web.cleared, cli.cleared)):
+    assert web.combined is not None and web.combined.name == f"{web.draft.stem}-combined.docx"
+    for ours, theirs in ((web.combined, cli.combined), (web.issued, cli.issued),
+                         (web.cleared, cli.cleared)):
         assert _undated(ours) == _undated(theirs), ours.name
 
 
