@@ -169,7 +169,8 @@ def review(
         help="Also show edits made without tracking, against the draft sent out.")] = None,
 ) -> None:
     """List tracked changes and comments, by author and by briefing item."""
-    from briefing.clearance.review import format_report, read_review
+    from briefing.clearance.report import format_report
+    from briefing.clearance.review import read_review
 
     if against is not None:
         from briefing.clearance.combine import review_against

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.clearance.review import format_report, read_review, resolve_file
+from briefing.clearance.report import format_report
+from briefing.clearance.review import read_review, resolve_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
