@@ -138,10 +138,19 @@ def record_sent(work: Path, file: str, version: int, members: list[str], note: s
     save_state(work, {**data, "sent": records})
 
 
+def sent_to(work: Path, file: str, version: int | None) -> list[dict[str, Any]]:
+    """Return the records of whom draft `file` went to, for the version it holds now (a draft
+    rebuilt under the same name as another version is another draft)."""
+    return [r for r in sent(work).get(safe_name(file, "the draft"), [])
+            if r.get("version") == version]
+
+
 def recipients(work: Path) -> list[str]:
     """Return the members the round's draft was recorded as sent to, each once, in order."""
     draft = state(work).get("draft") or ""
-    names = [m for r in sent(work).get(draft, []) for m in r.get("members", [])]
+    if not draft:
+        return []
+    names = [m for r in sent_to(work, draft, seen_version(work)) for m in r.get("members", [])]
     return list(dict.fromkeys(names))
 
 

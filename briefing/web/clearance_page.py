@@ -107,9 +107,8 @@ def view(site: Any, name: str, path: Path, work: Path, status: int = 200, **ctx:
     snap = store.snapshot(path, name)
     draft = clr.draft_path(work)
     built = drafts(site.folder, name)
-    records = clr.sent(work)
     for d in built:
-        d["sent"] = records.get(clr.safe_name(d["file"], "the draft"), [])
+        d["sent"] = clr.sent_to(work, d["file"], d["version"])
     ctx.setdefault("sent_form", sent.fields(built, clr.state(work).get("draft") or ""))
     review = None
     if draft is not None and clr.cleared_path(draft).is_file():

@@ -123,3 +123,17 @@ def test_a_problem_in_the_form_is_shown_at_its_field_and_nothing_is_recorded(
     # what was typed stays in the form
     assert "Cllr Bob Lee" in page.text or "sent.members" in typed
     assert "sent" not in state(served)
+
+
+def test_a_draft_rebuilt_as_another_version_under_the_same_name_has_no_record(served, draft):
+    c = client(served)
+    post(c, action="sent", **{"sent.draft": draft.name, **GOOD})
+    yaml = served / NAME
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("  version: 2\n", "  version: 3\n",
+                                                             1), encoding="utf-8")
+    build_file(yaml, out=draft, force=True)
+    page = start(c, draft)
+    assert row(page.text, draft.name)[:1] == ["3"]
+    assert row(page.text, draft.name)[3] == "not recorded"
+    assert "<datalist" not in page.text
+    assert len(state(served)["sent"][draft.name]) == 1  # version 2's record is kept
