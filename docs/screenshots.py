@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from web_harness import chromium, live_server  # noqa: E402
+from tests.support.web_harness import chromium, live_server  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "000_a28ce0ba90a83160.txt"
@@ -58,10 +58,8 @@ def main() -> None:
 
 def clearance(page, base: str, folder: Path, temporary: Path, out: Path) -> None:
     """Take the Clearance page with two members' copies combined, one conflict between them."""
-    sys.path.insert(0, str(ROOT))
-    from test_combine import member_copy
-
     from briefing.document.build import build_file
+    from tests.clearance.test_combine import member_copy
 
     draft = build_file(folder / SAMPLE.name).value
     ann = member_copy(draft, temporary / "ann.docx", {
@@ -75,7 +73,7 @@ def clearance(page, base: str, folder: Path, temporary: Path, out: Path) -> None
     page.get_by_label("Returned copy 2").set_input_files(str(bob))
     page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
     page.get_by_role("button", name="Upload and combine").click()
-    page.set_viewport_size({"width": 1200, "height": 1200})
+    page.set_viewport_size({"width": 1200, "height": 1640})
     page.evaluate("document.getElementById('review').scrollIntoView()")
     page.screenshot(path=out / "serve-clearance.png")
 
