@@ -137,3 +137,38 @@ def test_a_draft_rebuilt_as_another_version_under_the_same_name_has_no_record(se
     assert row(page.text, draft.name)[3] == "not recorded"
     assert "<datalist" not in page.text
     assert len(state(served)["sent"][draft.name]) == 1  # version 2's record is kept
+
+
+@pytest.mark.browser
+def test_recording_whom_a_draft_went_to_in_the_browser(served, draft):
+    from playwright.sync_api import expect
+
+    from tests.support.web_harness import chromium, live_server
+
+    with live_server(served) as live, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(live.opening)
+        page.goto(f"{live.base}/clearance/{NAME}")
+        page.get_by_text("Record whom a draft went to").click()
+        page.get_by_label("Date sent").fill("")
+        page.get_by_role("button", name="Record whom it went to").click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        page.get_by_role("link", name="Enter the name of at least one member").click()
+        members = page.get_by_label("Members it went to")
+        expect(members).to_be_focused()
+        expect(members).to_have_accessible_description(re.compile(
+            r"One name per line.*Error: Enter the name of at least one member"))
+        page.keyboard.type("Cllr Ann\nCllr Bob Lee")
+        page.get_by_label("Date sent").fill("2026-03-01")
+        page.get_by_role("button", name="Record whom it went to").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            f"Recorded: {draft.name} went to Cllr Ann, Cllr Bob Lee on 2026-03-01.")
+        expect(page.get_by_role("row", name=re.compile(re.escape(draft.name)))).to_contain_text(
+            "Cllr Ann, Cllr Bob Lee on 2026-03-01")
+        page.get_by_label("A draft in this folder").select_option(draft.name)
+        page.get_by_role("button", name="Use this draft").click()
+        name = page.get_by_label("Member's name for copy 1 (optional)")
+        assert name.evaluate("e => [...e.list.options].map(o => o.value)") == [
+            "Cllr Ann", "Cllr Bob Lee"]
+        expect(name).to_have_accessible_description(re.compile("went to Cllr Ann, Cllr Bob Lee"))
