@@ -113,6 +113,11 @@ def test_two_members_retyping_the_marking_differently_is_a_conflict_with_both_ke
                                    "-o", str(ann_out)])
     assert rejected.exit_code == 0, rejected.output
     assert part_texts(ann_out, HEADER, accept=True) == ["RESTRICTED"]
+    raj_out = tmp_path / "raj-only.docx"
+    rejected = runner.invoke(app, ["reject", str(out), "--author", "Cllr Ann Baker",
+                                   "-o", str(raj_out)])
+    assert rejected.exit_code == 0, rejected.output
+    assert part_texts(raj_out, HEADER, accept=True) == ["NOT PROTECTIVELY MARKED"]
     assert part_texts(out, HEADER, accept=False) == ["OFFICIAL"]
 
 

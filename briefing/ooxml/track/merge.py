@@ -394,16 +394,17 @@ def with_conflict_words(elements: list[etree._Element], picked: set[int], accept
 
 
 def _conflict_of(el: etree._Element) -> str | None:
-    """Return the id of the conflict bookmark `el` sits in, walking back over revisions."""
-    prev = el.getprevious()
-    while prev is not None:
-        if prev.tag == BOOKMARK_START:
-            name = prev.get(qn("w:name")) or ""
-            if name.startswith(CONFLICT_PREFIX):
-                return prev.get(W_ID)
-        elif prev.tag not in (INS, DEL, BOOKMARK_END) and isinstance(prev.tag, str):
+    """Return the id of the conflict bookmark `el` sits in, walking back over revisions
+    (LibreOffice saves the bookmark's start inside the revision that follows it)."""
+    here: etree._Element | None = el
+    while here is not None:
+        for mark in ([here] if here.tag == BOOKMARK_START else
+                     here.iterchildren(BOOKMARK_START) if here.tag in (INS, DEL) else []):
+            if (mark.get(qn("w:name")) or "").startswith(CONFLICT_PREFIX):
+                return mark.get(W_ID)
+        if here.tag not in (INS, DEL, BOOKMARK_START, BOOKMARK_END) and isinstance(here.tag, str):
             return None
-        prev = prev.getprevious()
+        here = here.getprevious()
     return None
 
 

@@ -1,0 +1,111 @@
+"""Deciding a conflict for either member gives that member's wording, whole.
+
+Two members who replaced the same words differently leave one deletion (under
+the first member's name) and two insertions. Choosing the second member's
+wording (reject the first member's changes in the item, then accept the
+second's, as the Clearance page's "Use ... wording" does) must not bring the
+deleted words back beside the second member's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing.cli import app
+from tests.clearance.test_combine import POINT, SENTENCE, member_copy, texts
+from tests.conftest import validate_ooxml
+
+runner = CliRunner()
+REST = SENTENCE[len("Civil servants say"):]
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory) -> Path:
+    from briefing.document.build import build_file
+    from tests.clearance.test_combine import SAMPLE
+
+    return build_file(SAMPLE, out=tmp_path_factory.mktemp("sides") / "draft.docx").value
+
+
+def combined(draft: Path, tmp_path: Path, ann: str, bob: str) -> Path:
+    """Return the combined copies of Ann and Bob, who retyped "Civil servants say"."""
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": ann}, "Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": bob}, "Bob")
+    out = tmp_path / "combined.docx"
+    result = runner.invoke(app, ["combine", str(draft), str(a), str(b), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning: conflict in" in result.stderr
+    return out
+
+
+def run(*args: object) -> None:
+    result = runner.invoke(app, [*map(str, args)])
+    assert result.exit_code == 0, result.output
+
+
+def choose(path: Path, keep: str, drop: str, tmp_path: Path) -> Path:
+    """Return the document with `keep`'s wording: `drop`'s changes in the item rejected,
+    then `keep`'s accepted."""
+    rejected, decided = tmp_path / f"no-{drop}.docx", tmp_path / f"{keep}.docx"
+    run("reject", path, "--author", drop, "--item", POINT, "-o", rejected)
+    run("accept", rejected, "--author", keep, "--item", POINT, "-o", decided)
+    return decided
+
+
+def sentence(path: Path) -> str:
+    (found,) = [t for t in texts(path, accept=True) if t.endswith(REST)]
+    return found
+
+
+CASES = {
+    # Ann's wording, Bob's wording: the same words replaced
+    "same words": ("Officials say", "Ministers say"),
+    # Bob replaced fewer words than Ann
+    "overlapping": ("Officials claim", "Ministers say"),
+    # Bob only inserted a word inside the words Ann replaced
+    "insertion inside": ("Officials say", "Civil senior servants say"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_choosing_either_members_wording_gives_exactly_that_wording(draft, tmp_path, case):
+    ann, bob = CASES[case]
+    out = combined(draft, tmp_path, ann, bob)
+    assert sentence(choose(out, "Bob", "Ann", tmp_path)) == bob + REST
+    assert sentence(choose(out, "Ann", "Bob", tmp_path)) == ann + REST
+    valid, report = validate_ooxml(tmp_path / "Bob.docx")
+    assert valid, report
+
+
+def test_rejecting_both_wordings_gives_the_draft_words_back(draft, tmp_path):
+    out = combined(draft, tmp_path, "Officials say", "Ministers say")
+    first, both = tmp_path / "first.docx", tmp_path / "both.docx"
+    run("reject", out, "--author", "Ann", "-o", first)
+    run("reject", first, "--author", "Bob", "-o", both)
+    assert sentence(both) == SENTENCE
+    assert texts(both, accept=False) == texts(both, accept=True)  # nothing left pending
+
+
+def test_one_change_at_a_time_gives_the_same_as_by_member(draft, tmp_path):
+    out = combined(draft, tmp_path, "Officials say", "Ministers say")
+    report = runner.invoke(app, ["review", str(out), "--json"]).stdout
+    numbers = {(r["author"], r["kind"]): r["number"] for r in json.loads(report)["revisions"]}
+    no_ann = tmp_path / "no-ann.docx"
+    run("reject", out, "--change", numbers[("Ann", "insert")], "-o", no_ann)
+    final = tmp_path / "final.docx"
+    run("accept", no_ann, "-o", final)
+    assert sentence(final) == "Ministers say" + REST
+
+
+@pytest.mark.libreoffice
+def test_the_choice_still_works_after_libreoffice_saves_the_combined_copy(draft, tmp_path, lo):
+    out = combined(draft, tmp_path, "Officials say", "Ministers say")
+    saved = tmp_path / "saved-by-libreoffice.docx"
+    lo.tracked_edits(out, saved, [])
+    decided = choose(saved, "Bob", "Ann", tmp_path)
+    assert sentence(decided) == "Ministers say" + REST
+    assert any(p.endswith("Ministers say" + REST) for p in lo.accept_all_paragraphs(decided))
