@@ -171,6 +171,66 @@ def test_a_new_background_paragraph_is_added_to_its_entry(built, tmp_path):
     assert data.background[0].paragraphs[-1] == extra
 
 
+NEW_HEADING = "Funding for the Work Programme"
+NEW_PARAGRAPHS = ["The Department expects to spend about 3 billion pounds over five years.",
+                  "Providers will carry the cost until outcomes are paid."]
+
+
+def test_a_new_background_heading_with_paragraphs_is_a_new_background_entry(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+
+    def add(d):
+        anchor = para(d, "Contact")
+        anchor.insert_paragraph_before(NEW_HEADING, style="Heading 3")
+        for text in NEW_PARAGRAPHS:
+            anchor.insert_paragraph_before(text, style="Numbered Paragraph")
+
+    result = absorbed(yaml, edit_docx(draft, tmp_path / "cleared.docx", add))
+
+    new_id = "funding-for-the-work-programme"
+    assert (f"  background[{new_id}]: added '{NEW_HEADING}' (new id '{new_id}': check it)"
+            in result.stdout.splitlines())
+    after = yaml.read_text(encoding="utf-8")
+    data = load_text(after, str(yaml)).value.briefing
+    assert [(s.id, s.heading, s.paragraphs) for s in data.background] == [
+        ("work-programme", "The new Work Programme",
+         ["The government is developing a single Work Programme to replace existing schemes.",
+          "Providers will be paid mainly for job outcomes."]),
+        (new_id, NEW_HEADING, NEW_PARAGRAPHS)]
+    assert all(line.startswith("+") for line in diff_lines(before, after))
+    # built again, the new entry reads as the member typed it
+    rebuilt = build_file(yaml, out=tmp_path / "v2.docx").value
+    texts = [p.text for p in read_paragraphs(Package.open(rebuilt))]
+    start = texts.index(NEW_HEADING)
+    assert texts[start:start + 3] == [NEW_HEADING, *NEW_PARAGRAPHS]
+
+
+def test_a_new_background_heading_between_entries_comes_before_the_next(built, tmp_path):
+    yaml, draft = built
+
+    def add(d):
+        anchor = para(d, "The new Work Programme")
+        anchor.insert_paragraph_before(NEW_HEADING, style="Heading 3")
+        anchor.insert_paragraph_before(NEW_PARAGRAPHS[0], style="Numbered Paragraph")
+
+    absorbed(yaml, edit_docx(draft, tmp_path / "cleared.docx", add))
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [s.heading for s in data.background] == [NEW_HEADING, "The new Work Programme"]
+    assert data.background[0].paragraphs == NEW_PARAGRAPHS[:1]
+
+
+def test_a_new_background_heading_with_nothing_under_it_is_reported(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", lambda d: para(
+        d, "Contact").insert_paragraph_before(NEW_HEADING, style="Heading 3"))
+    result = absorbed(yaml, cleared)
+    assert (f"new background heading '{NEW_HEADING}' has no paragraphs under it; not "
+            "absorbed: add it to the YAML by hand") in result.stderr
+    assert yaml.read_bytes() == before
+
+
 @pytest.mark.parametrize(("first", "last", "path", "gone"), [
     ("Government cannot ask", "Case studies", "key_messages[partnership-not-centralism]",
      "partnership-not-centralism"),

@@ -1,7 +1,8 @@
 """Whole items a member added to or deleted from the cleared document.
 
 A new key message (a headline styled as one, with points under it), a new
-"If asked" line (the question, then its answer) and a key message, line to
+"If asked" line (the question, then its answer), a new background entry (a
+heading, with paragraphs under it) and a key message, line to
 take or background entry whose paragraphs were all deleted are items added or
 removed, not paragraphs: `find_deleted` and `new_item` spot them in the
 aligned paragraphs, `plan` turns them into `briefing.source.changes`
@@ -131,6 +132,8 @@ def new_item(steps: list[Step], k: int, where: str,
         if not points:
             del value["points"]
         return ItemChange(section, value=value, after=after, where=where), taken
+    if section == "background" and doc.heading is not None:
+        return _new_background(run, docs, texts, after, where, warnings)
     if section == "lines_to_take" and texts[0].startswith(IF_ASKED.strip()):
         question = texts[0][len(IF_ASKED.strip()):].strip()
         if len(run) < 2 or not question:
@@ -141,6 +144,26 @@ def new_item(steps: list[Step], k: int, where: str,
         return (ItemChange(section, value={"question": question, "answer": texts[1]},
                            after=after, where=where), run[:2])
     return None
+
+
+def _new_background(run: list[int], docs: list[DocParagraph], texts: list[str],
+                    after: str | None, where: str, warnings: list[Message]
+                    ) -> tuple[ItemChange | None, list[int]]:
+    """Return a new background entry: the heading a member inserted and the paragraphs under
+    it, up to the next heading (None, with a warning, when no paragraph follows it)."""
+    taken, paragraphs = [run[0]], []
+    for j, d, text in zip(run[1:], docs[1:], texts[1:]):
+        if d.heading is not None:
+            break
+        paragraphs.append(text)
+        taken.append(j)
+    if not paragraphs:
+        warnings.append(Message("warning", (
+            f"{where}: new background heading '{short(texts[0], SHOW)}' has no paragraphs "
+            "under it; not absorbed: add it to the YAML by hand")))
+        return None, taken
+    return (ItemChange("background", value={"heading": texts[0], "paragraphs": paragraphs},
+                       after=after, where=where), taken)
 
 
 def slug(text: str, taken: set[str], fallback: str) -> str:
