@@ -206,13 +206,10 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     _refuse_unmatched(path, records, chosen, authors, items, smap)
     if changes:
         chosen = _numbered(path, records, chosen, changes, accept, smap)
-    picked = {id(r) for r in chosen}
-    kept = with_conflict_words([r.element for r in records],
-                               {i for i, r in enumerate(records) if id(r) in picked}, accept)
-    chosen = [r for i, r in enumerate(records) if i in kept]
+    chosen, kept = _conflict_words(path, records, chosen, accept, bool(changes), smap)
     if accept:
         _refuse_both_sides(path, records, chosen, smap)
-    messages: list[Message] = []
+    messages: list[Message] = kept
     filtered = bool(authors or items or changes)
     selected = _selection(pkg, records, chosen) if filtered else None
     _resolve_package(pkg, accept, selected)
@@ -232,6 +229,26 @@ def resolve_file(path: str | Path, out: str | Path | None = None, *, accept: boo
     pkg.save(out)
     messages.extend(Message("warning", note) for note in pkg.notes)
     return Result(out, messages)
+
+
+def _conflict_words(path: Path, records: list[RevisionRecord], chosen: list[RevisionRecord],
+                    accept: bool, numbered: bool, smap: SourceMap | None
+                    ) -> tuple[list[RevisionRecord], list[Message]]:
+    """Return `chosen` with each conflict's deleted words going with its wordings
+    (merge.with_conflict_words), and a note of the deletions left pending; a numbered
+    deletion that cannot be rejected alone is refused (nothing written)."""
+    picked = {id(r) for r in chosen}
+    kept = with_conflict_words([r.element for r in records],
+                               {i for i, r in enumerate(records) if id(r) in picked}, accept)
+    left = [r for i, r in enumerate(records) if id(r) in picked and i not in kept]
+    if left and numbered:
+        n = [r for r in records if not r.duplicate].index(left[0]) + 1
+        raise BriefingError(f"{path}: change {n} ({_describe(left[0], smap)}) deletes words "
+                            "members reworded differently and goes with their wordings: reject "
+                            "them all to keep the words, or accept one; nothing was written")
+    notes = [Message("info", f"kept {plural(len(left), 'deletion')} of words another member's "
+                             "wording still replaces")] if left else []
+    return [r for i, r in enumerate(records) if i in kept], notes
 
 
 def _wanted(record: RevisionRecord, authors, items, smap) -> bool:

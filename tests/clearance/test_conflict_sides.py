@@ -109,3 +109,32 @@ def test_the_choice_still_works_after_libreoffice_saves_the_combined_copy(draft,
     decided = choose(saved, "Bob", "Ann", tmp_path)
     assert sentence(decided) == "Ministers say" + REST
     assert any(p.endswith("Ministers say" + REST) for p in lo.accept_all_paragraphs(decided))
+
+
+def test_the_deleted_words_of_a_conflict_are_not_rejected_alone(draft, tmp_path):
+    from briefing.clearance.review import read_review
+
+    out = combined(draft, tmp_path, "Officials say", "Ministers say")
+    report = json.loads(runner.invoke(app, ["review", str(out), "--json"]).stdout)
+    (words,) = [r["number"] for r in report["revisions"] if r["kind"] == "delete"]
+    one = tmp_path / "one.docx"
+    refused = runner.invoke(app, ["reject", str(out), "--change", str(words), "-o", str(one)])
+    assert refused.exit_code == 1 and not one.exists()
+    assert (f"change {words} (delete by Ann in {POINT}) deletes words members reworded "
+            "differently and goes with their wordings") in refused.stderr
+    result = runner.invoke(app, ["reject", str(out), "--author", "Ann", "-o", str(one)])
+    assert "info: kept 1 deletion of words another member's wording still replaces" \
+        in result.stderr
+    assert [(r.author, r.kind) for r in read_review(one).revisions] == [("Ann", "delete"),
+                                                                       ("Bob", "insert")]
+
+
+def test_the_conflict_names_the_members_who_made_it(draft, tmp_path):
+    copies = [member_copy(draft, tmp_path / "a.docx", {"cuts across both": "undermines both"},
+                          "Ann"),
+              member_copy(draft, tmp_path / "b.docx", {"Civil servants": "Officials"}, "Bob"),
+              member_copy(draft, tmp_path / "c.docx", {"Civil servants": "Ministers"}, "Cat")]
+    result = runner.invoke(app, ["combine", *map(str, [draft, *copies]), "-o",
+                                 str(tmp_path / "out.docx")])
+    assert result.exit_code == 0, result.output
+    assert f'warning: conflict in {POINT}: Bob: "Officials" / Cat: "Ministers"' in result.stderr
