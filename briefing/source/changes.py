@@ -88,7 +88,7 @@ def apply_changes(text: str, changes: Iterable[Change], *, data: Any = None) -> 
     `data`: what `text` reads as (`read_yaml(text, ...)[0]`), when the caller has it, to
     spare reading the text once more.
     """
-    data = _read(text) if data is None else copy.deepcopy(data)
+    data = _read(text) if data is None else data  # never changed in place (`_expected`)
     pending = list(changes)
     while pending:
         batch = _leading_sets(pending)
@@ -165,8 +165,12 @@ def _read(text: str, *, quiet: bool = False) -> Any:
 
 
 def _expected(data: Any, change: Change) -> Any:
-    """Return a copy of `data` with `change` made: what the edited text must read as."""
-    out = copy.deepcopy(data)
+    """Return `data` with `change` made, as a new value: what the edited text must read as.
+
+    Only the mappings and lists on the change's path are copied; the rest is shared with
+    `data`, which is never changed in place (a large briefing is not copied whole per edit).
+    """
+    out = _copy_along(data, change.path)
     if isinstance(change, Set):
         if change.value is None:
             _drop(out, change.path)
@@ -188,6 +192,32 @@ def _expected(data: Any, change: Change) -> Any:
         raise EditError(f"{_where(change)}: no item {change.old} or {change.new} to move")
     items.insert(change.new, items.pop(change.old))
     return out
+
+
+def _copy_along(data: Any, path: FieldPath) -> Any:
+    """Return a shallow copy of `data` whose containers along `path` are shallow copies too."""
+    out = _shallow(data)
+    node = out
+    for n, step in enumerate(path):
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            key: Any = step
+        elif isinstance(node, list):
+            try:
+                key = _index(node, step, path[:n + 1])
+            except EditError:
+                break
+        else:
+            break
+        if not isinstance(node[key], (dict, list)):
+            break
+        node[key] = _shallow(node[key])
+        node = node[key]
+    return out
+
+
+def _shallow(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else list(value) \
+        if isinstance(value, list) else value
 
 
 def _container(data: Any, path: FieldPath, *, make: bool = False, leaf: type = dict) -> Any:

@@ -246,3 +246,26 @@ def test_comments_survive_a_hundred_random_saves(saves):
         last = [c.value for c in saves if isinstance(c, Set) and c.path == path]
         if last and "points" not in path and "objectives" not in path:
             assert get_value(data(text), path) == last[-1]
+
+
+def test_the_data_given_is_never_changed_by_the_edits():
+    """The editor page passes the file's cached data; an edit must not change it in place,
+    or the page would show the edit as saved when it was refused."""
+    import copy
+
+    given = data(SOURCE)
+    before = copy.deepcopy(given)
+    changes = [Set(("briefing", "title"), "New title"), Set(("meeting", "venue"), "Room 1"),
+               Set(("briefing", "reference"), None), Insert(KM + ("points",), "A new point", 1),
+               Remove(("objectives", 1)), Move(("key_messages",), 1, 0),
+               Set(KM + ("points", 0), "Changed point"),
+               Set(("meeting", "principal", "role"), "Chair")]
+    out = apply_changes(SOURCE, changes, data=given)
+    assert given == before
+    got = data(out)
+    assert got["key_messages"][1]["points"][:2] == ["Changed point", "A new point"]
+    assert (got["briefing"]["title"], got["meeting"]["principal"]["role"]) == ("New title",
+                                                                                "Chair")
+    with pytest.raises(EditError):
+        apply_changes(SOURCE, [Set(("objectives", 5), "no such line")], data=given)
+    assert given == before
