@@ -27,7 +27,7 @@ from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.read.text import alternate_content
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
-from briefing.ooxml.track.merge import insertion_conflicts, with_conflict_words
+from briefing.ooxml.track.merge import decided_wordings, insertion_conflicts, with_conflict_words
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_output
 from briefing.results import Message, Result, plural
@@ -294,6 +294,14 @@ def _refuse_both_sides(path, records, chosen, smap) -> None:
                 f"both wordings, so nothing was written. Choose one: reject the other side first "
                 f"(briefing reject {path.name} --author \"{second.author}\" --item {item}), or "
                 f"accept one member's changes (--author \"{first.author}\")")
+    for i, words in decided_wordings([r.element for r in shown]).items():
+        if id(shown[i]) in picked:
+            late, item = shown[i], _item(shown[i].bookmark, smap) or shown[i].heading
+            raise BriefingError(
+                f"{path}: {item}: {late.author}'s wording (\"{late.text}\") is one side of a "
+                f"conflict already decided (\"{words}\" was accepted); accepting it too would "
+                f"keep both wordings, so nothing was written. Reject it (briefing reject "
+                f"{path.name} --author \"{late.author}\" --item {item})")
 
 
 def _numbered(path: Path, records: list[RevisionRecord], wanted: list[RevisionRecord],

@@ -284,3 +284,31 @@ def test_accepting_an_insertion_inside_a_pending_deletion_alone_is_refused(tmp_p
     assert texts(both) == ["Keep words"]
     ok, report = validate_ooxml(both)
     assert ok, report
+
+
+def test_the_other_wording_of_a_conflict_already_decided_cannot_be_accepted_too(conflict,
+                                                                              tmp_path):
+    from tests.clearance.test_combine import SENTENCE
+
+    data = json.loads(runner.invoke(app, ["review", "--json", str(conflict)]).stdout)
+    (ann,) = [r["number"] for r in data["revisions"] if "conflict" in r and r["author"] == "Ann"]
+    one = tmp_path / "one.docx"
+    assert runner.invoke(app, ["accept", str(conflict), "--change", str(ann),
+                               "-o", str(one)]).exit_code == 0
+    assert left(one) == [("insert", "Bob", "Ministers")]  # the conflict mark is gone with Ann's
+    for args in (["--change", "1"], ["--author", "Bob"], []):  # in two steps is still both
+        out = tmp_path / "both.docx"
+        refused = runner.invoke(app, ["accept", str(one), *args, "-o", str(out)])
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            f"{one}: {POINT}: Bob's wording (\"Ministers\") is one side of a conflict already "
+            "decided (\"Officials\" was accepted); accepting it too would keep both wordings, so "
+            f"nothing was written. Reject it (briefing reject one.docx --author \"Bob\" --item "
+            f"{POINT})\n")
+        assert not out.exists()
+    final = tmp_path / "final.docx"
+    assert runner.invoke(app, ["reject", str(one), "--change", "1", "-o",
+                               str(final)]).exit_code == 0
+    assert SENTENCE.replace("Civil servants", "Officials") in texts(final)
+    assert read_review(final).revisions == []
+

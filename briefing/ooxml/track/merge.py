@@ -21,7 +21,7 @@ from lxml import etree
 
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.changes import REVISION_TAGS
-from briefing.ooxml.read.text import ALL, SYM, TEXT_TAGS, chars
+from briefing.ooxml.read.text import ALL, SYM, TEXT_TAGS, chars, text
 from briefing.ooxml.track.revids import Stamper
 
 P, R, T, DEL_TEXT, PPR, RPR = (qn(t) for t in ("w:p", "w:r", "w:t", "w:delText", "w:pPr",
@@ -393,6 +393,42 @@ def with_conflict_words(elements: list[etree._Element], picked: set[int], accept
     return out
 
 
+def decided_wordings(elements: list[etree._Element]) -> dict[int, str]:
+    """Return {index: words} for each insertion left in a conflict bookmark beside words no
+    longer tracked (another member's wording already accepted): accepting it too would keep
+    both wordings."""
+    out = {}
+    for i, el in enumerate(elements):
+        if el.tag == INS and _conflict_of(el) is None:
+            words = _settled_words(el)
+            if words.strip():
+                out[i] = words
+    return out
+
+
+def _settled_words(el: etree._Element) -> str:
+    """Return the untracked text inside the conflict bookmark that holds `el` ('' if none)."""
+    passed: set[str | None] = set()
+    anchor, ident = el.getprevious(), None
+    while anchor is not None and ident is None:
+        for mark in ([anchor] if anchor.tag == BOOKMARK_START else
+                     anchor.iterchildren(BOOKMARK_START) if anchor.tag in (INS, DEL) else []):
+            if (mark.get(qn("w:name")) or "").startswith(CONFLICT_PREFIX):
+                ident = mark.get(W_ID)
+        if ident is None:
+            if anchor.tag == BOOKMARK_END:
+                passed.add(anchor.get(W_ID))
+            anchor = anchor.getprevious()
+    if anchor is None or ident in passed:  # after that conflict's end: not in it
+        return ""
+    words, node = [], anchor.getnext()
+    while node is not None and not (node.tag == BOOKMARK_END and node.get(W_ID) == ident):
+        if node.tag == R:
+            words.append(text(node))
+        node = node.getnext()
+    return "".join(words)
+
+
 def _conflict_of(el: etree._Element) -> str | None:
     """Return the id of the conflict bookmark `el` sits in, walking back over revisions
     (LibreOffice saves the bookmark's start inside the revision that follows it)."""
@@ -409,4 +445,4 @@ def _conflict_of(el: etree._Element) -> str | None:
 
 
 __all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "insertion_conflicts",
-           "merge_paragraph", "pieces", "shift_ids", "with_conflict_words"]
+           "merge_paragraph", "pieces", "shift_ids", "with_conflict_words", "decided_wordings"]
