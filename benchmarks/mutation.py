@@ -455,6 +455,7 @@ class Runner:
                     m.status = _verdict(os.waitstatus_to_exitcode(status))
                 m.seconds = elapsed
                 del running[pid]
+                _tell(m)
 
     def _child(self, m: Mutant, tests: list[str]) -> int:
         import pytest
@@ -484,6 +485,14 @@ class Runner:
         finally:
             target.write_text(original, encoding="utf-8")
         m.seconds = time.perf_counter() - start
+        _tell(m)
+
+
+def _tell(m: Mutant) -> None:
+    """Print one finished mutant as it finishes: a long run shows its survivors early."""
+    if m.status != "fresh":  # not finished: it runs again in a fresh process
+        print(f"  {m.status}: {m.file}:{m.line}: {m.change} ({m.seconds:.0f} s)",
+              file=sys.stderr, flush=True)
 
 
 def _verdict(code: int) -> str:
