@@ -1,0 +1,41 @@
+"""Two members' tracked versions of one paragraph merged: each member's wording stands.
+
+Accepting every change of the merged paragraph reads as both members' edits
+made together; rejecting every change reads as the draft. A deletion that
+crosses a change of formatting (a bold word and the plain text after it) is
+one edit, whatever the runs it spans.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from briefing.ooxml.track.merge import merge_paragraph
+from briefing.ooxml.track.resolve import resolve_part
+from briefing.ooxml.track.revids import Stamper
+from tests.support.cxml import body_of, w
+
+BOLD = w.rPr(w.b())
+
+
+def _draft():
+    return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")))
+
+
+def _read(p: etree._Element, accept: bool) -> str:
+    doc = body_of(etree.fromstring(etree.tostring(p)))
+    resolve_part(doc, accept=accept)
+    return "".join(t.text or "" for t in doc.iter(f"{{{w.t().nsmap['w']}}}t"))
+
+
+def test_a_deletion_across_a_formatting_change_merges_with_another_members_edit():
+    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
+              w.ins(w.r(w.t("Officials see")), author="Ann"),
+              w.r(w.t(" their local labour markets.")))
+    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+              w.del_(w.r(w.delText("markets")), author="Bob"),
+              w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
+    merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == "Officials see their local labour economies."
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
