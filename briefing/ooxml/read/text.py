@@ -73,6 +73,7 @@ SKIPPED_IN: dict[View, frozenset[str]] = {v: NOT_TEXT | hidden for v, hidden in 
 # The same without w:p: what hides text inside a cell or revision that holds paragraphs.
 _SKIPPED_IN_BLOCK = {v: tags - {P} for v, tags in SKIPPED_IN.items()}
 _PRIVATE_USE = range(0xE000, 0xF900)
+_SURROGATES = range(0xD800, 0xE000)  # halves of a UTF-16 pair: no character on their own
 
 
 def chars(node: etree._Element, view: View = CURRENT) -> str:
@@ -88,12 +89,13 @@ def chars(node: etree._Element, view: View = CURRENT) -> str:
 
 
 def _symbol(code: str) -> str:
-    """Return the character of a w:sym's hex code; '' for private-use or malformed codes."""
+    """Return the character of a w:sym's hex code; '' for private-use, surrogate or malformed
+    codes (a lone surrogate cannot be written out as UTF-8: printing it would fail)."""
     try:
         point = int(code, 16)
     except ValueError:
         return ""
-    if point in _PRIVATE_USE or not 0 < point < 0x110000:
+    if point in _PRIVATE_USE or point in _SURROGATES or not 0 < point < 0x110000:
         return ""
     return chr(point)
 
