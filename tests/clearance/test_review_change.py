@@ -312,3 +312,24 @@ def test_the_other_wording_of_a_conflict_already_decided_cannot_be_accepted_too(
     assert SENTENCE.replace("Civil servants", "Officials") in texts(final)
     assert read_review(final).revisions == []
 
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_one_change_at_a_time_ends_where_all_at_once_does(tmp_path, accept):
+    from briefing.clearance.review import resolve_file
+    from tests.clearance.test_review import IDS as REVIEWED_IDS
+    from tests.clearance.test_review import reviewed_blocks
+
+    path = write_docx(tmp_path / "reviewed.docx", reviewed_blocks(),
+                      extra=source_map_parts({bookmark_name(i): i for i in REVIEWED_IDS}))
+    at_once = resolve_file(path, tmp_path / "all.docx", accept=accept).value
+    current, step = path, 0
+    while (count := len(read_review(current).revisions)):
+        # accepting, the first change each time; rejecting, the last (inner changes first)
+        step += 1
+        current = resolve_file(current, tmp_path / f"step{step}.docx", accept=accept,
+                               changes=[1 if accept else count]).value
+    assert step == len(read_review(path).revisions)
+    assert texts(current) == texts(at_once)
+    ok, report = validate_ooxml(current)
+    assert ok, report
