@@ -204,8 +204,9 @@ Changes = Annotated[
     Optional[list[int]],
     typer.Option("--change", metavar="N", help=(
         "Only change number N, as `briefing review` numbers them for this same file "
-        "(repeatable). With --author/--item, each numbered change must also pass those "
-        "filters (a check that N is the change you mean), else nothing is written.")),
+        "(without --against; repeatable). With --author/--item, each numbered change "
+        "must also pass those filters (a check that N is the change you mean), else "
+        "nothing is written.")),
 ]
 
 
