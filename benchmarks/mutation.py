@@ -239,13 +239,20 @@ def mutated_tree(path: Path, index: int) -> ast.Module:
 
 
 def target_files(patterns: list[str] | None) -> dict[str, str]:
-    """Return relative path -> package for every file to mutate (optionally filtered)."""
+    """Return relative path -> package for every file to mutate (optionally filtered).
+
+    A filter is a glob from the project's root, where `**` is any depth, zero
+    folders included (`briefing/clearance/**/*.py` takes review.py as well as
+    absorb/compare.py), or a path's tail (`review.py`).
+    """
+    chosen = {str(Path(name).relative_to(ROOT)) for p in patterns or ()
+              for name in glob.glob(str(ROOT / p), recursive=True)}
     out = {}
     for package, globs in PACKAGES.items():
         for pattern in globs:
             for name in sorted(glob.glob(str(ROOT / pattern), recursive=True)):
                 rel = str(Path(name).relative_to(ROOT))
-                if not patterns or any(Path(rel).match(p) or rel == p for p in patterns):
+                if not patterns or rel in chosen or any(Path(rel).match(p) for p in patterns):
                     out.setdefault(rel, package)
     return out
 

@@ -85,6 +85,14 @@ def test_files_are_found_by_glob_under_each_package():
     assert not any(name.startswith(("briefing/check/", "briefing/document/")) for name in files)
 
 
+
+def test_a_double_star_filter_takes_the_package_folder_itself_and_every_subfolder():
+    files = mutation.target_files(["briefing/clearance/**/*.py"])
+    assert "briefing/clearance/review.py" in files  # zero folders deep
+    assert "briefing/clearance/absorb/compare.py" in files
+    assert not any(name.startswith("briefing/ooxml/") for name in files)
+    assert list(mutation.target_files(["review.py"])) == ["briefing/clearance/review.py"]
+
 def test_swapping_in_a_mutant_changes_what_the_live_function_does():
     rel = "briefing/clearance/review.py"
     mutants = mutation.enumerate_mutants("clearance", ROOT / rel)

@@ -1,0 +1,144 @@
+"""absorb at the edges of the document and of its lists: where a new paragraph or item lands,
+how a paragraph is located in a message, and what is said about reviewers without a name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from briefing.clearance.absorb import absorb_file
+from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import record_reviewers
+from briefing.source.load import load_text
+from tests.clearance.test_absorb import FIXTURE, diff_lines, edit_docx, invoke, para
+
+TITLE = "Meeting with the Secretary of State for Work and Pensions"
+FIRST_POINT = "Councils already fund and run employment support in most areas."
+NEW_HEADLINE = "Councils must keep a say over employment support for their residents."
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
+    yaml = tmp_path / "briefing.yaml"
+    shutil.copyfile(FIXTURE, yaml)
+    build_file(yaml, out=tmp_path / "draft.docx")
+    return yaml, tmp_path / "draft.docx"
+
+
+def remove(p) -> None:
+    p._element.getparent().remove(p._element)
+
+
+def briefing_of(yaml):
+    return load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+
+
+def test_a_point_added_above_the_first_point_becomes_the_first_point(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+    new = "Councils are the first port of call for local employers."
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: para(d, FIRST_POINT).insert_paragraph_before(
+                            new, style="Numbered Paragraph"))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert f"  key_messages[local-commissioning].points[0]: added '{new}'" in result.stdout
+    assert briefing_of(yaml).key_messages[0].points[:2] == [new, FIRST_POINT]
+    assert diff_lines(before, yaml.read_text(encoding="utf-8")) == [f"+      - {new}"]
+
+
+def test_a_key_message_added_under_the_section_heading_becomes_the_first(built, tmp_path):
+    yaml, draft = built
+    point_1 = "Residents look to the council first when a local employer closes."
+    point_2 = "Councils already broker jobs with local employers."
+
+    def add(d):
+        anchor = para(d, "Councils should help commission")
+        anchor.insert_paragraph_before(NEW_HEADLINE, style="Heading 3")
+        anchor.insert_paragraph_before(point_1, style="Numbered Paragraph")
+        anchor.insert_paragraph_before(point_2, style="Numbered Paragraph")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    new_id = "councils-must-keep-a-say"
+    assert result.stdout.splitlines()[1:] == [
+        f"  key_messages[{new_id}]: added '{NEW_HEADLINE}' (new id '{new_id}': check it)"]
+    messages = briefing_of(yaml).key_messages
+    assert [m.id for m in messages] == [new_id, "local-commissioning",
+                                        "partnership-not-centralism"]
+    assert (messages[0].points, messages[0].suggested_by) == ([point_1, point_2], ["Cllr Hart"])
+    # the first message is prioritised and no priority is free before it: the officer is told
+    assert (f"new key message key_messages[{new_id}] has no priority, so the next build shows "
+            "it after the prioritised messages, not before key_messages[local-commissioning]"
+            ) in result.stderr
+    assert "not part of a list" not in result.stderr
+
+
+def test_the_first_paragraph_deleted_is_located_as_paragraph_1(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", lambda d: remove(para(d, TITLE)))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {cleared}: paragraph 1: briefing.title deleted ('{TITLE}'); not absorbed: "
+            "a briefing needs it: edit the YAML by hand") in result.stderr.splitlines()
+    assert yaml.read_bytes() == before
+
+
+def test_a_deleted_heading_is_reported_as_fixed_by_the_template(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: remove(para(d, "Objectives")))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert ("heading deleted ('Objectives'); not absorbed: edit the YAML or the template "
+            "by hand") in result.stderr
+    assert yaml.read_bytes() == before
+
+
+def test_an_if_asked_line_without_an_answer_gets_one_warning_only(built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: para(d, "Background").insert_paragraph_before(
+                            "If asked: Will this cost more?", style="Label"))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1 and "has no answer under it" in warnings[0], warnings
+    assert yaml.read_bytes() == before
+
+
+def test_changes_by_a_placeholder_author_are_counted_not_recorded(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, FIRST_POINT).runs[0], "text",
+                                          "Councils fund employment support in most areas."))
+    pkg = Package.open(cleared)
+    record_reviewers(pkg, {"Unknown Author": 2, "Author": 0, "Cllr Ann Baker": 1})
+    pkg.save(cleared)
+
+    result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
+
+    notes = [m.text for m in result.messages]
+    assert "2 changes by 'Unknown Author' (no real name) not recorded as a reviewer" in notes
+    assert not any("'Author'" in n for n in notes)  # no changes: nothing to say
+    assert [line for line in result.value.splitlines() if "clearance:" in line] == [
+        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)"]
