@@ -142,3 +142,25 @@ def test_changes_by_a_placeholder_author_are_counted_not_recorded(built, tmp_pat
     assert not any("'Author'" in n for n in notes)  # no changes: nothing to say
     assert [line for line in result.value.splitlines() if "clearance:" in line] == [
         "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)"]
+
+
+
+
+def test_a_heading_deleted_above_an_edited_objective_leaves_the_edit_to_the_objective(
+        built, tmp_path):
+    yaml, draft = built
+    old = "Secure agreement that councils and DWP test joint commissioning in two areas."
+    new = old.replace("two areas", "three areas")
+
+    def edit(d):
+        remove(para(d, "Objectives"))
+        para(d, old).runs[0].text = new
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert "heading deleted ('Objectives')" in result.stderr
+    assert "changed from 'Objectives'" not in result.stderr
+    assert "  objectives[0]: … joint commissioning in [-two-]{+three+} areas." in result.stdout
+    assert briefing_of(yaml).objectives[0] == new
