@@ -27,7 +27,11 @@ from briefing.ooxml.read.comments import read_comments
 from briefing.ooxml.read.revisions import RevisionRecord, move_range_starts, read_package
 from briefing.ooxml.read.text import alternate_content
 from briefing.ooxml.sourcemap import SourceMap, read_source_map, record_reviewers
-from briefing.ooxml.track.merge import decided_wordings, insertion_conflicts, with_conflict_words
+from briefing.ooxml.track.conflicts import (
+    decided_wordings,
+    insertion_conflicts,
+    with_conflict_words,
+)
 from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
 from briefing.paths import check_output
 from briefing.results import Message, Result, plural

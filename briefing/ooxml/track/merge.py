@@ -9,7 +9,7 @@ different characters all stand; edits that overlap are a conflict: each
 member's edits there become their wording of all the words the conflict
 covers, the deletion of those words is written once (for the first member)
 and every member's wording is kept, each as its own insertion, so the officer
-rejects one side.
+rejects one side (`conflicts` marks them and decides them).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from lxml import etree
 
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.changes import REVISION_TAGS
-from briefing.ooxml.read.text import ALL, SYM, TEXT_TAGS, chars, text
+from briefing.ooxml.read.text import ALL, SYM, TEXT_TAGS, chars
+from briefing.ooxml.track.conflicts import conflict_regions
 from briefing.ooxml.track.revids import Stamper
 
 P, R, T, DEL_TEXT, PPR, RPR = (qn(t) for t in ("w:p", "w:r", "w:t", "w:delText", "w:pPr",
@@ -33,8 +34,6 @@ _FLAT = frozenset(qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml", "
 _ZERO = frozenset(qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
                                          "commentRangeEnd", "permStart", "permEnd"))
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-BOOKMARK_START, BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
-CONFLICT_PREFIX = "_BrfConflict"
 
 
 @dataclass
@@ -242,7 +241,7 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
     for e in edits:
         if e.text:
             inserts.setdefault(e.end if e.end > e.start else e.start, []).append(e)
-    opens, closes = _conflict_regions(conflicts, stamper)
+    opens, closes = conflict_regions(conflicts, stamper)
     pos = 0
     n = len(runs)
     while pos <= n:
@@ -272,27 +271,6 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
             p.append(_run(chunk, runs[pos][1], deleted=False))
         pos = end
     return p
-
-
-def _conflict_regions(conflicts: list[tuple[Edit, Edit]], stamper: Stamper
-                      ) -> tuple[dict[int, list[etree._Element]], dict[int, list[etree._Element]]]:
-    """Return the bookmark starts and ends (by draft position) that enclose each conflict:
-    hidden bookmarks named CONFLICT_PREFIX + n, which Word and LibreOffice keep, so review
-    and accept know the two wordings for what they are after the document is saved again."""
-    opens: dict[int, list[etree._Element]] = {}
-    closes: dict[int, list[etree._Element]] = {}
-    for a, b in conflicts:
-        start, end = min(a.start, b.start), max(a.end, b.end)
-        ident = str(stamper.next_id)
-        stamper.next_id += 1
-        mark = etree.Element(BOOKMARK_START)
-        mark.set(W_ID, ident)
-        mark.set(qn("w:name"), f"{CONFLICT_PREFIX}{ident}")
-        opens.setdefault(start, []).append(mark)
-        done = etree.Element(BOOKMARK_END)
-        done.set(W_ID, ident)
-        closes.setdefault(end, []).append(done)
-    return opens, closes
 
 
 def _char_runs(base: list[Piece]) -> list[tuple[str, etree._Element | None]]:
@@ -352,97 +330,5 @@ def has_revisions(el: etree._Element) -> bool:
     return any(True for _ in el.iter(*REVISION_TAGS))
 
 
-def insertion_conflicts(elements: list[etree._Element]) -> list[tuple[int, int]]:
-    """Return (i, j) for each pair of insertions by different authors inside one conflict
-    bookmark (`CONFLICT_PREFIX`): two members' wordings of the same words."""
-    groups: dict[str, list[int]] = {}
-    for i, el in enumerate(elements):
-        if el.tag == INS:
-            region = _conflict_of(el)
-            if region is not None:
-                groups.setdefault(region, []).append(i)
-    out = []
-    for members in groups.values():
-        for i, j in zip(members, members[1:]):
-            if (elements[i].get(AUTHOR) or "") != (elements[j].get(AUTHOR) or ""):
-                out.append((i, j))
-    return out
-
-
-def with_conflict_words(elements: list[etree._Element], picked: set[int], accept: bool
-                        ) -> set[int]:
-    """Return `picked` (indexes into `elements`) with each conflict's deleted words going with
-    its wordings: accepting a member's wording accepts the deletion of the words it replaces;
-    rejecting the last wording left rejects it, and it is not rejected while one stays."""
-    regions: dict[str, list[int]] = {}
-    for i, el in enumerate(elements):
-        if el.tag in (INS, DEL):
-            region = _conflict_of(el)
-            if region is not None:
-                regions.setdefault(region, []).append(i)
-    out = set(picked)
-    for members in regions.values():
-        wordings = [i for i in members if elements[i].tag == INS]
-        words = {i for i in members if elements[i].tag == DEL}
-        if not wordings:
-            continue
-        if accept and any(i in picked for i in wordings):
-            out |= words
-        elif not accept:
-            out = out | words if all(i in picked for i in wordings) else out - words
-    return out
-
-
-def decided_wordings(elements: list[etree._Element]) -> dict[int, str]:
-    """Return {index: words} for each insertion left in a conflict bookmark beside words no
-    longer tracked (another member's wording already accepted): accepting it too would keep
-    both wordings."""
-    out = {}
-    for i, el in enumerate(elements):
-        if el.tag == INS and _conflict_of(el) is None:
-            words = _settled_words(el)
-            if words.strip():
-                out[i] = words
-    return out
-
-
-def _settled_words(el: etree._Element) -> str:
-    """Return the untracked text inside the conflict bookmark that holds `el` ('' if none)."""
-    passed: set[str | None] = set()
-    anchor, ident = el.getprevious(), None
-    while anchor is not None and ident is None:
-        for mark in ([anchor] if anchor.tag == BOOKMARK_START else
-                     anchor.iterchildren(BOOKMARK_START) if anchor.tag in (INS, DEL) else []):
-            if (mark.get(qn("w:name")) or "").startswith(CONFLICT_PREFIX):
-                ident = mark.get(W_ID)
-        if ident is None:
-            if anchor.tag == BOOKMARK_END:
-                passed.add(anchor.get(W_ID))
-            anchor = anchor.getprevious()
-    if anchor is None or ident in passed:  # after that conflict's end: not in it
-        return ""
-    words, node = [], anchor.getnext()
-    while node is not None and not (node.tag == BOOKMARK_END and node.get(W_ID) == ident):
-        if node.tag == R:
-            words.append(text(node))
-        node = node.getnext()
-    return "".join(words)
-
-
-def _conflict_of(el: etree._Element) -> str | None:
-    """Return the id of the conflict bookmark `el` sits in, walking back over revisions
-    (LibreOffice saves the bookmark's start inside the revision that follows it)."""
-    here: etree._Element | None = el
-    while here is not None:
-        for mark in ([here] if here.tag == BOOKMARK_START else
-                     here.iterchildren(BOOKMARK_START) if here.tag in (INS, DEL) else []):
-            if (mark.get(qn("w:name")) or "").startswith(CONFLICT_PREFIX):
-                return mark.get(W_ID)
-        if here.tag not in (INS, DEL, BOOKMARK_START, BOOKMARK_END) and isinstance(here.tag, str):
-            return None
-        here = here.getprevious()
-    return None
-
-
-__all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "insertion_conflicts",
-           "merge_paragraph", "pieces", "shift_ids", "with_conflict_words", "decided_wordings"]
+__all__ = ["Edit", "Merged", "base_text", "edits_of", "has_revisions", "merge_paragraph",
+           "pieces", "shift_ids"]
