@@ -19,26 +19,11 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.web.security import MAX_BODY
 from tests.clearance.test_combine import POINT, SAMPLE, member_copy
-from tests.support.web_harness import client
+from tests.support.web_harness import BRIEFING, client
 
-NAME = "b.yaml"
+NAME = BRIEFING
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 POINT2 = "key_messages/partnership-not-centralism/points/2"
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Path:
-    folder = tmp_path / "served"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / NAME)
-    build_file(folder / NAME)
-    return folder
-
-
-@pytest.fixture
-def draft(served: Path) -> Path:
-    (found,) = served.glob("*.docx")
-    return found
 
 
 @pytest.fixture

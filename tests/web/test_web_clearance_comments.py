@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from briefing.clearance.review import read_review
-from briefing.document.build import build_file
 from briefing.web.redlineview import shown
-from tests.clearance.test_combine import POINT, SAMPLE, _with_comments
+from tests.clearance.test_combine import POINT, _with_comments
 from tests.conftest import corpus_file
 from tests.support.web_harness import client
 from tests.web.test_web_clearance import NAME, post, start, upload
 
 THREAD = "[comment by Cllr Dee: “Too blunt.”; reply by Officer: “Agreed, softened.” (resolved)]"
 PROVIDERS = "key_messages/local-commissioning/points/1"
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Path:
-    folder = tmp_path / "served"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / NAME)
-    build_file(folder / NAME)
-    return folder
 
 
 @pytest.fixture

@@ -5,31 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 
 from briefing.clearance.review import read_review
-from briefing.document.build import build_file
 from briefing.web import clearance as clr
-from tests.clearance.test_combine import SAMPLE, member_copy
-from tests.support.web_harness import live_server
+from tests.clearance.test_combine import member_copy
+from tests.support.web_harness import BRIEFING, live_server
 
-NAME = "b.yaml"
+NAME = BRIEFING
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Path:
-    folder = tmp_path / "served"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / NAME)
-    build_file(folder / NAME)
-    return folder
 
 
 class SlowCombine:

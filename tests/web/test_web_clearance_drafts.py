@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,27 +15,11 @@ from briefing.document.build import build_file
 from briefing.ooxml.ns import DCTERMS
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.inspect import core_property
-from tests.clearance.test_combine import SAMPLE
 from tests.support.web_harness import client
 from tests.web.test_web_clearance import NAME, post, start
 
 GOOD = {"sent.members": "Cllr Ann\nCllr Bob Lee\n", "sent.date": "2026-03-01",
         "sent.note": "by email,  with the   covering note"}
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Path:
-    folder = tmp_path / "served"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / NAME)
-    build_file(folder / NAME)
-    return folder
-
-
-@pytest.fixture
-def draft(served: Path) -> Path:
-    (found,) = served.glob("*.docx")
-    return found
 
 
 def state(served: Path) -> dict:
