@@ -114,7 +114,15 @@ class YamlText:
         node = self.node(path)
         if not is_text(node):
             raise EditError(f"{format_path(path)}: is not a text value in the YAML")
-        self._replace_scalar(node, self.render_like(node, value, flow=self._in_flow(node)))
+        flow = self._in_flow(node)
+        if node.style in ("|", ">") and not flow and node.value.endswith("\n") and \
+                not value.endswith("\n"):
+            # a document's text has no final line break: the block keeps the one it ended with
+            block = self._render_block(node, value + "\n")
+            if block is not None:
+                self._replace_scalar(node, block)
+                return
+        self._replace_scalar(node, self.render_like(node, value, flow=flow))
 
     def set_list(self, path: FieldPath, values: list[str]) -> None:
         """Make the list of strings at `path` equal `values`, touching only changed items."""
@@ -210,14 +218,19 @@ class YamlText:
         span = self.text[node.start_mark.index:node.end_mark.index]
         header, _, body = span.partition("\n")
         indent = _block_indent(body, node.start_mark.column)
+        # one final line break is the block's "clip" ending (`|`), none its "strip" (`|-`)
+        clip = value.endswith("\n") and not value.endswith("\n\n")
+        content = value[:-1] if clip else value
         lines = None
-        if node.style == ">":
-            lines = fold_lines(value, max(FOLD_WIDTH - indent, 20))
+        style = node.style
+        if style == ">":
+            lines = fold_lines(content, max(FOLD_WIDTH - indent, 20))
         if lines is None:
-            lines = literal_lines(value)
+            lines = literal_lines(content)
             if lines is None:
                 return None
-            header = "|" + header.lstrip()[1:] if node.style == ">" else header
+            style = "|"
+        header = _block_header(header, style, clip)
         pad = " " * indent
         text = header + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
         # Content sits deeper than its key, so under a key at column 0 it parses the same.
@@ -403,6 +416,18 @@ def dash_column(text: str, item: Node) -> int:
     if dash < 0:
         raise EditError("cannot find the list item's dash")
     return dash - line_start(text, start)
+
+
+_HEADER = re.compile(r"[|>]([1-9]?)[-+]?([1-9]?)(.*)", re.DOTALL)
+
+
+def _block_header(header: str, style: str, clip: bool) -> str:
+    """Return a block scalar's header line with `style` and the ending chosen by `clip`,
+    keeping its indentation indicator and any comment after it."""
+    m = _HEADER.fullmatch(header)
+    if m is None:  # not a block header: let the parse-back check refuse the rendering
+        return header
+    return style + (m.group(1) or m.group(2)) + ("" if clip else "-") + m.group(3)
 
 
 def _block_indent(body: str, column: int) -> int:

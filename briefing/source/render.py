@@ -112,8 +112,7 @@ def block_ok(snippet: str, value: str) -> bool:
         got = _SAFE.load(snippet)
     except YAMLError:
         return False
-    return isinstance(got, dict) and isinstance(got.get("k"), str) and \
-        got["k"].strip() == value.strip()
+    return isinstance(got, dict) and got.get("k") == value
 
 
 def render_value(value: Any) -> str:

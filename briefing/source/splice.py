@@ -186,7 +186,8 @@ class Splicer:
             self.rewrite_flow(path, node, values)
             return
         dash = dash_column(self.text, items[0])
-        at = (line_start(self.text, items[where].start_mark.index) if where < len(items)
+        # before the comment lines above the item it goes before: they are that item's
+        at = (self.leading_comments(items[where]) if where < len(items)
               else self.item_end(items[-1]))
         lead = "\n" if at == len(self.text) and not self.text.endswith("\n") else ""
         self.ed._splice(at, at, lead + self.item_lines(value, dash))

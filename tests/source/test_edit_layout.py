@@ -1,0 +1,133 @@
+"""Where the in-place editor writes what a form adds or removes: the YAML an officer then reads.
+
+Each test asserts the text itself (not only the data it reads as): a field added inside
+`{...}`, a list item on its own line at its place, a comment kept with the item it describes,
+a multi-line value written as a `|` block.
+"""
+
+from __future__ import annotations
+
+from briefing.source.changes import Insert, Remove, Set, apply_changes
+from briefing.sourceid import ById
+from tests.source.test_changes import KM, SOURCE, changed_lines, data
+
+PRINCIPAL = ("meeting", "principal")
+
+
+def lines(text: str, first: str, count: int) -> list[str]:
+    """Return `count` lines of `text` from the one that starts (after indent) with `first`."""
+    all_lines = text.splitlines()
+    at = next(n for n, line in enumerate(all_lines) if line.lstrip().startswith(first))
+    return all_lines[at:at + count]
+
+
+def test_a_field_added_to_a_flow_mapping_goes_inside_its_braces():
+    out = apply_changes(SOURCE, [Set(PRINCIPAL + ("organisation",), "Local Government Group")])
+
+    assert changed_lines(SOURCE, out) == [
+        "-  principal: {name: Baroness Eaton, role: Chairman}",
+        "+  principal: {name: Baroness Eaton, role: Chairman, organisation: Local Government Group}",
+    ]
+
+
+def test_fields_removed_from_a_flow_mapping_leave_tidy_braces():
+    last = apply_changes(SOURCE, [Remove(PRINCIPAL + ("role",))])
+    first = apply_changes(SOURCE, [Remove(PRINCIPAL + ("name",))])
+    both = apply_changes(SOURCE, [Remove(PRINCIPAL + ("role",)), Remove(PRINCIPAL + ("name",))])
+
+    assert lines(last, "principal:", 1) == ["  principal: {name: Baroness Eaton}"]
+    assert lines(first, "principal:", 1) == ["  principal: {role: Chairman}"]
+    assert lines(both, "principal:", 1) == ["  principal: {}"]
+
+
+def test_points_added_first_between_and_last_each_take_their_own_line_in_place():
+    out = apply_changes(SOURCE, [Insert(KM + ("points",), "New first point", 0),
+                                 Insert(KM + ("points",), "Note: a middle point", 2),
+                                 Insert(KM + ("points",), "Last point")])
+
+    assert lines(out, "points:", 6) == [
+        "    points:",
+        "      - New first point",
+        "      - One point here",
+        '      - "Note: a middle point"',
+        '      - "Second point: with colon"   # keep this comment',
+        "      - Last point",
+    ]
+    assert lines(out, "suggested_by: [Cllr A", 1) == ["    suggested_by: [Cllr A, Cllr B]"]
+
+
+def test_a_new_item_goes_above_the_comment_of_the_item_it_precedes():
+    new = {"id": "new", "headline": "New: headline", "points": ["a", "b"], "suggested_by": ["X"]}
+    out = apply_changes(SOURCE, [Insert(("key_messages",), new, 1)])
+
+    assert lines(out, "suggested_by: [Cllr A", 7) == [
+        "    suggested_by: [Cllr A, Cllr B]",
+        "  - id: new",
+        '    headline: "New: headline"',
+        "    points: [a, b]",
+        "    suggested_by: [X]",
+        "  # the second message",
+        "  - id: other",
+    ]
+    first = apply_changes(SOURCE, [Insert(("key_messages",), new, 0)])
+    assert lines(first, "key_messages:", 3) == ["key_messages:", "  - id: new",
+                                                '    headline: "New: headline"']
+    assert lines(first, "# the first message", 2) == ["  # the first message",
+                                                      "  - id: local-commissioning"]
+    assert [m["id"] for m in data(first)["key_messages"]] == ["new", "local-commissioning",
+                                                              "other"]
+
+
+def test_a_mapping_added_first_to_a_block_list_is_laid_out_like_its_items():
+    out = apply_changes(SOURCE, [Insert(("meeting", "counterparts"),
+                                        {"name": "Jane Roe MP", "role": "Minister"}, 0)])
+
+    assert lines(out, "counterparts:", 5) == [
+        "  counterparts:",
+        "    - name: Jane Roe MP",
+        "      role: Minister",
+        "    - name: Iain Duncan Smith MP",
+        "      role: Secretary of State",
+    ]
+
+
+def test_an_item_or_field_added_at_the_end_of_a_file_without_a_final_line_break():
+    assert apply_changes("objectives:\n  - a\n  - b", [Insert(("objectives",), "c")]) == \
+        "objectives:\n  - a\n  - b\n  - c\n"
+    assert apply_changes("contact:\n  name: a", [Set(("contact", "fax"), "none")]) == \
+        "contact:\n  name: a\n  fax: none\n"
+
+
+def test_a_multi_line_value_in_a_folded_field_becomes_a_literal_block():
+    out = apply_changes(SOURCE, [Set(("meeting", "purpose"), "Line one\nLine two")])
+
+    assert lines(out, "purpose:", 3) == ["  purpose: |-", "    Line one", "    Line two"]
+    assert lines(out, "objectives:", 1) == ["objectives:"]
+    assert data(out)["meeting"]["purpose"] == "Line one\nLine two"
+
+
+def test_a_multi_line_value_in_a_literal_field_stays_a_literal_block():
+    out = apply_changes(SOURCE, [Set(KM + ("headline",), "First line\nSecond line")])
+
+    assert lines(out, "headline: |", 3) == ["    headline: |-", "      First line",
+                                            "      Second line"]
+    assert data(out)["key_messages"][0]["headline"] == "First line\nSecond line"
+
+
+def test_an_item_added_to_an_empty_flow_list_and_to_a_flow_list_stays_in_brackets():
+    out = apply_changes(SOURCE, [Insert(("key_messages", ById("other"), "points"), "First"),
+                                 Insert(KM + ("suggested_by",), "Cllr Z", 1)])
+
+    assert changed_lines(SOURCE, out) == [
+        "-    suggested_by: [Cllr A, Cllr B]", "+    suggested_by: [Cllr A, Cllr Z, Cllr B]",
+        "-    points: []", "+    points: [First]"]
+
+
+def test_a_literal_field_set_from_the_form_stays_a_block_with_the_ending_it_was_given():
+    one = apply_changes(SOURCE, [Set(KM + ("headline",), "Councils should lead.")])
+    ended = apply_changes(SOURCE, [Set(KM + ("headline",), "Councils should lead.\n")])
+
+    assert lines(one, "headline: |", 2) == ["    headline: |-", "      Councils should lead."]
+    assert lines(ended, "headline: |", 2) == ["    headline: |", "      Councils should lead."]
+    assert data(one)["key_messages"][0]["headline"] == "Councils should lead."
+    assert data(ended)["key_messages"][0]["headline"] == "Councils should lead.\n"
