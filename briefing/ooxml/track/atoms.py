@@ -19,6 +19,7 @@ while ignoring what producers differ on without any visible difference.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import accumulate
 
 from lxml import etree
@@ -100,8 +101,12 @@ def _walk(parent: etree._Element, chain: tuple, out: list[Atom]) -> None:
         elif tag in ZERO_WIDTH:
             out.append(Atom(ZERO, child, None, chain))
         elif not tag.endswith("Pr"):  # property children of containers are copied with them
-            key = "\x00" + etree.QName(child).localname + ":" + "".join(tree.itertext(child))
-            out.append(Atom(OPAQUE, child, None, chain, text=key))
+            out.append(Atom(OPAQUE, child, None, chain, text=_opaque_key(child)))
+
+
+def _opaque_key(el: etree._Element) -> str:
+    """Return the comparison key of OPAQUE content (an equation, say): its name and text."""
+    return "\x00" + etree.QName(el).localname + ":" + "".join(tree.itertext(el))
 
 
 def _run_atoms(run: etree._Element, chain: tuple, out: list[Atom]) -> None:
@@ -164,7 +169,8 @@ def _flush(buf: list[str], pos: int, out: list) -> None:
 
 
 def paragraph_signature(p: etree._Element, rkey) -> tuple:
-    """Return what a reader sees of `p`: its properties and its text in runs of one format.
+    """Return what a reader sees of `p`: its properties, its text in runs of one format and
+    its other content (equations: `_opaque_keys`).
 
     Two paragraphs with equal signatures need no tracked change; `rkey(run)`
     gives a run's formatting key.
@@ -181,7 +187,21 @@ def paragraph_signature(p: etree._Element, rkey) -> tuple:
             parts[-1] = (key, parts[-1][1] + text)
         else:
             parts.append((key, text))
-    return ppr_key(p), tuple(parts)
+    return ppr_key(p), tuple(parts), tuple(_opaque_keys(p))
+
+
+def _opaque_keys(parent: etree._Element) -> Iterator[str]:
+    """Yield the comparison keys of the OPAQUE content of `parent` (an equation, say): content
+    that is neither runs nor markup, which a paragraph's runs alone do not show."""
+    for child in parent:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in (PPR, RUN) or tag in ZERO_WIDTH \
+                or tag.endswith("Pr"):
+            continue
+        if tag in CONTAINERS:
+            yield from _opaque_keys(child)
+        else:
+            yield _opaque_key(child)
 
 
 # --- formatting keys ---------------------------------------------------------------------

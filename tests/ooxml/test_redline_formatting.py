@@ -1,0 +1,51 @@
+"""Formatting a redline sees: a change of size is tracked, two spellings of "off" are not.
+
+ECMA-376 lets an on/off property say "off" as `0`, `false` or `off`
+(17.17.4, ST_OnOff); Word writes `0`, other editors `false`. The same
+formatting spelt differently is no change; a different value (a size, 17.3.2.38)
+is a formatting change the officer can reject.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.clearance.redline import redline_result
+from briefing.clearance.review import read_review
+from briefing.ooxml.package import Package
+from briefing.ooxml.track.resolve import resolve_part
+from tests.conftest import validate_ooxml
+from tests.support.cxml import W, w, write_docx
+
+
+def _paragraph(size: str, italic_off: str):
+    return w.p(w.r(w.t("Councils ")),
+               w.r(w.rPr(w.i(val=italic_off), w.sz(val=size)), w.t("know")),
+               w.r(w.t(" their markets.")))
+
+
+def _redline(tmp_path: Path, old, new) -> tuple[list[str], Path]:
+    a = write_docx(tmp_path / "old.docx", [old])
+    b = write_docx(tmp_path / "new.docx", [new])
+    result = redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z")
+    out = tmp_path / "out.docx"
+    out.write_bytes(result.value)
+    return [m.text for m in result.messages if m.level == "info"], out
+
+
+def test_a_word_made_larger_is_a_formatting_change_that_rejects_to_the_old_size(tmp_path):
+    infos, out = _redline(tmp_path, _paragraph("24", "0"), _paragraph("32", "0"))
+    assert infos[0].startswith("0 insertions, 0 deletions, 1 formatting change by Officer")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [("format", "know")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    pkg = Package.open(out)
+    root = pkg.xml(pkg.main_part)
+    resolve_part(root, accept=False)
+    assert [el.get(f"{{{W}}}val") for el in root.iter(f"{{{W}}}sz")] == ["24"]
+
+
+def test_off_spelt_false_or_0_is_the_same_formatting(tmp_path):
+    infos, out = _redline(tmp_path, _paragraph("24", "false"), _paragraph("24", "0"))
+    assert infos[0].startswith("no differences found")
+    assert read_review(out).revisions == []
