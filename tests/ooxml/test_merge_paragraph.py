@@ -39,3 +39,28 @@ def test_a_deletion_across_a_formatting_change_merges_with_another_members_edit(
     assert merged is not None and merged.conflicts == []
     assert _read(merged.paragraph, accept=True) == "Officials see their local labour economies."
     assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+def test_two_separate_deletions_by_one_member_stay_two_beside_another_members_edit():
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.del_(w.r(w.delText("local ")), author="Ann"), w.r(w.t("labour ")),
+              w.del_(w.r(w.delText("markets")), author="Ann"), w.r(w.t(".")))
+    bob = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Bob"),
+              w.ins(w.r(BOLD, w.t("Officials")), author="Bob"),
+              w.r(w.t(" know their local labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == "Officials know their labour ."
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+def test_a_word_one_member_inserted_mid_sentence_stands_beside_another_members_edit():
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")))
+    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+              w.del_(w.r(w.delText("markets")), author="Bob"),
+              w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
+    merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == "Councils know their own local labour economies."
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."

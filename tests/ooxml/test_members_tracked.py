@@ -1,0 +1,153 @@
+"""Members' copies with their own tracked changes, as Word writes them, through combine.
+
+A member who tracks changes keeps them: each comes through with the
+member's name and date, counted as tracked; a paragraph the member added
+after one that another member also changed stays beside the merged one.
+These copies are written here as Word writes them, so no LibreOffice run is
+needed to make them.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from briefing.clearance.review import read_review
+from briefing.cli import app
+from briefing.document.build import build_file
+from briefing.ooxml.ns import CP, qn
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.text import paragraph_texts
+from briefing.ooxml.track.resolve import resolve_part
+from tests.conftest import ROOT, validate_ooxml
+
+runner = CliRunner()
+SAMPLE = ROOT / "samples" / "work-programme-2010.yaml"
+OBJECTIVE = ("Agree with the Secretary of State that councils and the Department for Work and "
+             "Pensions (DWP) test joint commissioning in at least two areas.")
+ADDED = "Ask for a named official to lead the pilots."
+WHEN = "2026-03-05T09:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory) -> Path:
+    return build_file(SAMPLE, out=tmp_path_factory.mktemp("tracked") / "draft.docx").value
+
+
+def _el(tag: str, *children, text: str | None = None, **attrs) -> etree._Element:
+    el = etree.Element(qn(tag), {qn(f"w:{k}"): v for k, v in attrs.items()})
+    el.extend(children)
+    el.text = text
+    return el
+
+
+def _run(text: str, deleted: bool = False) -> etree._Element:
+    return _el("w:r", _el("w:delText" if deleted else "w:t", text=text))
+
+
+def _copy(draft: Path, dest: Path, name: str, edit) -> Path:
+    """Return `dest`: the draft with `edit(paragraph)` applied to the objective's paragraph
+    (body block 6), saved by `name`."""
+    pkg = Package.open(draft)
+    body = pkg.xml(pkg.main_part).find(qn("w:body"))
+    assert body is not None
+    p = body[6]
+    assert "".join(p.itertext()) == OBJECTIVE
+    edit(p)
+    pkg.xml("docProps/core.xml").find(f"{{{CP}}}lastModifiedBy").text = name
+    pkg.save(dest)
+    return dest
+
+
+def _tracked_edit(p: etree._Element, add_paragraph: bool = False) -> None:
+    """Cllr Ann, tracking: 'the Department for Work and Pensions (DWP)' -> 'DWP'; with
+    `add_paragraph`, a new paragraph typed after it (its mark the inserted one, as Word has)."""
+    run = p.find(qn("w:r"))
+    head, tail = OBJECTIVE.split("the Department for Work and Pensions (DWP)")
+    who = {"author": "Cllr Ann", "date": WHEN}
+    new = [_run(head),
+           _el("w:del", _run("the Department for Work and Pensions (DWP)", True), id="901", **who),
+           _el("w:ins", _run("DWP"), id="902", **who), _run(tail)]
+    at = p.index(run)
+    p.remove(run)
+    for k, el in enumerate(new):
+        p.insert(at + k, el)
+    if add_paragraph:
+        added = copy.deepcopy(p)
+        for child in [c for c in added if c.tag != qn("w:pPr")]:
+            added.remove(child)
+        added.append(_el("w:ins", _run(ADDED), id="903", **who))
+        ppr = p.find(qn("w:pPr"))
+        ppr.append(_el("w:rPr", _el("w:ins", id="904", **who)))
+        p.addnext(added)
+
+
+def _untracked_edit(p: etree._Element) -> None:
+    """Cllr Bob, not tracking: 'at least two areas' -> 'at least three areas'."""
+    for t in p.iter(qn("w:t")):
+        t.text = t.text.replace("at least two", "at least three")
+
+
+def _combine(tmp_path: Path, draft: Path, *copies: Path) -> tuple[str, Path]:
+    out = tmp_path / "combined.docx"
+    result = runner.invoke(app, ["combine", str(draft), *map(str, copies), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    return result.stderr, out
+
+
+def _texts(path: Path, accept: bool) -> list[str]:
+    pkg = Package.open(path)
+    root = pkg.xml(pkg.main_part)
+    resolve_part(root, accept=accept)
+    return paragraph_texts(root)
+
+
+def test_a_members_tracked_changes_keep_their_name_and_date_and_count_as_tracked(
+        draft, tmp_path):
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann", _tracked_edit)
+    stderr, out = _combine(tmp_path, draft, ann)
+    assert "info: ann.docx: Cllr Ann (named by the copy's last-modified-by): 2 tracked " \
+           "changes, 0 found untracked, 0 comments" in stderr
+    assert [(r.author, r.date, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Ann", WHEN, "delete", "the Department for Work and Pensions (DWP)"),
+        ("Cllr Ann", WHEN, "insert", "DWP")]
+    assert OBJECTIVE.replace("the Department for Work and Pensions (DWP)", "DWP") \
+        in _texts(out, accept=True)
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+def test_a_tracked_paragraph_added_after_a_paragraph_two_members_changed_stays(
+        draft, tmp_path):
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann",
+                lambda p: _tracked_edit(p, add_paragraph=True))
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", _untracked_edit)
+    stderr, out = _combine(tmp_path, draft, ann, bob)
+    assert "conflict" not in stderr
+    accepted = _texts(out, accept=True)
+    merged = OBJECTIVE.replace("the Department for Work and Pensions (DWP)", "DWP") \
+        .replace("at least two", "at least three")
+    assert accepted[accepted.index(merged) + 1] == ADDED
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
+    assert {r.author for r in read_review(out).revisions} == {"Cllr Ann", "Cllr Bob"}
+
+
+def test_an_untracked_edit_in_a_table_is_tracked_in_the_members_name(draft, tmp_path):
+    def edit(_p: etree._Element) -> None:
+        table = _p.getparent()[4]
+        assert table.tag == qn("w:tbl")
+        for t in table.iter(qn("w:t")):
+            t.text = t.text.replace("Autumn 2010", "October 2010")
+
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", edit)
+    stderr, out = _combine(tmp_path, draft, bob)
+    assert "Cllr Bob (named by the copy's last-modified-by): 0 tracked changes, 2 found " \
+           "untracked" in stderr
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Bob", "delete", "Autumn"), ("Cllr Bob", "insert", "October")]
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
