@@ -57,25 +57,34 @@ def main() -> None:
 
 
 def clearance(page, base: str, folder: Path, temporary: Path, out: Path) -> None:
-    """Take the Clearance page with two members' copies combined, one conflict between them."""
+    """Take the Clearance page: whom the draft went to recorded, then three members' copies
+    combined, with a conflict between two of them and a third member's comments."""
     from briefing.document.build import build_file
-    from tests.clearance.test_combine import member_copy
+    from tests.clearance.test_combine import _with_comments, member_copy
 
     draft = build_file(folder / SAMPLE.name).value
     ann = member_copy(draft, temporary / "ann.docx", {
         "Civil servants say": "Officials say", "cuts across both": "undermines both"}, "Cllr Ann")
     bob = member_copy(draft, temporary / "bob.docx", {"Civil servants say": "Ministers say"},
                       None)
+    dee = _with_comments(draft, temporary / "dee.docx",
+                         {"put councils and business": "already put councils and business"})
     page.goto(f"{base}/clearance/{SAMPLE.name}")
+    page.get_by_text("Record whom a draft went to").click()
+    page.get_by_label("Members it went to").fill("Cllr Ann\nCllr Bob Lee\nCllr Dee")
+    page.get_by_label("Date sent").fill("2010-09-20")
+    page.get_by_role("button", name="Record whom it went to").click()
     page.get_by_label("A draft in this folder").select_option(draft.name)
     page.get_by_role("button", name="Use this draft").click()
-    page.get_by_label("Returned copy 1").set_input_files(str(ann))
-    page.get_by_label("Returned copy 2").set_input_files(str(bob))
-    page.get_by_label("Member's name for copy 2 (optional)").fill("Cllr Bob Lee")
+    for n, (copy, name) in enumerate([(ann, ""), (bob, "Cllr Bob Lee"), (dee, "")], 1):
+        page.get_by_label(f"Returned copy {n}").set_input_files(str(copy))
+        if name:
+            page.get_by_label(f"Member's name for copy {n} (optional)").fill(name)
     page.get_by_role("button", name="Upload and combine").click()
-    page.set_viewport_size({"width": 1200, "height": 1640})
+    page.set_viewport_size({"width": 1200, "height": 1900})
+    page.screenshot(path=out / "serve-clearance.png", full_page=False)
     page.evaluate("document.getElementById('review').scrollIntoView()")
-    page.screenshot(path=out / "serve-clearance.png")
+    page.screenshot(path=out / "serve-clearance-review.png")
 
 
 if __name__ == "__main__":

@@ -342,3 +342,62 @@ def test_comments_keep_their_authors_anchors_replies_and_resolved_state(draft, t
 
     valid, report = validate_ooxml(out)
     assert valid, report
+
+
+def test_a_comment_on_words_two_members_changed_keeps_both_wordings_and_its_anchor(draft,
+                                                                                    tmp_path):
+    """Cllr Dee comments on "Civil servants say", which Ann and Bob each reworded: the
+    comment must not stop the paragraph being merged (Bob's wording was left out) and stays
+    on the words it was made on."""
+    from tests.conftest import validate_ooxml
+
+    a = member_copy(draft, tmp_path / "a.docx", {"Civil servants say": "Officials say"}, "Ann")
+    b = member_copy(draft, tmp_path / "b.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    dee = _narrow_comment(_with_comments(draft, tmp_path / "dee.docx",
+                                         {"cuts across both": "undermines both"}),
+                          "Civil servants say")
+    out = tmp_path / "out.docx"
+    result = combine(draft, a, b, dee, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.stderr
+    assert (f'warning: conflict in {POINT}: Ann: "Officials" / Bob: "Ministers"; both kept'
+            in result.stderr)
+    review = read_review(out)
+    assert {(r.author, r.kind, r.text) for r in review.revisions} >= {
+        ("Ann", "insert", "Officials"), ("Bob", "insert", "Ministers"),
+        ("Cllr Dee", "insert", "undermines")}
+    (blunt,) = [c for c in review.comments if c.text == "Too blunt."]
+    assert blunt.item == POINT and blunt.author == "Cllr Dee"
+    assert blunt.anchor_text.startswith("Civil servants")  # on the words, as Dee made it
+    assert blunt.anchor_text.endswith(" say") and "want to work" not in blunt.anchor_text
+    one = tmp_path / "one.docx"
+    assert runner.invoke(app, ["reject", str(out), "--author", "Ann", "--item", POINT,
+                               "-o", str(one)]).exit_code == 0
+    final = tmp_path / "final.docx"
+    assert runner.invoke(app, ["accept", str(one), "-o", str(final)]).exit_code == 0
+    assert "Ministers say they want to work in partnership with local government." in \
+        texts(final, accept=True)
+    valid, report = validate_ooxml(out)
+    assert valid, report
+
+
+def _narrow_comment(path: Path, words: str) -> Path:
+    """Return `path` with the comment on the run that starts with `words` narrowed to those
+    words: the run split after them, the comment's end and reference moved after the first."""
+    from lxml import etree
+
+    pkg = Package.open(path)
+    body = pkg.xml(pkg.main_part)
+    t = next(t for t in body.iter(qn("w:t")) if t.text and t.text.startswith(words))
+    run = t.getparent()
+    rest = etree.Element(qn("w:r"))
+    etree.SubElement(rest, qn("w:t"), {"{http://www.w3.org/XML/1998/namespace}space":
+                                       "preserve"}).text = t.text[len(words):]
+    t.text = words
+    end = run.getnext()
+    reference = end.getnext()
+    assert end.tag == qn("w:commentRangeEnd") and reference.find(qn("w:commentReference")) \
+        is not None
+    reference.addnext(rest)
+    pkg.save(path)
+    return path

@@ -33,6 +33,8 @@ _FLAT = frozenset(qn(f"w:{t}") for t in ("hyperlink", "smartTag", "customXml", "
                                          "sdt", "sdtContent", "dir", "bdo"))
 _ZERO = frozenset(qn(f"w:{t}") for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
                                          "commentRangeEnd", "permStart", "permEnd"))
+_COMMENT_MARKS = frozenset(qn(f"w:{t}") for t in ("commentRangeStart", "commentRangeEnd",
+                                                 "commentReference"))
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -95,6 +97,8 @@ def _walk(parent: etree._Element, out: list[Piece], state: str, author: str,
             if not _walk(child, out, kind, child.get(AUTHOR) or "Unknown Author",
                          child.get(DATE)):
                 return False
+        elif tag == R and _comment_reference(child):
+            out.append(Piece("zero", el=child))  # a member's comment: it has no text
         elif tag == R:
             rpr = child.find(RPR)
             for item in child:
@@ -116,6 +120,26 @@ def _walk(parent: etree._Element, out: list[Piece], state: str, author: str,
         elif tag != qn("w:proofErr"):
             return False
     return True
+
+
+def _comment_reference(run: etree._Element) -> bool:
+    """Return True for a run that holds a comment's reference mark and nothing else."""
+    marks = [c.tag for c in run if isinstance(c.tag, str) and c.tag != RPR]
+    return bool(marks) and all(tag in _COMMENT_MARKS for tag in marks)
+
+
+def _comment_marks(ps: list[Piece]) -> dict[int, list[etree._Element]]:
+    """Return a version's comment marks (range starts and ends, reference runs) by their
+    place in the draft's text: merged, a paragraph keeps the comments members made on it."""
+    out: dict[int, list[etree._Element]] = {}
+    pos = 0
+    for x in ps:
+        if x.state == "zero" and x.el is not None and (
+                x.el.tag in _COMMENT_MARKS or (x.el.tag == R and _comment_reference(x.el))):
+            out.setdefault(pos, []).append(x.el)
+        elif x.state in ("same", "delete"):
+            pos += len(x.text)
+    return out
 
 
 def base_text(ps: list[Piece]) -> str:
@@ -167,11 +191,14 @@ def merge_paragraph(draft: etree._Element, versions: list[etree._Element],
         return None
     text = base_text(base)
     edits: list[Edit] = []
+    marks: dict[int, list[etree._Element]] = {}
     for member, version in enumerate(versions):
         ps = pieces(version)
         if ps is None or base_text(ps) != text:
             return None
         edits.extend(edits_of(ps, member))
+        for pos, els in _comment_marks(ps).items():
+            marks.setdefault(pos, []).extend(els)
     kept: list[Edit] = []
     conflicts: list[tuple[Edit, Edit]] = []
     for edit in sorted(edits, key=lambda e: (e.start, e.end, e.member)):
@@ -182,7 +209,7 @@ def merge_paragraph(draft: etree._Element, versions: list[etree._Element],
         kept.append(edit)
     if conflicts:
         kept, conflicts = _whole_wordings(text, kept, conflicts)
-    return Merged(_render(draft, base, kept, stamper, conflicts), conflicts)
+    return Merged(_render(draft, base, kept, stamper, conflicts, marks), conflicts)
 
 
 def _whole_wordings(text: str, kept: list[Edit], conflicts: list[tuple[Edit, Edit]]
@@ -223,7 +250,8 @@ def _whole_wordings(text: str, kept: list[Edit], conflicts: list[tuple[Edit, Edi
 
 
 def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper: Stamper,
-            conflicts: list[tuple[Edit, Edit]]) -> etree._Element:
+            conflicts: list[tuple[Edit, Edit]],
+            marks: dict[int, list[etree._Element]] | None = None) -> etree._Element:
     p = etree.Element(P)
     p.attrib.update(draft.attrib)
     ppr = draft.find(PPR)
@@ -231,6 +259,8 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
         p.append(copy.deepcopy(ppr))
     runs = _char_runs(base)
     zeros = _zero_positions(base)
+    for pos, els in (marks or {}).items():
+        zeros.setdefault(pos, []).extend(els)
     deleted = [False] * len(runs)
     del_by: list[Edit | None] = [None] * len(runs)
     for e in edits:
