@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -86,7 +87,7 @@ class Shown:
     items: dict[str, list[Paragraph]] = field(default_factory=dict)
     members: dict[str, list[Change]] = field(default_factory=dict)
     conflicts: list[dict[str, str]] = field(default_factory=list)
-    comments: list[dict[str, str]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pending(self) -> int:
@@ -125,9 +126,13 @@ def shown(path: Path, review: Review) -> Shown:
             done |= {n, r.conflict}
             out.conflicts.append({"item": r.item or OUTSIDE, "a": r.author, "a_text": r.text,
                                   "b": other.author, "b_text": other.text})
-    for c in review.comments:
-        out.comments.append({"item": c.item or OUTSIDE, "author": c.author, "text": c.text,
-                             "anchor": c.anchor_text})
+    for n, c in enumerate(review.comments):
+        if c.parent is None:  # a reply is listed under the comment it answers
+            out.comments.append({
+                "item": c.item or OUTSIDE, "author": c.author, "text": c.text,
+                "anchor": c.anchor_text, "resolved": c.resolved,
+                "replies": [(review.comments[r].author, review.comments[r].text)
+                            for r in _replies(review.comments, n)]})
     return out
 
 

@@ -66,6 +66,16 @@ def test_a_comment_is_shown_in_its_paragraph_beside_its_words_with_its_author(se
     assert f"every change in this item<span class=\"visually-hidden\"> ({POINT})" in page.text
 
 
+def test_the_list_of_comments_puts_each_reply_under_the_comment_it_answers(served, commented):
+    c = client(served)
+    start(c, next(served.glob("*.docx")))
+    page = upload(c, commented)
+    listed = page.text.split("<h3>Comments</h3>", 1)[1].split("</ul></li></ul>", 1)[0]
+    assert listed.count("Cllr Dee on") == 2  # the two comments, each once
+    assert "Too blunt. (resolved)<ul><li>reply by Officer: Agreed, softened." in listed
+    assert "Officer on" not in listed  # the reply is not listed as a comment of its own
+
+
 def test_comments_stay_beside_their_words_once_every_change_is_decided(served, commented):
     c = client(served)
     start(c, next(served.glob("*.docx")))
