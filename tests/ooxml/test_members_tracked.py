@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from briefing.clearance.review import read_review
 from briefing.cli import app
 from briefing.document.build import build_file
-from briefing.ooxml.ns import CP, qn
+from briefing.ooxml.ns import CP, W, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
@@ -151,3 +151,41 @@ def test_an_untracked_edit_in_a_table_is_tracked_in_the_members_name(draft, tmp_
     assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
         ("Cllr Bob", "delete", "Autumn"), ("Cllr Bob", "insert", "October")]
     assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+def test_a_comment_whose_end_fell_in_an_untracked_edit_is_anchored_once_around_its_item(
+        draft, tmp_path):
+    # Cllr Ann comments from mid-way through the first objective to the second, tracks a
+    # change in the first and edits the second untracked: the untracked edit is written
+    # anew, so the comment's end and reference are gone and it is anchored again around
+    # the paragraph of its item (where it starts), with nothing of the old range left.
+    def edit(p: etree._Element) -> None:
+        _tracked_edit(p)
+        head = p.find(qn("w:r"))  # "Agree with the Secretary of State that councils and "
+        head.addnext(_el("w:commentRangeStart", id="0"))
+        second = p.getnext()
+        second.append(_el("w:commentRangeEnd", id="0"))
+        second.append(_el("w:r", _el("w:commentReference", id="0")))
+        for t in second.iter(qn("w:t")):
+            t.text = t.text.replace("economic element", "economic part")
+
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann", edit)
+    pkg = Package.open(ann)
+    comments = etree.Element(qn("w:comments"), nsmap={"w": W})
+    comment = etree.SubElement(comments, qn("w:comment"), {
+        qn("w:id"): "0", qn("w:author"): "Cllr Ann", qn("w:date"): WHEN})
+    etree.SubElement(etree.SubElement(etree.SubElement(comment, qn("w:p")), qn("w:r")),
+                     qn("w:t")).text = "Which two areas?"
+    pkg.add_part(pkg.main_part, "word/comments.xml",
+                 etree.tostring(comments, xml_declaration=True, encoding="UTF-8"),
+                 "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml")
+    pkg.save(ann)
+    _, out = _combine(tmp_path, draft, ann)
+    (found,) = read_review(out).comments
+    assert (found.text, found.item) == ("Which two areas?", "objectives/0")
+    assert found.anchor_text == OBJECTIVE.replace(  # the whole paragraph, its changes too
+        "(DWP)", "(DWP)DWP")
+    body = Package.open(out).xml("word/document.xml")
+    assert [len(body.findall(f".//{{{W}}}{tag}")) for tag in (
+        "commentRangeStart", "commentRangeEnd", "commentReference")] == [1, 1, 1]
