@@ -260,3 +260,16 @@ def test_bookmarks_and_comment_ranges_inside_removed_content_survive(accept):
     assert resolved(doc, accept=accept) == ["kept"]
     kids = [c.tag.split("}")[1] for c in doc[0][0]]
     assert kids == ["bookmarkStart", "commentRangeStart", "r", "bookmarkEnd", "commentRangeEnd"]
+
+
+def test_a_cut_off_field_keeps_its_result_when_a_run_holds_both_code_and_text():
+    # Word writes each field character in a run of its own; other producers put the
+    # separator with the result, or the end with the text after it, in one run.
+    doc = body_of(w.p(run("See "),
+                      w.del_(w.r(w.fldChar(fldCharType="begin")),
+                             w.r(w.delInstrText(" REF _Ref1 ")), author="Ann"),
+                      w.r(w.instrText(" \\* MERGEFORMAT ")),
+                      w.r(w.fldChar(fldCharType="separate"), w.t("Annex A")),
+                      w.r(w.fldChar(fldCharType="end"), w.t(" for detail."))))
+    assert resolved(doc, accept=True) == ["See Annex A for detail."]
+    assert "fldChar" not in xml(doc) and "instrText" not in xml(doc)
