@@ -403,6 +403,9 @@ class Runner:
         shutil.copytree(ROOT, self.scratch, ignore=shutil.ignore_patterns(
             ".git", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache",
             "*.egg-info", ".benchmarks", "_work"))
+        shared = ROOT.parent / "shared"
+        if shared.is_dir():  # the tests find the corpus and the validator at ../shared
+            (self.tmp / "shared").symlink_to(shared.resolve())
         for rel in target_files(None):
             importlib_import(_module_name(rel))
         self._warm_up()
