@@ -39,7 +39,7 @@ from typing import Any, Union
 
 from briefing.errors import BriefingError, EditError
 from briefing.source.edit import YamlText
-from briefing.source.read import read_yaml
+from briefing.source.read import Positions, read_yaml
 from briefing.source.splice import Splicer
 from briefing.sourceid import ById, FieldPath, Step, format_path
 
@@ -88,7 +88,23 @@ def apply_changes(text: str, changes: Iterable[Change], *, data: Any = None) -> 
     `data`: what `text` reads as (`read_yaml(text, ...)[0]`), when the caller has it, to
     spare reading the text once more.
     """
-    data = _read(text) if data is None else data  # never changed in place (`_expected`)
+    return edited(text, changes, data=data).text
+
+
+@dataclass
+class Edited:
+    """Text after `edited`, and its last check: what it reads as and where each value sits
+    (`read_yaml`'s answer for exactly this text), or None when nothing changed."""
+
+    text: str
+    read: tuple[Any, Positions] | None = None
+
+
+def edited(text: str, changes: Iterable[Change], *, data: Any = None) -> Edited:
+    """Return what `apply_changes` returns, with the reading of the result it checked, so a
+    caller that validates the result need not read it again."""
+    data = _read(text)[0] if data is None else data  # never changed in place (`_expected`)
+    last: tuple[Any, Positions] | None = None
     pending = list(changes)
     while pending:
         batch = _leading_sets(pending)
@@ -100,25 +116,26 @@ def apply_changes(text: str, changes: Iterable[Change], *, data: Any = None) -> 
                 new = _edit(text, batch, quote=False)
             except EditError:
                 new = None
-            got = _read(new, quiet=True) if new is not None else _UNREADABLE
-            if got == expected and new is not None:
-                text, data, pending = new, got, pending[len(batch):]
+            got = _read(new, quiet=True) if new is not None else (_UNREADABLE, Positions())
+            if got[0] == expected and new is not None:
+                text, data, last, pending = new, got[0], got, pending[len(batch):]
                 continue
         for change in batch or pending[:1]:  # one at a time, each checked
-            text, data = _apply_one(text, data, change)
+            text, last = _apply_one(text, data, change)
+            data = last[0]
         pending = pending[len(batch or pending[:1]):]
-    return text
+    return Edited(text, last)
 
 
-def _apply_one(text: str, data: Any, change: Change) -> tuple[str, Any]:
-    """Return the text and data after `change`, checked by reading the text back."""
+def _apply_one(text: str, data: Any, change: Change) -> tuple[str, tuple[Any, Positions]]:
+    """Return the text after `change` and its reading, checked against what it must hold."""
     expected = _expected(data, change)
     new = _edit(text, [change], quote=False)
     got = _read(new, quiet=isinstance(change, Set))
-    if got != expected and isinstance(change, Set):  # e.g. a block style that cannot hold it
+    if got[0] != expected and isinstance(change, Set):  # e.g. a block style cannot hold it
         new = _edit(text, [change], quote=True)
         got = _read(new)
-    if got != expected:
+    if got[0] != expected:
         raise EditError(f"{_where(change)}: the change would not read back as given; "
                         "nothing was changed")
     return new, got
@@ -148,16 +165,15 @@ def _where(change: Change) -> str:
 _UNREADABLE = object()
 
 
-def _read(text: str, *, quiet: bool = False) -> Any:
-    """Return the data in `text` as `briefing validate` reads it; EditError when unreadable.
-
-    `quiet`: return a marker instead of raising, so the caller can try another rendering.
-    """
+def _read(text: str, *, quiet: bool = False) -> tuple[Any, Positions]:
+    """Return what `text` reads as, as `briefing validate` reads it, and where each value
+    sits; EditError when unreadable (`quiet`: a marker and no positions instead, so the
+    caller can try another rendering)."""
     try:
-        return read_yaml(text, "<yaml>")[0]
+        return read_yaml(text, "<yaml>")
     except BriefingError as exc:
         if quiet:
-            return _UNREADABLE
+            return _UNREADABLE, Positions()
         raise EditError(str(exc).replace("<yaml>:", "line ", 1)) from None
 
 
@@ -287,4 +303,5 @@ def _edit(text: str, changes: list[Change], *, quote: bool) -> str:
     return editor.result()
 
 
-__all__ = ["Change", "EditError", "Insert", "Move", "Remove", "Set", "apply_changes"]
+__all__ = ["Change", "EditError", "Edited", "Insert", "Move", "Remove", "Set", "apply_changes",
+           "edited"]

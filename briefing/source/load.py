@@ -77,9 +77,14 @@ def load_briefing(path: str | Path) -> Result[Loaded]:
     return load_text(text, str(path), path=path)
 
 
-def load_text(text: str, name: str = "<text>", *, path: Path | None = None) -> Result[Loaded]:
-    """Return the validated briefing in `text`, reporting problems against file `name`."""
-    data, positions = parse_yaml(text, name)
+def load_text(text: str, name: str = "<text>", *, path: Path | None = None,
+              read: tuple[Any, Positions] | None = None) -> Result[Loaded]:
+    """Return the validated briefing in `text`, reporting problems against file `name`.
+
+    `read`: `read_yaml`'s answer for exactly this text, when the caller has it (the in-place
+    editor reads what it wrote), so the text is not read again.
+    """
+    data, positions = parse_yaml(text, name, read)
     briefing = validate(data, positions, text, name)
     if needs_round_trip_check(text):
         _same_for_round_trip(text, name, data, positions)
@@ -178,11 +183,13 @@ def _line_col_bytes(raw: bytes, offset: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], Positions]:
-    """Return the top-level mapping in `text` and its positions; raise at the first YAML error."""
+def parse_yaml(text: str, name: str, read: tuple[Any, Positions] | None = None
+               ) -> tuple[dict[str, Any], Positions]:
+    """Return the top-level mapping in `text` and its positions; raise at the first YAML error
+    (`read`: `read_yaml`'s answer for this text, when already known)."""
     if not _has_content(text):
         raise BriefingError(f"{name}: is empty; {STARTER_HINT}")
-    data, positions = read_yaml(text, name)
+    data, positions = read if read is not None else read_yaml(text, name)
     if data is None:
         raise BriefingError(f"{name}: is empty; {STARTER_HINT}")
     if not isinstance(data, dict):

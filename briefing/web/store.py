@@ -124,23 +124,27 @@ def _remember(snap: Snapshot) -> Snapshot:
 
 
 def snapshot_of_text(text: str, name: str, text_digest: str | None = None,
-                     data: dict[str, Any] | None = None) -> Snapshot:
+                     data: dict[str, Any] | None = None,
+                     reading: tuple[Any, Any] | None = None) -> Snapshot:
     """Return the snapshot of YAML `text`: its data and every problem `validate` reports.
 
-    `data` is what `text` reads as, when the caller knows it already.
+    `data` is what `text` reads as, when the caller knows it already; `reading`,
+    `read_yaml`'s answer for the text (data and positions), when the caller has that. The
+    text is read once either way.
     """
     from briefing.source.load import load_text
     from briefing.source.read import read_yaml
 
     hashed = text_digest or digest(text.encode("utf-8"))
-    if data is None:
+    if reading is None and data is None:
         try:
-            read, _ = read_yaml(text, name)
+            reading = read_yaml(text, name)
         except BriefingError as exc:
             return Snapshot(name, text, hashed, None, _as_problems(exc, name))
-        data = read if isinstance(read, dict) else None
+    if data is None and reading is not None:
+        data = reading[0] if isinstance(reading[0], dict) else None
     try:
-        result = load_text(text, name)
+        result = load_text(text, name, read=reading)
     except BriefingError as exc:
         return Snapshot(name, text, hashed, data, _as_problems(exc, name))
     return Snapshot(name, text, hashed, data, [], result.messages, result.value)
@@ -154,9 +158,10 @@ def _as_problems(exc: BriefingError, name: str) -> list[Problem]:
 
 def candidate(snap: Snapshot, new: dict[str, Any]) -> Snapshot:
     """Return the snapshot the file would have with `new` written into it in place."""
-    from briefing.web.yamlsave import updated_text
+    from briefing.web.yamlsave import updated
 
-    return snapshot_of_text(updated_text(snap.text, new, snap.data), snap.name, data=new)
+    after = updated(snap.text, new, snap.data)
+    return snapshot_of_text(after.text, snap.name, data=new, reading=after.read)
 
 
 def save(path: Path, name: str, base: str, new: dict[str, Any]) -> Snapshot:

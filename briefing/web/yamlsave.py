@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefing.source.changes import Change, Insert, Move, Remove, Set, apply_changes
+from briefing.source.changes import Change, Edited, Insert, Move, Remove, Set, edited
 from briefing.source.edit import EditError
 from briefing.source.read import read_yaml
 from briefing.sourceid import ById, FieldPath
@@ -21,6 +21,11 @@ def updated_text(text: str, new: dict[str, Any], old: Any = None) -> str:
 
     `old` is the data `text` holds, when the caller has it already.
     """
+    return updated(text, new, old).text
+
+
+def updated(text: str, new: dict[str, Any], old: Any = None) -> Edited:
+    """Return what `updated_text` returns, with the reading of the result it checked."""
     if old is None:
         old, _ = read_yaml(text, "<file>")
     if not isinstance(old, dict):
@@ -29,8 +34,8 @@ def updated_text(text: str, new: dict[str, Any], old: Any = None) -> str:
     moves: list[Change] = []
     _diff((), old, new, sets, moves)
     if not sets and not moves:
-        return text
-    return apply_changes(text, sets + moves, data=old)
+        return Edited(text)
+    return edited(text, sets + moves, data=old)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -145,6 +145,26 @@ def test_problems_are_in_validates_words_at_the_field_and_in_the_summary(folder)
     assert 'id="f-key_messages-2-headline-error"' in page
 
 
+def test_problems_after_a_save_are_where_validate_finds_them(folder):
+    """A save validates the text it wrote from the editor's own reading of it; each problem
+    must still be at the line and column `briefing validate` gives, read afresh."""
+    from briefing.web import store
+
+    c = client(folder)
+    response = post_form(c, KM, {"key_messages.0.id": "Local Commissioning",
+                                 "key_messages.2.headline": "",
+                                 "key_messages.1.points.0": "One line.\nAnother line.\nA third."},
+                         action="save")
+    assert response.status_code == 303
+    saved = store.snapshot(folder / NAME, NAME)  # what the page shows: the save's snapshot
+    fresh = store.snapshot_of_text((folder / NAME).read_text(encoding="utf-8"), NAME)
+    assert len(saved.problems) == 2 and "Another line." in saved.text
+    assert [str(p) for p in saved.problems] == [str(p) for p in fresh.problems]
+    cli = CliRunner().invoke(cli_app, ["validate", str(folder / NAME)])
+    for problem in saved.problems:
+        assert f":{problem.line}:{problem.column}: {problem.path}: " in cli.output
+
+
 def test_add_move_and_remove_entries(folder):
     c = client(folder)
     url = f"/edit/{NAME}?section=objectives"
