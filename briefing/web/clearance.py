@@ -24,7 +24,8 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,13 +57,30 @@ def workdir(folder: Path, name: str) -> Path:
 def locked(work: Path, fn: Callable[..., T], *args: Any) -> T:
     """Return `fn(*args)` called while holding round `work`'s lock.
 
-    Two posts on one round (two tabs, a double click) run one after the other, so a
-    combine never reads copies or state another post is half-way through writing.
+    Two posts on one round (two tabs, a double click, two servers on one folder) run one
+    after the other, so a combine never reads copies or state another post is half-way
+    through writing.
     """
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(work.resolve(), threading.Lock())
-    with lock:
+    with lock, _held(work):
         return fn(*args)
+
+
+@contextmanager
+def _held(work: Path) -> Iterator[None]:
+    """Hold the round's lock file, so that two servers on one folder take turns too."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the lock within this server is all there is
+        yield
+        return
+    with open(work / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def safe_name(filename: str, what: str) -> str:

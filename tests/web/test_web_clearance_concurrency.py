@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx  # the test extra's HTTP client (Starlette's TestClient's too)
+import pytest
 
 from briefing.clearance.review import read_review
 from briefing.web import clearance as clr
@@ -86,3 +90,45 @@ def test_other_pages_answer_during_a_combine_and_two_combines_take_turns(served,
     for made in (clr.combined_path(work / draft.name), clr.cleared_path(work / draft.name)):
         assert {r.author for r in read_review(made).revisions} == {"Cllr Ann", "Cllr Bob Lee"}
     assert not list(work.glob("briefing-*"))  # no staging folder left behind
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from briefing.web import clearance as clr
+
+work, log = Path(sys.argv[1]), Path(sys.argv[2])
+
+def hold():
+    with log.open("a") as f:
+        f.write("other server: start\\n")
+    time.sleep(1.5)
+    with log.open("a") as f:
+        f.write("other server: end\\n")
+
+clr.locked(work, hold)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the lock file is POSIX's")
+def test_two_servers_on_one_folder_take_turns_on_a_round(tmp_path):
+    """A second `briefing serve` on the same folder (another officer, another terminal)
+    must wait for the round too, not only another post in this server."""
+    work = clr.workdir(tmp_path, NAME)
+    log = tmp_path / "log.txt"
+    other = subprocess.Popen([sys.executable, "-c", HOLDER, str(work), str(log)])
+    try:
+        deadline = time.monotonic() + 30
+        while "start" not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline and other.poll() is None, "the other never began"
+            time.sleep(0.02)
+
+        def mine() -> None:
+            with log.open("a") as f:
+                f.write("this server\n")
+
+        clr.locked(work, mine)
+    finally:
+        assert other.wait(30) == 0
+    assert log.read_text().splitlines() == ["other server: start", "other server: end",
+                                            "this server"]
