@@ -164,3 +164,29 @@ def test_a_heading_deleted_above_an_edited_objective_leaves_the_edit_to_the_obje
     assert "changed from 'Objectives'" not in result.stderr
     assert "  objectives[0]: … joint commissioning in [-two-]{+three+} areas." in result.stdout
     assert briefing_of(yaml).objectives[0] == new
+
+
+def cell_paragraph(document, starts: str):
+    return next(p for table in document.tables for row in table.rows for cell in row.cells
+                for p in cell.paragraphs if p.text.startswith(starts))
+
+
+def test_a_rewritten_field_that_keeps_its_bookmark_is_not_taken_for_the_label_deleted_above(
+        built, tmp_path):
+    yaml, draft = built
+    new = "To agree a pilot of local commissioning with the Department."
+
+    def edit(d):
+        remove(cell_paragraph(d, "Purpose"))
+        purpose = cell_paragraph(d, "To make the case")
+        purpose.runs[0].text = new  # rewritten beyond recognition; its bookmark kept
+        for run in purpose.runs[1:]:
+            run.text = ""
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert "fixed wording deleted ('Purpose')" in result.stderr
+    assert "meeting.purpose deleted" not in result.stderr
+    assert briefing_of(yaml).meeting.purpose == new

@@ -1,0 +1,118 @@
+"""combine's checks of its inputs and its summary, and redline's messages: what an officer reads
+when a draft or a copy is not what combine needs, or when nothing unusual happened."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+from typer.testing import CliRunner
+
+from briefing.clearance.redline import redline_bytes
+from briefing.clearance.review import read_review
+from briefing.cli import app
+from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.sourcemap import read_source_map
+from tests.clearance.test_combine import (
+    SAMPLE,
+    SENTENCE,
+    _refused,
+    _with_comments,
+    combine,
+    member_copy,
+    texts,
+)
+from tests.support.redline_pairs import write_pair
+
+runner = CliRunner()
+
+
+def built(tmp_path: Path, name: str = "draft.docx") -> Path:
+    return build_file(SAMPLE, out=tmp_path / name).value
+
+
+def test_a_draft_holding_comments_is_refused_and_nothing_written(tmp_path):
+    draft = built(tmp_path)
+    commented = _with_comments(draft, tmp_path / "commented.docx", {})
+    copy = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"},
+                       "Cllr Ann")
+    out = tmp_path / "out.docx"
+
+    _refused(combine(commented, copy, "-o", out), out,
+             rf"{re.escape(str(commented))}: holds 3 comments; combine starts from the draft as "
+             "members received it: accept or reject them first, or combine copies of a clean "
+             "draft")
+
+
+def test_a_copy_built_from_other_data_of_the_same_version_names_both_builds(tmp_path):
+    draft = built(tmp_path)
+    yaml = tmp_path / "changed.yaml"
+    yaml.write_text(SAMPLE.read_text(encoding="utf-8").replace(
+        "Civil servants say", "Officials say"), encoding="utf-8")
+    other = build_file(yaml, out=tmp_path / "other.docx").value
+    ours, theirs = (read_source_map(Package.open(p)) for p in (draft, other))
+    assert ours is not None and theirs is not None
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, other, "-o", out)
+
+    _refused(result, out, "built from other briefing data")
+    assert result.stderr.strip() == (
+        f"{other}: not a copy of {draft}: it was built from other briefing data "
+        f"(version {theirs.version}, data {theirs.data_hash[:12]}; the draft is version "
+        f"{ours.version}, data {ours.data_hash[:12]})")
+
+
+def test_a_plain_word_draft_and_its_edited_copy_are_combined_by_their_text(tmp_path):
+    lines = ["Councils know their places best.", "They should commission employment support.",
+             "A pilot in two areas would show it."]
+    draft, copy = tmp_path / "draft.docx", tmp_path / "copy.docx"
+    for path, text in ((draft, lines), (copy, [lines[0], lines[1].replace("should", "must"),
+                                               lines[2]])):
+        document = docx.Document()
+        for line in text:
+            document.add_paragraph(line)
+        document.core_properties.last_modified_by = "Cllr Ann"
+        document.save(str(path))
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert ("info: copy.docx: Cllr Ann (named by the copy's last-modified-by): 0 tracked "
+            "changes, 2 found untracked, 0 comments") in result.stderr
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Ann", "delete", "should"), ("Cllr Ann", "insert", "must")]
+
+
+def test_a_members_tracked_changes_are_carried_as_theirs_and_not_found_again(tmp_path):
+    draft = built(tmp_path)
+    edited = member_copy(draft, tmp_path / "edited.docx",
+                         {"Civil servants say": "Officials say"}, "Cllr Ann")
+    tracked = tmp_path / "tracked.docx"
+    tracked.write_bytes(redline_bytes(draft, edited, author="Cllr Ann", date="2026-03-01"))
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, tracked, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert ("info: tracked.docx: Cllr Ann (named by the copy's last-modified-by): 2 tracked "
+            "changes, 0 found untracked, 0 comments") in result.stderr
+    assert [(r.author, r.kind, r.text, r.date) for r in read_review(out).revisions] == [
+        ("Cllr Ann", "delete", "Civil servants", "2026-03-01T00:00:00Z"),
+        ("Cllr Ann", "insert", "Officials", "2026-03-01T00:00:00Z")]
+    assert SENTENCE in texts(out, accept=False)
+
+
+def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):
+    old, new = write_pair(tmp_path, "word-edit")
+    out = tmp_path / "out.docx"
+
+    result = runner.invoke(app, ["redline", str(old), str(new), "-o", str(out),
+                                 "--author", "Jo Bloggs", "--date", "2026-03-01"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "info: 1 insertion, 1 deletion, 0 formatting changes by Jo Bloggs (matched by content)"]
