@@ -4,6 +4,7 @@ when a draft or a copy is not what combine needs, or when nothing unusual happen
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,6 +14,7 @@ from briefing.clearance.redline import redline_bytes
 from briefing.clearance.review import read_review
 from briefing.cli import app
 from briefing.document.build import build_file
+from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import read_source_map
 from tests.clearance.test_combine import (
@@ -116,3 +118,33 @@ def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_p
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "info: 1 insertion, 1 deletion, 0 formatting changes by Jo Bloggs (matched by content)"]
+
+
+def test_a_copy_that_lost_its_source_map_but_kept_its_bookmarks_is_combined_however_edited(
+        tmp_path):
+    draft = built(tmp_path)
+    pkg = Package.open(draft)
+    body = pkg.xml(pkg.main_part)
+    for p in body.iter(qn("w:p")):  # every paragraph reworded: little text in common
+        last = [t for t in p.iter(qn("w:t")) if t.text]
+        if last:
+            last[-1].text += " (revised)"
+    edited = tmp_path / "edited.docx"
+    pkg.save(edited)
+    copy = tmp_path / "copy.docx"
+    with zipfile.ZipFile(edited) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("customXml/item") and b"briefing" in data[:400] \
+                    and "Props" not in info.filename:
+                data = b'<?xml version="1.0" encoding="UTF-8"?><other xmlns="urn:x"/>'
+            dst.writestr(info, data)
+    assert read_source_map(Package.open(copy)) is None  # the editor dropped the data part
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out, "--as", "copy.docx=Cllr Ann")
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"info: copy.docx: Cllr Ann \(named by --as\): 0 tracked changes, "
+                     r"\d+ found untracked", result.stderr), result.stderr
+    assert texts(out, accept=False) == texts(draft, accept=False)
