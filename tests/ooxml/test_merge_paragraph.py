@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from briefing.ooxml.read.revisions import read_part
 from briefing.ooxml.track.merge import merge_paragraph
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper
@@ -64,3 +65,19 @@ def test_a_word_one_member_inserted_mid_sentence_stands_beside_another_members_e
     assert merged is not None and merged.conflicts == []
     assert _read(merged.paragraph, accept=True) == "Councils know their own local labour economies."
     assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+def test_side_by_side_deletions_by_two_people_keep_their_own_authors():
+    # A copy that passed through two people: Ann deleted "local ", Cat the word after it.
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.del_(w.r(w.delText("local ")), author="Ann"),
+              w.del_(w.r(w.delText("labour ")), author="Cat"), w.r(w.t("markets.")))
+    bob = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Bob"),
+              w.ins(w.r(BOLD, w.t("Officials")), author="Bob"),
+              w.r(w.t(" know their local labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
+    assert merged is not None and merged.conflicts == []
+    records, _ = read_part(body_of(merged.paragraph), "word/document.xml")
+    assert [(r.author, r.kind, r.text) for r in records] == [
+        ("Bob", "delete", "Councils"), ("Bob", "insert", "Officials"),
+        ("Ann", "delete", "local "), ("Cat", "delete", "labour ")]
