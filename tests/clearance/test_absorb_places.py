@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from briefing.clearance.absorb import absorb_file
+from briefing.clearance.absorb import absorb_file, merge_lists
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import record_reviewers
@@ -190,3 +190,53 @@ def test_a_rewritten_field_that_keeps_its_bookmark_is_not_taken_for_the_label_de
     assert "fixed wording deleted ('Purpose')" in result.stderr
     assert "meeting.purpose deleted" not in result.stderr
     assert briefing_of(yaml).meeting.purpose == new
+
+
+
+@pytest.mark.parametrize(("ours", "theirs", "merged"), [
+    (["A", "b"], ["a", "x", "b"], ["A", "x", "b"]),  # an item edited, another added after it
+    (["x", "a", "b"], ["A", "b"], ["x", "A", "b"]),  # one added before an item the other edited
+    (["a", "x", "b"], ["a", "y", "b"], None),  # two different items added at one place
+], ids=["edit-then-insert-after", "insert-then-edit-after", "two-inserts-one-place"])
+def test_changes_that_touch_next_to_each_other_merge_and_inserts_at_one_place_collide(
+        ours, theirs, merged):
+    assert merge_lists(["a", "b"], ours, theirs) == merged
+    assert merge_lists(["a", "b"], theirs, ours) == merged
+
+
+def test_a_new_items_id_is_cut_to_the_longest_id_the_schema_allows(built, tmp_path):
+    yaml, draft = built
+    headline = ("Internationally comparable intergovernmental responsibilities notwithstanding, "
+                "councils lead.")
+
+    def add(d):
+        anchor = para(d, "Case studies")
+        anchor.insert_paragraph_before(headline, style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    new_id = "internationally-comparable-intergovernmental-responsibilitie"
+    assert len(new_id) == 60
+    assert [m.id for m in briefing_of(yaml).key_messages][-1] == new_id
+
+
+def test_a_file_with_mixed_line_endings_keeps_each_untouched_lines_ending(built, tmp_path):
+    yaml, draft = built
+    lines = yaml.read_text(encoding="utf-8").split("\n")
+    lines[0] += "\r"  # one line (the first comment) ends in CR LF, the rest in LF
+    yaml.write_bytes("\n".join(lines).encode("utf-8"))
+    before = yaml.read_bytes()
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, FIRST_POINT).runs[0], "text",
+                                          "Councils fund employment support in most areas."))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    after = yaml.read_bytes()
+    assert after.count(b"\r\n") == 1 and after.startswith(before.split(b"\n")[0] + b"\n")
+    assert [line for line in after.split(b"\n") if b"Councils fund" in line] == [
+        b"      - Councils fund employment support in most areas."]
