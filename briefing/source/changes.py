@@ -199,6 +199,8 @@ def _expected(data: Any, change: Change) -> Any:
         return out
     if isinstance(change, Insert):
         items = _container(out, change.path, make=True, leaf=list)
+        if not isinstance(items, list):
+            raise EditError(f"{_where(change)}: is not a list in the YAML")
         items.insert(len(items) if change.index is None else change.index,
                      copy.deepcopy(change.value))
         return out

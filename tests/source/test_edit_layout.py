@@ -7,7 +7,10 @@ a multi-line value written as a `|` block.
 
 from __future__ import annotations
 
-from briefing.source.changes import Insert, Remove, Set, apply_changes
+import pytest
+
+from briefing.source.changes import EditError, Insert, Move, Remove, Set, apply_changes
+from briefing.source.edit import YamlText
 from briefing.sourceid import ById
 from tests.source.test_changes import KM, SOURCE, changed_lines, data
 
@@ -131,3 +134,53 @@ def test_a_literal_field_set_from_the_form_stays_a_block_with_the_ending_it_was_
     assert lines(ended, "headline: |", 2) == ["    headline: |", "      Councils should lead."]
     assert data(one)["key_messages"][0]["headline"] == "Councils should lead."
     assert data(ended)["key_messages"][0]["headline"] == "Councils should lead.\n"
+
+
+def test_text_with_a_comma_added_to_a_flow_list_is_quoted_inside_the_brackets():
+    out = apply_changes(SOURCE, [Insert(KM + ("suggested_by",), "Cllr A, Chair")])
+
+    assert lines(out, "suggested_by: [", 1) == [
+        '    suggested_by: [Cllr A, Cllr B, "Cllr A, Chair"]']
+
+
+def test_a_date_or_number_field_set_to_text_is_written_as_text():
+    out = apply_changes(SOURCE, [Set(("briefing", "prepared"), "September 2010"),
+                                 Set(("briefing", "version"), "two")])
+
+    assert lines(out, "version:", 2) == ['  version: "two"   # second draft',
+                                         "  prepared: September 2010"]
+
+
+def test_an_item_goes_below_a_comment_a_blank_line_keeps_apart():
+    text = "objectives:\n  # about the list\n\n  - a\n  - b\n"
+
+    assert apply_changes(text, [Insert(("objectives",), "new", 0)]) == \
+        "objectives:\n  # about the list\n\n  - new\n  - a\n  - b\n"
+
+
+def test_an_entry_appended_to_a_list_followed_by_other_fields_holds_only_its_own_lines():
+    text = "clearance:\n  - reviewer: A\n    outcome: cleared\ncontact:\n  name: P\n"
+    editor = YamlText.parse(text)
+    editor.append_to_list("clearance", [{"reviewer": "B", "outcome": "cleared"}])
+
+    assert editor.result() == ("clearance:\n  - reviewer: A\n    outcome: cleared\n"
+                               "  - reviewer: B\n    outcome: cleared\ncontact:\n  name: P\n")
+
+
+def test_a_list_item_cut_short_by_a_comment_is_refused_where_it_is():
+    with pytest.raises(EditError) as caught:
+        YamlText.parse("objectives:\n  - Agree a joint approach #today\n")
+    assert str(caught.value) == (
+        "line 2, column 28: objectives[0]: the text after ' #' would be dropped as a comment; "
+        "put the whole value in quotes")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (Insert(("meeting", "when"), "x"), "meeting.when: is not a list in the YAML"),
+    (Insert(("briefing", "reference"), "x"), "briefing.reference: is not a list in the YAML"),
+    (Move(("nothing",), 0, 1), "nothing: not found in the YAML"),
+], ids=["into-text", "into-quoted-text", "move-in-a-missing-list"])
+def test_a_change_to_a_list_that_is_not_there_is_refused_with_its_path(change, message):
+    with pytest.raises(EditError) as caught:
+        apply_changes(SOURCE, [change])
+    assert str(caught.value) == message
