@@ -16,7 +16,7 @@ from briefing.cli import app
 from briefing.document.build import build_file
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
-from briefing.ooxml.sourcemap import read_source_map
+from briefing.ooxml.sourcemap import is_source_bookmark, read_source_map
 from tests.clearance.test_combine import (
     SAMPLE,
     SENTENCE,
@@ -148,3 +148,37 @@ def test_a_copy_that_lost_its_source_map_but_kept_its_bookmarks_is_combined_howe
     assert re.search(r"info: copy.docx: Cllr Ann \(named by --as\): 0 tracked changes, "
                      r"\d+ found untracked", result.stderr), result.stderr
     assert texts(out, accept=False) == texts(draft, accept=False)
+
+
+def test_a_copy_that_kept_fewer_than_half_of_the_drafts_source_ids_is_refused(tmp_path):
+    draft = built(tmp_path)
+    pkg = Package.open(draft)
+    body = pkg.xml(pkg.main_part)
+    starts = [el for el in body.iter(qn("w:bookmarkStart")) if is_source_bookmark(el.get(qn("w:name")))]
+    gone = {el.get(qn("w:id")) for el in starts[: len(starts) * 3 // 5]}  # 60% lost, 40% kept
+    for el in list(body.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        if el.get(qn("w:id")) in gone:
+            el.getparent().remove(el)
+    copy = tmp_path / "copy.docx"
+    pkg.save(copy)
+    out = tmp_path / "out.docx"
+
+    _refused(combine(draft, copy, "-o", out), out,
+             "the draft's source ids are gone from this copy")
+
+
+def test_a_change_to_an_empty_paragraph_is_named_by_its_place(tmp_path):
+    draft, copy = tmp_path / "draft.docx", tmp_path / "copy.docx"
+    for path, lines in ((draft, ["Councils know their places best.", "", "A pilot would show it."]),
+                        (copy, ["Councils know their places best.", "They should commission.",
+                                "A pilot would show it."])):
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(path))
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out, "--as", "copy.docx=Cllr Ann")
+
+    assert result.exit_code == 0, result.output
+    assert "info: block 2: changed by Cllr Ann" in result.stderr.splitlines()
