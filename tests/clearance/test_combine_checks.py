@@ -3,6 +3,7 @@ when a draft or a copy is not what combine needs, or when nothing unusual happen
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -182,3 +183,25 @@ def test_a_change_to_an_empty_paragraph_is_named_by_its_place(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "info: block 2: changed by Cllr Ann" in result.stderr.splitlines()
+
+
+def test_untracked_edits_are_dated_when_the_copy_was_saved_and_the_first_paragraph_named(
+        tmp_path):
+    draft, copy = tmp_path / "draft.docx", tmp_path / "copy.docx"
+    for path, first in ((draft, "Councils know their places best."),
+                        (copy, "Councils know their own places best.")):
+        document = docx.Document()
+        for line in (first, "They should commission employment support.", "A pilot would show it.",
+                     "Officials should meet the Group first."):
+            document.add_paragraph(line)
+        document.core_properties.modified = dt.datetime(2026, 3, 1, 9, 30)
+        document.save(str(path))
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out, "--as", "copy.docx=Cllr Ann")
+
+    assert result.exit_code == 0, result.output
+    assert "info: paragraph \u201cCouncils know their places best.\u201d: changed by Cllr Ann" \
+        in result.stderr.splitlines()
+    assert [(r.kind, r.text, r.date) for r in read_review(out).revisions] == [
+        ("insert", "own ", "2026-03-01T09:30:00Z")]
