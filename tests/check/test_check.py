@@ -499,3 +499,12 @@ def test_readme_lists_every_rule():
     section = readme.split(heading, 1)[1].split("\n## ", 1)[0]
     for rule in RULES.values():
         assert f"`{rule.id}`" in section and rule.severity in section
+
+
+def test_an_empty_paragraph_after_a_table_mid_document_is_spacing(tmp_path):
+    # Only the body's last paragraph after a final table is exempt (Word needs it there).
+    body = GOOD_BODY.replace(table(), table() + p())
+    findings = [f for f in check_file(make_docx(tmp_path / "bad.docx", body=body))
+                if f.rule == "A12-empty-paragraph"]
+    assert [f.message for f in findings] == [
+        "an empty paragraph used for spacing; use paragraph spacing in the style instead"]
