@@ -205,3 +205,24 @@ def test_untracked_edits_are_dated_when_the_copy_was_saved_and_the_first_paragra
         in result.stderr.splitlines()
     assert [(r.kind, r.text, r.date) for r in read_review(out).revisions] == [
         ("insert", "own ", "2026-03-01T09:30:00Z")]
+
+
+def test_a_redlines_summary_counts_a_new_paragraph_with_its_mark(tmp_path):
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    for path, lines in ((old, ["Councils know their places best.", "A pilot would show it."]),
+                        (new, ["Councils know their places best.",
+                               "They should commission employment support.",
+                               "A pilot would show it."])):
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(path))
+    out = tmp_path / "out.docx"
+
+    result = runner.invoke(app, ["redline", str(old), str(new), "-o", str(out),
+                                 "--author", "Jo Bloggs", "--date", "2026-03-01"])
+
+    assert result.exit_code == 0, result.output
+    # the new paragraph's text and its paragraph mark, as Word's Reviewing pane counts them
+    assert result.stderr.splitlines() == [
+        "info: 2 insertions, 0 deletions, 0 formatting changes by Jo Bloggs (matched by content)"]
