@@ -238,7 +238,7 @@ def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
             "the hidden bookmarks that tie each paragraph to its briefing item); combine cannot "
             "say which item each change belongs to. Ask the member to edit the draft as sent, "
             "or copy their changes into a copy of it")
-    if smap is None and theirs is None and _similar(draft, pkg) < SAME_TEXT:
+    if smap is None and _similar(draft, pkg) < SAME_TEXT:  # text is all a plain draft has
         raise BriefingError(f"{pkg.path}: not a copy of {draft.path}: its text is not the "
                             "draft's")
 

@@ -226,3 +226,16 @@ def test_a_redlines_summary_counts_a_new_paragraph_with_its_mark(tmp_path):
     # the new paragraph's text and its paragraph mark, as Word's Reviewing pane counts them
     assert result.stderr.splitlines() == [
         "info: 2 insertions, 0 deletions, 0 formatting changes by Jo Bloggs (matched by content)"]
+
+
+def test_a_briefing_built_copy_of_a_plain_word_draft_is_refused_when_its_text_differs(tmp_path):
+    draft = tmp_path / "draft.docx"
+    document = docx.Document()
+    for line in ("Councils know their places best.", "A pilot would show it."):
+        document.add_paragraph(line)
+    document.save(str(draft))
+    other = built(tmp_path, "other.docx")  # carries a source map; the draft carries none
+    out = tmp_path / "out.docx"
+
+    _refused(combine(draft, other, "-o", out), out,
+             rf"{re.escape(str(other))}: not a copy of .*draft.docx: its text is not the draft's")
