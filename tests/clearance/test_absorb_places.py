@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
 
 from briefing.clearance.absorb import absorb_file, merge_lists
+from briefing.clearance.absorb.compare import Change
+from briefing.clearance.absorb.merge import merge
 from briefing.document.build import build_file
+from briefing.errors import Conflict
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import record_reviewers
 from briefing.source.load import load_text
@@ -240,3 +244,17 @@ def test_a_file_with_mixed_line_endings_keeps_each_untouched_lines_ending(built,
     assert after.count(b"\r\n") == 1 and after.startswith(before.split(b"\n")[0] + b"\n")
     assert [line for line in after.split(b"\n") if b"Councils fund" in line] == [
         b"      - Councils fund employment support in most areas."]
+
+
+def test_every_field_removed_from_the_yaml_but_edited_in_the_document_is_listed():
+    base = {"meeting": {"venue": "Caxton House", "when": "Autumn 2010"}, "objectives": ["a"]}
+    ours = {"meeting": {}, "objectives": ["a"]}
+    changes = [Change(("meeting", "venue"), "Caxton House", "Caxton House, London"),
+               Change(("meeting", "when"), "Autumn 2010", "October 2010")]
+
+    with pytest.raises(Conflict) as caught:
+        merge(changes, base, ours, Path("cleared.docx"), Path("briefing.yaml"), None)
+
+    assert str(caught.value).splitlines()[1:3] == [
+        "  meeting.venue: removed from the YAML but edited in the document",
+        "  meeting.when: removed from the YAML but edited in the document"]
