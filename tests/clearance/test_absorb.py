@@ -30,14 +30,8 @@ CIVIL = "Civil servants say they want to work in partnership with local governme
 runner = CliRunner()
 
 
-@pytest.fixture
-def built(tmp_path):
-    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
-    yaml = tmp_path / "briefing.yaml"
-    shutil.copyfile(FIXTURE, yaml)
-    out = tmp_path / "draft.docx"
-    build_file(yaml, out=out)
-    return yaml, out
+def remove(p) -> None:
+    p._element.getparent().remove(p._element)
 
 
 def edit_docx(src: Path, dest: Path, fn) -> Path:

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.source.load import load_text
-from tests.clearance.test_absorb import FIXTURE, diff_lines, edit_docx, invoke, para
+from tests.clearance.test_absorb import diff_lines, edit_docx, invoke, para, remove
 
 NEW_HEADLINE = "Councils must keep a say over employment support for their residents."
 NEW_POINT = "Residents look to the council first when a local employer closes."
-
-
-@pytest.fixture
-def built(tmp_path):
-    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
-    yaml = tmp_path / "briefing.yaml"
-    shutil.copyfile(FIXTURE, yaml)
-    build_file(yaml, out=tmp_path / "draft.docx")
-    return yaml, tmp_path / "draft.docx"
-
-
-def remove(p) -> None:
-    p._element.getparent().remove(p._element)
 
 
 def absorbed(yaml, cleared, *extra: str):

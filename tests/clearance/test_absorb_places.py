@@ -4,7 +4,6 @@ how a paragraph is located in a message, and what is said about reviewers withou
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,29 +11,15 @@ import pytest
 from briefing.clearance.absorb import absorb_file, merge_lists
 from briefing.clearance.absorb.compare import Change
 from briefing.clearance.absorb.merge import merge
-from briefing.document.build import build_file
 from briefing.errors import Conflict
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import record_reviewers
 from briefing.source.load import load_text
-from tests.clearance.test_absorb import FIXTURE, diff_lines, edit_docx, invoke, para
+from tests.clearance.test_absorb import diff_lines, edit_docx, invoke, para, remove
 
 TITLE = "Meeting with the Secretary of State for Work and Pensions"
 FIRST_POINT = "Councils already fund and run employment support in most areas."
 NEW_HEADLINE = "Councils must keep a say over employment support for their residents."
-
-
-@pytest.fixture
-def built(tmp_path):
-    """Return (yaml, docx) for the test briefing copied into tmp_path and built."""
-    yaml = tmp_path / "briefing.yaml"
-    shutil.copyfile(FIXTURE, yaml)
-    build_file(yaml, out=tmp_path / "draft.docx")
-    return yaml, tmp_path / "draft.docx"
-
-
-def remove(p) -> None:
-    p._element.getparent().remove(p._element)
 
 
 def briefing_of(yaml):
