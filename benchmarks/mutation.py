@@ -494,8 +494,19 @@ class Runner:
             m.status = "timeout"
         finally:
             target.write_text(original, encoding="utf-8")
+        if m.status == "error (pytest exit 4)" and self._collects(tests, env):
+            # the tests asked for were "not found" because the mutant broke the code that
+            # collects them (a test module that reads a package as it is imported): a kill
+            m.status = "killed"
         m.seconds = time.perf_counter() - start
         _tell(m)
+
+    def _collects(self, tests: list[str], env: dict[str, str]) -> bool:
+        """Return True when `tests` are all found in the unmutated scratch copy."""
+        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", *tests,
+                               *PYTEST_ARGS], cwd=self.scratch, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        return done.returncode == 0
 
 
 def _tell(m: Mutant) -> None:
