@@ -26,6 +26,7 @@ from pathlib import Path
 from briefing.clearance.redline import default_author, revision_date
 from briefing.clearance.review import Review, review_of
 from briefing.errors import BriefingError, DocumentError
+from briefing.ooxml import tree
 from briefing.ooxml.build_xml import replace_body
 from briefing.ooxml.ns import CP, DCTERMS, qn
 from briefing.ooxml.package import Package
@@ -154,6 +155,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
     draft_body = _body(draft)
     versions = []
     normalise(draft)
+    use_ids = bool(_source_bookmarks(draft_body))  # paragraphs matched by source id
     for member, pkg in zip(members, copies):
         normalise(pkg)
         restate(pkg, draft)
@@ -161,7 +163,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
         anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
-        member.entries = _entries(draft, pkg, draft_body, stamper)
+        member.entries = _entries(draft, draft_body, _body(pkg), stamper, use_ids)
         member.stories = _story_entries(draft, pkg, stamper)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
@@ -257,34 +259,28 @@ def _similar(draft: Package, pkg: Package) -> float:
     return sum((a & b).values()) / total if total else 1.0
 
 
-def _entries(draft: Package, pkg: Package, draft_body, stamper: Stamper) -> list[Entry]:
-    """Return the member's changes to the draft's blocks."""
-    copy_body = _body(pkg)
-    mark_blocks(copy_body)
-    # a copy of the whole document, not the body alone: namespace declarations stay where
-    # they were, so unchanged paragraphs serialise alike and compare fast
-    rejected = copying.deepcopy(copy_body.getparent()).find(qn("w:body"))
-    if rejected is None:
-        raise DocumentError(f"{pkg.path}: the document has no body")
+def _entries(draft: Package, draft_root, copy_root, stamper: Stamper,
+             use_ids: bool) -> list[Entry]:
+    """Return the member's changes to the blocks of one story of the draft: the body
+    (`draft_root` and `copy_root` the two w:body elements) or a header or footer."""
+    mark_blocks(copy_root)
+    # a copy of the whole part, not the body alone: namespace declarations stay where they
+    # were, so unchanged paragraphs serialise alike and compare fast
+    whole = copy_root.getroottree().getroot()
+    rejected = copying.deepcopy(whole)
+    if whole is not copy_root:
+        rejected = tree.child(rejected, copy_root.tag)
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)
     builder = Builder(stamper, keep_pstyles=style_ids(draft))
-    use_ids = bool(_source_bookmarks(draft_body))
-    return member_entries(draft_body, copy_body, rejected, BodyDiffer(builder, use_ids))
+    return member_entries(draft_root, copy_root, rejected, BodyDiffer(builder, use_ids))
 
 
 def _story_entries(draft: Package, pkg: Package, stamper: Stamper) -> dict[str, list[Entry]]:
     """Return the member's changes to each of the draft's headers and footers, by part."""
     out: dict[str, list[Entry]] = {}
     for theirs, ours in story_part_pairs(pkg, draft):
-        copy_root = pkg.xml(theirs)
-        mark_blocks(copy_root)
-        rejected = copying.deepcopy(copy_root)
-        resolve_part(rejected, accept=False)
-        strip_comment_markup(rejected)
-        builder = Builder(stamper, keep_pstyles=style_ids(draft))
-        entries = member_entries(draft.xml(ours), copy_root, rejected,
-                                 BodyDiffer(builder, use_ids=False))
+        entries = _entries(draft, draft.xml(ours), pkg.xml(theirs), stamper, use_ids=False)
         if entries:
             out[ours] = entries
     return out
