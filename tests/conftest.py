@@ -33,6 +33,20 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
+SEED_MINUTES = SHARED / "seeds" / "000_a28ce0ba90a83160.txt"  # the board minutes
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """Return the seed board minutes; required under CI=true, else skipped when absent."""
+    if not SEED_MINUTES.is_file():
+        if in_ci():
+            pytest.fail(f"the seed minutes are required under CI=true ({SEED_MINUTES})",
+                        pytrace=False)
+        pytest.skip(f"the seed minutes are not available ({SEED_MINUTES})")
+    return SEED_MINUTES.read_text(encoding="utf-8")
+
+
 def corpus_files() -> list[Path]:
     """Return every .docx in the shared corpus, sorted; empty when the corpus is absent."""
     if not CORPUS.is_dir():

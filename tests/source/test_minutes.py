@@ -14,9 +14,8 @@ from briefing.cli import app
 from briefing.source.load import load_briefing
 from briefing.source.minutes import minutes_from_text, read_minutes, unique_slug
 from briefing.source.starter import starter_text
-from tests.conftest import SHARED, in_ci
+from tests.conftest import SEED_MINUTES as SEED
 
-SEED = SHARED / "seeds" / "000_a28ce0ba90a83160.txt"
 # The first words of each of the seven points members made, in order.
 OPENINGS = [
     "There had been some difficulties engaging with DWP",
@@ -28,15 +27,6 @@ OPENINGS = [
     "Members asked officers to continue to develop the evidence base",
 ]
 ITEM = "Skills and Employment Update - Next steps"
-
-
-@pytest.fixture(scope="module")
-def seed_text() -> str:
-    if not SEED.is_file():
-        if in_ci():
-            pytest.fail(f"the seed minutes are required under CI=true ({SEED})", pytrace=False)
-        pytest.skip(f"the seed minutes are not available ({SEED})")
-    return SEED.read_text(encoding="utf-8")
 
 
 def seed_paragraphs(text: str) -> list[str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from briefing.source.read import read_yaml
-from tests.conftest import in_ci
 from tests.source.test_minutes import OPENINGS, SEED, as_docx, as_html
 from tests.support.web_harness import chromium, client, live_server
 
@@ -21,13 +20,9 @@ NAME = "b.yaml"
 HEADING = "Meeting of People and Places Board, Thursday 16th June, 2016 (Item 4.)"
 
 
-@pytest.fixture(scope="module")
-def seed() -> str:
-    if not SEED.is_file():
-        if in_ci():
-            pytest.fail(f"the seed minutes are required under CI=true ({SEED})", pytrace=False)
-        pytest.skip(f"the seed minutes are not available ({SEED})")
-    return SEED.read_text(encoding="utf-8")
+@pytest.fixture
+def seed(seed_text: str) -> str:
+    return seed_text
 
 
 @pytest.fixture
