@@ -134,8 +134,8 @@ def _comment_marks(ps: list[Piece]) -> dict[int, list[etree._Element]]:
     out: dict[int, list[etree._Element]] = {}
     pos = 0
     for x in ps:
-        if x.state == "zero" and x.el is not None and (
-                x.el.tag in _COMMENT_MARKS or (x.el.tag == R and _comment_reference(x.el))):
+        if x.state == "zero" and x.el is not None and (x.el.tag in _COMMENT_MARKS
+                                                       or x.el.tag == R):  # a reference run
             out.setdefault(pos, []).append(x.el)
         elif x.state in ("same", "delete"):
             pos += len(x.text)
