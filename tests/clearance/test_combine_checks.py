@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 from typer.testing import CliRunner
 
-from briefing.clearance.redline import redline_bytes
+from briefing.clearance.redline import redline_bytes, redline_result
 from briefing.clearance.review import read_review
 from briefing.cli import app
 from briefing.document.build import build_file
@@ -27,6 +27,7 @@ from tests.clearance.test_combine import (
     member_copy,
     texts,
 )
+from tests.support.cxml import w, write_docx
 from tests.support.redline_pairs import write_pair
 
 runner = CliRunner()
@@ -107,6 +108,29 @@ def test_a_members_tracked_changes_are_carried_as_theirs_and_not_found_again(tmp
         ("Cllr Ann", "delete", "Civil servants", "2026-03-01T00:00:00Z"),
         ("Cllr Ann", "insert", "Officials", "2026-03-01T00:00:00Z")]
     assert SENTENCE in texts(out, accept=False)
+
+
+def test_every_change_in_a_combined_copy_has_its_own_id(tmp_path):
+    # Ann tracked one edit (a deletion and an insertion, ids next to each other) and made
+    # another untracked: the untracked one is tracked in her name with ids of its own, so
+    # Word and `--change N` can tell every change apart (ECMA-376 17.13.1).
+    draft = built(tmp_path)
+    edited = member_copy(draft, tmp_path / "edited.docx",
+                         {"Civil servants say": "Officials say"}, "Cllr Ann")
+    tracked = tmp_path / "tracked.docx"
+    tracked.write_bytes(redline_bytes(draft, edited, author="Cllr Ann", date="2026-03-01"))
+    both = member_copy(tracked, tmp_path / "ann.docx", {"at least two": "at least three"},
+                       "Cllr Ann")
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, both, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert "2 tracked changes, 2 found untracked" in result.stderr
+    body = Package.open(out).xml("word/document.xml")
+    ids = [el.get(qn("w:id")) for el in body.iter(*(qn(f"w:{t}") for t in ("ins", "del")))]
+    assert len(ids) == 4
+    assert len(set(ids)) == 4, ids
 
 
 def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):
@@ -239,3 +263,18 @@ def test_a_briefing_built_copy_of_a_plain_word_draft_is_refused_when_its_text_di
 
     _refused(combine(draft, other, "-o", out), out,
              rf"{re.escape(str(other))}: not a copy of .*draft.docx: its text is not the draft's")
+
+
+def test_a_redlines_summary_counts_paragraph_and_run_formatting_changes_together(tmp_path):
+    # one paragraph centred and one word made larger: two formatting changes to accept or
+    # reject, and the summary says so
+    def paragraph(jc: str, size: str):
+        return w.p(w.pPr(w.jc(val=jc)), w.r(w.t("Councils ")),
+                   w.r(w.rPr(w.sz(val=size)), w.t("know")), w.r(w.t(" their markets.")))
+
+    old = write_docx(tmp_path / "old.docx", [paragraph("left", "24")])
+    new = write_docx(tmp_path / "new.docx", [paragraph("center", "32")])
+    result = redline_result(old, new, author="Officer", date="2026-03-02T10:00:00Z")
+
+    assert [m.text for m in result.messages] == [
+        "0 insertions, 0 deletions, 2 formatting changes by Officer (matched by content)"]

@@ -109,6 +109,17 @@ def test_a_multi_line_value_in_a_folded_field_becomes_a_literal_block():
     assert data(out)["meeting"]["purpose"] == "Line one\nLine two"
 
 
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\r"])
+def test_text_a_folded_block_would_change_is_written_quoted_and_reads_back(odd):
+    # a line separator pasted from Word, a NEL or a carriage return: YAML reads each as a
+    # line break inside a folded block, so the "#1 ..." after it would become a comment
+    value = f"Councils lead{odd}#1 on skills"
+    out = apply_changes(SOURCE, [Set(("meeting", "purpose"), value)])
+
+    assert data(out)["meeting"]["purpose"] == value
+    assert lines(out, "purpose:", 1)[0].startswith('  purpose: "')
+
+
 def test_a_multi_line_value_in_a_literal_field_stays_a_literal_block():
     out = apply_changes(SOURCE, [Set(KM + ("headline",), "First line\nSecond line")])
 
