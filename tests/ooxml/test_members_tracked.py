@@ -189,3 +189,36 @@ def test_a_comment_whose_end_fell_in_an_untracked_edit_is_anchored_once_around_i
     body = Package.open(out).xml("word/document.xml")
     assert [len(body.findall(f".//{{{W}}}{tag}")) for tag in (
         "commentRangeStart", "commentRangeEnd", "commentReference")] == [1, 1, 1]
+
+
+def _tracked_join(p: etree._Element) -> None:
+    """Cllr Bob, tracking: 'at least two' -> 'at least three', and the paragraph's mark
+    deleted, joining it to the next objective."""
+    run = p.find(qn("w:r"))
+    head, tail = OBJECTIVE.split("two")
+    who = {"author": "Cllr Bob", "date": WHEN}
+    new = [_run(head), _el("w:del", _run("two", True), id="911", **who),
+           _el("w:ins", _run("three"), id="912", **who), _run(tail)]
+    at = p.index(run)
+    p.remove(run)
+    for k, el in enumerate(new):
+        p.insert(at + k, el)
+    p.find(qn("w:pPr")).append(_el("w:rPr", _el("w:del", id="913", **who)))
+
+
+def test_a_merged_paragraph_keeps_one_members_inserted_mark_before_anothers_deleted_mark(
+        draft, tmp_path):
+    # Ann splits the objective (its mark inserted), Bob joins it to the next (its mark
+    # deleted); each also changes words, so the paragraph is merged word by word. Its mark
+    # carries both revisions, the insertion first as the schema orders them (CT_ParaRPr).
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann",
+                lambda p: _tracked_edit(p, add_paragraph=True))
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", _tracked_join)
+    stderr, out = _combine(tmp_path, draft, ann, bob)  # validated against ECMA-376
+    assert "conflict" not in stderr
+    body = Package.open(out).xml("word/document.xml")
+    (mark,) = [rpr for rpr in body.iter(qn("w:rPr")) if rpr.getparent().tag == qn("w:pPr")
+               and rpr.find(qn("w:del")) is not None]
+    assert [(etree.QName(c).localname, c.get(qn("w:author"))) for c in mark] == [
+        ("ins", "Cllr Ann"), ("del", "Cllr Bob")]
+    assert _texts(out, accept=False) == _texts(draft, accept=False)

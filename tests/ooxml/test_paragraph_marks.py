@@ -215,3 +215,28 @@ def test_resolving_an_insertion_keeps_another_reviewers_mark_format_change_valid
     else:
         assert texts == ["Opening line.", "Closing line."]
     _assert_valid(out)
+
+
+# --- a paragraph's formatting changed, its mark formatted -----------------------------
+
+
+def test_realigning_a_paragraph_whose_mark_is_bold_keeps_the_mark_out_of_the_old_formatting(
+        tmp_path):
+    """The old formatting of a paragraph change (`w:pPrChange/w:pPr`, CT_PPrBase,
+    17.13.5.29) has no place for the mark's `w:rPr`: copying it there is invalid."""
+    def aligned(how: str) -> etree._Element:
+        return w.p(w.pPr(w.jc(val=how), w.rPr(w.b(), w.sz(val="28"))),
+                   run("Councils should lead."))
+
+    old = write_docx(tmp_path / "old.docx", [para("Intro."), aligned("right"), para("After.")])
+    new = write_docx(tmp_path / "new.docx", [para("Intro."), aligned("center"), para("After.")])
+    out = tmp_path / "redlined.docx"
+    redline_files(old, new, out, author="Policy Officer", date="2026-03-02")
+    assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"]
+    (change,) = _document(out).iter(f"{{{W}}}pPrChange")
+    assert [etree.QName(c).localname for c in change.find(f"{{{W}}}pPr")] == ["jc"]
+    _assert_valid(out)
+    rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
+    (jc,) = [el.get(f"{{{W}}}val") for el in _document(rejected).iter(f"{{{W}}}jc")]
+    assert jc == "right"
+    _assert_valid(rejected)
