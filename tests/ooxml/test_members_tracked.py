@@ -222,3 +222,29 @@ def test_a_merged_paragraph_keeps_one_members_inserted_mark_before_anothers_dele
     assert [(etree.QName(c).localname, c.get(qn("w:author"))) for c in mark] == [
         ("ins", "Cllr Ann"), ("del", "Cllr Bob")]
     assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+def _table_edit(old: str, new: str):
+    def edit(p: etree._Element) -> None:
+        table = p.getparent()[4]
+        assert table.tag == qn("w:tbl")
+        for t in table.iter(qn("w:t")):
+            t.text = t.text.replace(old, new)
+    return edit
+
+
+def test_two_members_changing_a_table_differently_is_one_conflict_between_them(
+        draft, tmp_path):
+    # A table is not merged word by word: the first member's version is kept, and the
+    # officer is told once that the second member's change was left out.
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann",
+                _table_edit("Autumn 2010", "October 2010"))
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob",
+                _table_edit("Autumn 2010", "November 2010"))
+    stderr, out = _combine(tmp_path, draft, ann, bob)
+    conflicts = [line for line in stderr.splitlines() if "conflict" in line]
+    assert len(conflicts) == 1, stderr
+    assert "Cllr Ann: \"" in conflicts[0] and "/ Cllr Bob: \"" in conflicts[0]
+    assert "Cllr Ann's version kept, Cllr Bob's left out" in conflicts[0]
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Ann", "delete", "Autumn"), ("Cllr Ann", "insert", "October")]

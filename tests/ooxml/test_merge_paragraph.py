@@ -81,3 +81,24 @@ def test_side_by_side_deletions_by_two_people_keep_their_own_authors():
     assert [(r.author, r.kind, r.text) for r in records] == [
         ("Bob", "delete", "Councils"), ("Bob", "insert", "Officials"),
         ("Ann", "delete", "local "), ("Cat", "delete", "labour ")]
+
+
+def test_three_members_rewording_the_same_words_offer_each_wording_once():
+    # Ann, Bob and Cat each reword "local labour markets": one conflict, the words
+    # deleted once and each member's wording kept as its own insertion to choose from.
+    def reworded(who: str, words: str):
+        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+                   w.del_(w.r(w.delText("local labour markets")), author=who),
+                   w.ins(w.r(w.t(words)), author=who), w.r(w.t(".")))
+
+    versions = [reworded("Ann", "regional economies"), reworded("Bob", "local employers"),
+                reworded("Cat", "job markets")]
+    merged = merge_paragraph(_draft(), versions, Stamper("Officer", "2026-03-02T10:00:00Z"))
+    assert merged is not None
+    assert [(a.text, b.text) for a, b in merged.conflicts] == [
+        ("regional economies", "local employers"), ("regional economies", "job markets")]
+    records, _ = read_part(body_of(merged.paragraph), "word/document.xml")
+    assert [(r.author, r.kind, r.text) for r in records] == [
+        ("Ann", "delete", "local labour markets"), ("Ann", "insert", "regional economies"),
+        ("Bob", "insert", "local employers"), ("Cat", "insert", "job markets")]
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
