@@ -263,16 +263,22 @@ def cleared_digest(work: Path) -> str:
     return digest(current.read_bytes()) if current is not None and current.is_file() else ""
 
 
-def decide_change(work: Path, accept: bool, number: str, seen: str) -> list[Any]:
-    """Accept or reject one change, numbered as `briefing review` numbers the document the
-    page showed (`briefing accept/reject --change N`). `seen` is that document's digest: if
-    it changed since (another decision, copies combined again), nothing is decided."""
-    if not number.isdigit():
-        raise BriefingError("Choose a change to accept or reject")
+def check_seen(work: Path, seen: str) -> None:
+    """Refuse a decision posted from a page that showed another document than the one the
+    decisions are made on now: `seen` is the digest of the one it showed. Since then another
+    decision (another tab, another person) or a new combine may have changed what a button
+    names: a member's changes, an item's, or change N."""
     if not seen or seen != cleared_digest(work):
         raise Stale("The changes were decided or combined again since this page was "
-                            "shown, so their numbers may have moved; nothing was decided. The "
-                            "changes left are shown again below: decide again.")
+                    "shown, so what its buttons name may have changed; nothing was decided. "
+                    "The changes left are shown again below: decide again.")
+
+
+def decide_change(work: Path, accept: bool, number: str) -> list[Any]:
+    """Accept or reject one change, numbered as `briefing review` numbers the document the
+    page showed (`briefing accept/reject --change N`; the page is checked by `check_seen`)."""
+    if not number.isdigit():
+        raise BriefingError("Choose a change to accept or reject")
     return decide(work, accept, "", "", (int(number),))
 
 

@@ -18,6 +18,7 @@ from briefing.web.forms import Posted
 from briefing.web.security import Upload, read_form
 
 SLOTS = 4  # copies uploaded at once, each with its member's name
+DECISIONS = ("accept", "reject", "accept-change", "reject-change", "choose")  # check_seen first
 _ANCHORS = {"draft": "#draft", "copies": "#copies", "preview": "#preview", "absorb": "#preview",
             "issue": "#issue", "sent": "#sent"}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,6 +50,8 @@ def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
     messages: list[Any] = []
     extra: dict[str, Any] = {}
     try:
+        if action in DECISIONS:
+            clr.check_seen(work, posted.get("seen") or "")
         if action == "draft":
             picked = posted.get("pick") or ""
             choice = _folder_docx(site.folder).get(picked) if picked else None
@@ -62,7 +65,7 @@ def act(site: Any, name: str, path: Path, work: Path, posted: Posted,
                                   posted.get("item") or "")
         elif action in ("accept-change", "reject-change"):
             messages = clr.decide_change(work, action == "accept-change",
-                                         posted.get("change") or "", posted.get("seen") or "")
+                                         posted.get("change") or "")
         elif action == "choose":
             messages = clr.choose(work, posted.get("author") or "", posted.get("other") or "",
                                   posted.get("item") or "")

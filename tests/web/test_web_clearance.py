@@ -92,11 +92,11 @@ def test_copies_are_combined_as_the_cli_combines_them(served, draft, copies, tmp
 def test_a_round_gives_the_yaml_the_cli_gives(served, draft, copies, tmp_path):
     c = client(served)
     start(c, draft)
-    upload(c, *copies, members={2: "Cllr Bob Lee"})
-    page = post(c, action="reject", author="Cllr Bob Lee", item=POINT2)
+    page = upload(c, *copies, members={2: "Cllr Bob Lee"})
+    page = post(c, action="reject", author="Cllr Bob Lee", item=POINT2, seen=seen_of(page.text))
     assert page.status_code == 200, page.text
     assert "[inserted by Cllr Bob Lee]" not in page.text
-    page = post(c, action="accept", author="Cllr Ann")
+    page = post(c, action="accept", author="Cllr Ann", seen=seen_of(page.text))
     assert page.status_code == 200 and "No changes are left to decide" in page.text
     preview = post(c, action="preview")
     assert preview.status_code == 200
@@ -122,8 +122,7 @@ def test_a_round_gives_the_yaml_the_cli_gives(served, draft, copies, tmp_path):
 def test_absorb_is_refused_when_the_yaml_changed_since(served, draft, copies):
     c = client(served)
     start(c, draft)
-    upload(c, *copies)
-    post(c, action="accept")
+    post(c, action="accept", seen=seen_of(upload(c, *copies).text))
     preview = post(c, action="preview")
     base = re.search(r'name="base" value="([0-9a-f]+)"', preview.text).group(1)
     changed = (served / NAME).read_text(encoding="utf-8") + "\n# edited meanwhile\n"
@@ -144,12 +143,13 @@ def test_conflicts_are_shown_side_by_side_and_must_be_decided_first(served, draf
     assert "Conflicts: decide these first" in page.text
     assert "<h4>Ann's wording</h4><p><ins class=\"change\">Officials</ins>" in page.text
     assert "<h4>Bob's wording</h4><p><ins class=\"change\">Ministers</ins>" in page.text
-    refused = post(c, action="accept")
+    refused = post(c, action="accept", seen=seen_of(page.text))
     assert refused.status_code == 400 and "changed the same words differently" in refused.text
     assert "/work" not in refused.text and str(served) not in refused.text
-    chosen = post(c, action="choose", author="Ann", other="Bob", item=POINT)
+    chosen = post(c, action="choose", author="Ann", other="Bob", item=POINT,
+                  seen=seen_of(refused.text))
     assert chosen.status_code == 200 and "Conflicts: decide these first" not in chosen.text
-    assert post(c, action="accept").status_code == 200
+    assert "No changes are left to decide" in chosen.text
     cleared = c.get(f"/clearance-file/{NAME}?f=cleared").content
     (tmp_path / "cleared.docx").write_bytes(cleared)
     text = paragraph_texts(Package.open(tmp_path / "cleared.docx").xml("word/document.xml"))
@@ -161,8 +161,7 @@ def test_the_next_draft_raises_the_version_and_is_built_since_the_draft_seen(ser
                                                                             copies, tmp_path):
     c = client(served)
     start(c, draft)
-    upload(c, *copies)
-    post(c, action="accept")
+    post(c, action="accept", seen=seen_of(upload(c, *copies).text))
     base = re.search(r'name="base" value="([0-9a-f]+)"', post(c, action="preview").text).group(1)
     post(c, action="absorb", base=base)
     absorbed = (served / NAME).read_text(encoding="utf-8")
@@ -395,6 +394,13 @@ def test_a_decision_posted_from_a_page_drawn_before_the_last_one_is_refused(serv
     missing = post(c, action="accept-change", change="1", seen="")
     assert missing.status_code == 409
     assert c.get(f"/clearance-file/{NAME}?f=cleared").content == before
+    # a member's changes, an item's, or a conflict's wording: the same check
+    for decision in ({"action": "accept", "author": "Cllr Ann"},
+                     {"action": "reject", "item": POINT2},
+                     {"action": "choose", "author": "Cllr Ann", "other": "bob", "item": POINT}):
+        refused = post(c, **decision, seen=old)
+        assert refused.status_code == 409 and "nothing was decided" in refused.text, decision
+        assert c.get(f"/clearance-file/{NAME}?f=cleared").content == before
     wrong = post(c, action="accept-change", change="99", seen=seen_of(stale.text))
     assert wrong.status_code == 400 and "there is no change 99" in wrong.text
     assert str(served) not in wrong.text and ".briefing" not in wrong.text

@@ -12,7 +12,7 @@ from briefing.web.redlineview import shown
 from tests.clearance.test_combine import POINT, _with_comments
 from tests.conftest import corpus_file
 from tests.support.web_harness import client
-from tests.web.test_web_clearance import NAME, post, start, upload
+from tests.web.test_web_clearance import NAME, post, seen_of, start, upload
 
 THREAD = "[comment by Cllr Dee: “Too blunt.”; reply by Officer: “Agreed, softened.” (resolved)]"
 PROVIDERS = "key_messages/local-commissioning/points/1"
@@ -79,8 +79,7 @@ def test_the_list_of_comments_puts_each_reply_under_the_comment_it_answers(serve
 def test_comments_stay_beside_their_words_once_every_change_is_decided(served, commented):
     c = client(served)
     start(c, next(served.glob("*.docx")))
-    upload(c, commented)
-    page = post(c, action="accept")
+    page = post(c, action="accept", seen=seen_of(upload(c, commented).text))
     assert page.status_code == 200, page.text
     assert "No changes are left to decide" in page.text
     paragraphs = redlines(page.text)
