@@ -1,0 +1,103 @@
+"""Direct formatting that only restates the styles is noise; formatting that differs is a change.
+
+Before two drafts are compared, a paragraph's or run's own properties equal to
+what its style (or the reader's default) gives are dropped: LibreOffice writes
+them out in full, Word does not. What differs from the style stays, so a
+changed indent or tab stop is a formatting change the officer can reject, and
+ordinary direct formatting (spacing, indents, fonts, tab stops) never stops a
+redline.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from briefing.clearance.redline import redline_result
+from briefing.clearance.review import read_review, resolve_file
+from tests.conftest import validate_ooxml
+from tests.support.cxml import W, w, write_docx
+
+TEXT = "Councils know their local labour markets."
+
+
+def _styles(*tabs: str) -> etree._Element:
+    """Return a styles part with the paragraph style 'Quote', with tab stops at `tabs`."""
+    ppr = w.pPr(w.tabs(*(w.tab(val="left", pos=pos) for pos in tabs))) if tabs else w.pPr()
+    return w.styles(w.style(w.name(val="Quote"), ppr, type="paragraph", styleId="Quote"))
+
+
+def _quote(*props: etree._Element, text: str = TEXT) -> etree._Element:
+    return w.p(w.pPr(w.pStyle(val="Quote"), *props), w.r(w.t(text)))
+
+
+def _redline(tmp_path: Path, old, new, styles: etree._Element | None = None
+             ) -> tuple[str, Path]:
+    parts = {"word/styles.xml": styles} if styles is not None else None
+    a = write_docx(tmp_path / "old.docx", [old], parts=parts)
+    b = write_docx(tmp_path / "new.docx", [new], parts=parts)
+    result = redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z")
+    out = tmp_path / "out.docx"
+    out.write_bytes(result.value)
+    return result.messages[0].text, out
+
+
+def _document(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read("word/document.xml"))
+
+
+def _body_values(path: Path, tag: str, attr: str) -> list[str | None]:
+    """Return `attr` of every `tag` in the body's paragraphs, tracked old properties left out."""
+    root = _document(path)
+    return [el.get(f"{{{W}}}{attr}") for el in root.iter(f"{{{W}}}{tag}")
+            if not any(a.tag == f"{{{W}}}pPrChange" for a in el.iterancestors())]
+
+
+def test_a_changed_indent_is_a_formatting_change_that_rejects_to_the_old_indent(tmp_path):
+    def indented(left: str) -> etree._Element:
+        return w.p(w.pPr(w.spacing(after="240"), w.ind(left=left)),
+                   w.r(w.rPr(w.rFonts(ascii="Arial")), w.t(TEXT)))
+
+    summary, out = _redline(tmp_path, indented("720"), indented("1440"))
+    assert summary.startswith("0 insertions, 0 deletions"), summary
+    assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
+    assert _body_values(rejected, "ind", "left") == ["720"]
+
+
+def test_left_alignment_spelt_out_is_no_change(tmp_path):
+    # Left is what a reader does with no alignment at all (17.3.1.13).
+    summary, _ = _redline(tmp_path, w.p(w.pPr(w.jc(val="left")), w.r(w.t(TEXT))),
+                          w.p(w.r(w.t(TEXT))))
+    assert summary.startswith("no differences found"), summary
+
+
+def test_tab_stops_that_restate_the_style_are_no_change(tmp_path):
+    summary, _ = _redline(tmp_path, _quote(), _quote(w.tabs(w.tab(val="left", pos="720"))),
+                          _styles("720"))
+    assert summary.startswith("no differences found"), summary
+
+
+def test_a_paragraphs_own_tab_stops_other_than_its_styles_are_a_formatting_change(tmp_path):
+    summary, out = _redline(tmp_path, _quote(), _quote(w.tabs(w.tab(val="left", pos="2880"))),
+                            _styles("720"))
+    assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"], summary
+    assert _body_values(out, "tab", "pos") == ["2880"]
+    rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
+    assert _body_values(rejected, "tab", "pos") == []
+
+
+def test_a_paragraph_with_tab_stops_its_style_has_none_of_redlines_its_edit(tmp_path):
+    tabs = w.tabs(w.tab(val="left", pos="2880"))
+    summary, out = _redline(tmp_path, _quote(tabs),
+                            _quote(etree.fromstring(etree.tostring(tabs)),
+                                   text=TEXT.replace("local", "regional")),
+                            _styles())
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("delete", "local"), ("insert", "regional")], summary
+    assert _body_values(out, "tab", "pos") == ["2880"]
