@@ -332,6 +332,27 @@ def test_decorative_image_needs_no_alt_text(tmp_path):
     assert "A08-alt-text" not in rules_of(make_docx(tmp_path / "ok.docx", body=body))
 
 
+def vml_image(alt: str | None) -> str:
+    """Return a paragraph holding a VML picture, as Word writes one in compatibility mode."""
+    alt_attr = f' alt="{alt}"' if alt is not None else ""
+    return ("<w:p><w:r><w:pict xmlns:v='urn:schemas-microsoft-com:vml' "
+            "xmlns:o='urn:schemas-microsoft-com:office:office'>"
+            f"<v:shape id='_x0000_i1025' type='#_x0000_t75' style='width:90pt;height:60pt'"
+            f"{alt_attr}><v:imagedata r:id='rIdPicture' o:title=''/></v:shape>"
+            "</w:pict></w:r></w:p>")
+
+
+@pytest.mark.parametrize(("alt", "reported"), [
+    ("Chart of claimant numbers in 2010", False), (None, True), ("  ", True)],
+    ids=["alt text", "none", "blank"])
+def test_a_vml_picture_is_checked_for_alternative_text(tmp_path, alt, reported):
+    body = GOOD_BODY.replace(image(), vml_image(alt))
+    findings = [f for f in check_file(make_docx(tmp_path / "vml.docx", body=body))
+                if f.rule == "A08-alt-text"]
+    assert [f.message for f in findings] == (
+        ['image "_x0000_i1025" has no alternative text'] if reported else [])
+
+
 def test_marking_must_match_the_data(tmp_path):
     data = {"briefing": {"status": "draft", "classification": "OFFICIAL-SENSITIVE"}}
     path = make_docx(tmp_path / "ours.docx", data=data)
