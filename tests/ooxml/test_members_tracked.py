@@ -248,3 +248,35 @@ def test_two_members_changing_a_table_differently_is_one_conflict_between_them(
     assert "Cllr Ann's version kept, Cllr Bob's left out" in conflicts[0]
     assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
         ("Cllr Ann", "delete", "Autumn"), ("Cllr Ann", "insert", "October")]
+
+
+def _reworded(who: str, words: str):
+    """A member, tracking: 'at least two areas' -> `words`."""
+    def edit(p: etree._Element) -> None:
+        run = p.find(qn("w:r"))
+        head, tail = OBJECTIVE.split("at least two areas")
+        stamp = {"author": who, "date": WHEN}
+        new = [_run(head), _el("w:del", _run("at least two areas", True), id="921", **stamp),
+               _el("w:ins", _run(words), id="922", **stamp), _run(tail)]
+        at = p.index(run)
+        p.remove(run)
+        for k, el in enumerate(new):
+            p.insert(at + k, el)
+    return edit
+
+
+def test_three_members_rewording_the_same_words_are_offered_each_wording_once(
+        draft, tmp_path):
+    copies = [_copy(draft, tmp_path / f"{name.split()[-1].lower()}.docx", name,
+                    _reworded(name, words))
+              for name, words in (("Cllr Ann", "three areas"), ("Cllr Bob", "every region"),
+                                  ("Cllr Cat", "two pilot areas"))]
+    stderr, out = _combine(tmp_path, draft, *copies)
+    conflicts = [line for line in stderr.splitlines() if "conflict" in line]
+    assert [line.split(": ", 2)[2].split("; ")[0] for line in conflicts] == [
+        'Cllr Ann: "three areas" / Cllr Bob: "every region"',
+        'Cllr Ann: "three areas" / Cllr Cat: "two pilot areas"'], stderr
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Ann", "delete", "at least two areas"), ("Cllr Ann", "insert", "three areas"),
+        ("Cllr Bob", "insert", "every region"), ("Cllr Cat", "insert", "two pilot areas")]
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
