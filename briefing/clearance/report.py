@@ -75,6 +75,8 @@ def _revision_line(n: int, r: Revision) -> str:
     inside = f" (inside change {r.parent + 1})" if r.parent is not None else ""
     if r.conflict is not None:
         inside += f" (conflicts with change {r.conflict + 1})"
+    if r.decided is not None:
+        inside += f" (its conflict was decided for \"{short(r.decided, 40)}\": reject it)"
     if r.untracked:
         inside += " (untracked)"
     return f"  {n}. {r.kind} by {r.author}{date}{inside} in {where}{item}{text}"

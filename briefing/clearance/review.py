@@ -55,6 +55,7 @@ class Revision:
     parent: int | None = None  # index of the enclosing revision (nested revisions)
     move: str | None = None  # name pairing the two sides of a move
     conflict: int | None = None  # index of another member's wording of the same words
+    decided: str | None = None  # the accepted wording of this one's conflict: reject this one
     untracked: bool = False  # made without tracking, found against the draft (review --against)
 
     def to_json(self, number: int | None = None) -> dict:
@@ -65,6 +66,8 @@ class Revision:
                "parent": self.parent, "move": self.move}
         if self.conflict is not None:  # another member's wording of the same words
             out["conflict"] = self.conflict
+        if self.decided is not None:  # its conflict was decided for another wording
+            out["decided"] = self.decided
         if self.untracked:
             out["untracked"] = True
         return out
@@ -126,6 +129,8 @@ def review_of(pkg: Package, path: Path, *, untracked: set[str] | None = None) ->
         revisions[a] = replace(revisions[a], conflict=b)
         if revisions[b].conflict is None:
             revisions[b] = replace(revisions[b], conflict=a)
+    for n, words in decided_wordings([records[i].element for i in shown]).items():
+        revisions[n] = replace(revisions[n], decided=words)
     if untracked:
         for n, i in enumerate(shown):
             if records[i].element.get(qn("w:id")) in untracked:

@@ -77,6 +77,7 @@ class Change:
     item: str
     verb: str
     text: str
+    decided: str | None = None  # its conflict was decided for this other wording
 
 
 @dataclass
@@ -118,7 +119,7 @@ def shown(path: Path, review: Review) -> Shown:
     for number, r in enumerate(review.revisions, 1):  # numbered as `briefing review` does
         verb = {"insert": "inserted", "delete": "deleted"}.get(r.kind, r.kind)
         out.members.setdefault(r.author, []).append(
-            Change(number, r.author, r.item or OUTSIDE, verb, r.text))
+            Change(number, r.author, r.item or OUTSIDE, verb, r.text, r.decided))
     done: set[int] = set()
     for n, r in enumerate(review.revisions):
         if r.conflict is not None and n not in done:

@@ -101,6 +101,26 @@ def test_one_change_at_a_time_gives_the_same_as_by_member(draft, tmp_path):
     assert sentence(final) == "Ministers say" + REST
 
 
+def test_a_wording_left_once_its_conflict_is_decided_says_to_reject_it(draft, tmp_path):
+    # Ann's wording accepted by its number alone: Bob's is still pending, and review says
+    # it must be rejected (accepting it is refused: it would keep both wordings)
+    out = combined(draft, tmp_path, "Officials say", "Ministers say")
+    report = runner.invoke(app, ["review", str(out), "--json"]).stdout
+    numbers = {(r["author"], r["kind"]): r["number"] for r in json.loads(report)["revisions"]}
+    decided = tmp_path / "ann-accepted.docx"
+    run("accept", out, "--change", numbers[("Ann", "insert")], "-o", decided)
+
+    left = json.loads(runner.invoke(app, ["review", str(decided), "--json"]).stdout)
+    (bob,) = [r for r in left["revisions"] if r["author"] == "Bob"]
+    assert (bob["kind"], bob["text"], bob["decided"]) == ("insert", "Ministers", "Officials")
+    assert "conflict" not in bob
+    text = runner.invoke(app, ["review", str(decided)]).stdout
+    assert 'insert by Bob' in text
+    assert '(its conflict was decided for "Officials": reject it)' in text
+    refused = runner.invoke(app, ["accept", str(decided), "-o", str(tmp_path / "both.docx")])
+    assert refused.exit_code == 1 and "already decided" in refused.stderr
+
+
 @pytest.mark.libreoffice
 def test_the_choice_still_works_after_libreoffice_saves_the_combined_copy(draft, tmp_path, lo):
     out = combined(draft, tmp_path, "Officials say", "Ministers say")

@@ -434,3 +434,28 @@ def test_one_change_is_rejected_by_its_own_button_in_the_browser(served, draft, 
                                 exact=True)).to_have_count(1)  # Bob's other change, renumbered
         expect(page.get_by_role("button", name="Accept change 4 by Cllr Bob Lee",
                                 exact=True)).to_have_count(0)
+
+
+def test_a_wording_left_once_its_conflict_is_decided_can_only_be_rejected(served, draft,
+                                                                         tmp_path):
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    c = client(served)
+    start(c, draft)
+    page = upload(c, a, b)
+    ann = listed_change(page.text, "Officials")
+    page = post(c, action="accept-change", change=ann[0], seen=seen_of(page.text))
+    assert page.status_code == 200, page.text
+
+    assert "Conflicts: decide these first" not in page.text
+    number, bob = listed_change(page.text, "Ministers")
+    assert "Its conflict was decided for “Officials”: reject this wording." in bob
+    assert [label for _, _, label in change_buttons(bob)] == [f"Reject change {number} by Bob"]
+
+
+def listed_change(html: str, words: str) -> tuple[str, str]:
+    """Return the number and the list entry of the one listed change that inserted `words`."""
+    ((number, entry),) = [
+        (n, li) for n, li in re.findall(r'<li id="change-(\d+)">(.*?)</li>', html, re.S)
+        if f'<ins class="change">{words}</ins>' in li]
+    return number, entry
