@@ -40,7 +40,8 @@ DROPPED_RELS = frozenset({"customXml", "people", "extended-properties", "custom-
 KEPT_CORE = {f"{{{DC}}}title", f"{{{DC}}}subject", f"{{{DC}}}language"}
 _PERSONAL_CORE = ((f"{{{DC}}}creator", "author"), (f"{{{CP}}}lastModifiedBy", "last modified by"))
 _PERSONAL_APP = ((f"{{{EP}}}Company", "company"), (f"{{{EP}}}Manager", "manager"))
-_SETTINGS_DROPPED = ("w:rsids", "w:docVars", "w:attachedTemplate", "w:trackRevisions")
+_SETTINGS_DROPPED = {qn(f"w:{t}") for t in ("rsids", "docVars", "attachedTemplate",
+                                              "trackRevisions")}
 _FALSE = {"0", "false", "off"}
 _FIELD_NAME = re.compile(r"\b(_\w+)")
 
@@ -149,11 +150,9 @@ def _scrub_part(root: etree._Element) -> None:
     for el in root.iter():
         for attr in [a for a in el.attrib if str(a).startswith(rsid)]:
             del el.attrib[attr]
-    for tag in _SETTINGS_DROPPED:
-        for el in list(root.iter(qn(tag))):
-            parent = el.getparent()
-            if parent is not None and parent.tag == qn("w:settings"):
-                tree.detach(el)
+    if root.tag == qn("w:settings"):  # where these are (ECMA-376 17.15.1)
+        for el in [c for c in root if c.tag in _SETTINGS_DROPPED]:
+            root.remove(el)
 
 
 def _drop_hidden_runs(root: etree._Element) -> None:

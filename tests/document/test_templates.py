@@ -83,3 +83,28 @@ def test_make_reference_reproduces_the_shipped_files(tmp_path):
         fresh = tmp_path / f"{name}.docx"
         module.write_reference(fresh, look)
         assert parts(fresh) == parts(ROOT / "templates" / name / REFERENCE_FILE), name
+
+
+def test_a_template_whose_header_holds_an_empty_text_element_builds_with_its_marking(tmp_path):
+    # Word writes an empty <w:t/> where a run's text was cut away; an officer's own template
+    # may have one beside the marking placeholder
+    from briefing.document.build import build_file
+
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / LAYOUT_FILE).write_bytes((ROOT / "templates" / NAMES[0] / LAYOUT_FILE).read_bytes())
+    files = parts(ROOT / "templates" / NAMES[0] / REFERENCE_FILE)
+    header = etree.fromstring(files["word/header1.xml"])
+    holder = next(t for t in header.iter(w("t")) if "[MARKING]" in (t.text or ""))
+    holder.getparent().addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:t/></w:r>'))
+    files["word/header1.xml"] = etree.tostring(header, xml_declaration=True,
+                                               encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(folder / REFERENCE_FILE, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+
+    built = build_file(ROOT / "samples" / "work-programme-2010.yaml", out=tmp_path / "out.docx",
+                       template=str(folder)).value
+
+    texts = ["".join(t.text or "" for t in xml(built, "word/header1.xml").iter(w("t")))]
+    assert texts == ["OFFICIAL"]
