@@ -16,6 +16,9 @@ from briefing.clearance.redline import redline_bytes, redline_files, revision_da
 from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
 from briefing.document.build import build_file
+from briefing.ooxml.package import Package
+from briefing.ooxml.read.text import paragraph_texts
+from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import ROOT, corpus_file, validate_ooxml
 from tests.support.redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 
@@ -132,6 +135,18 @@ def test_output_is_valid_ooxml(tmp_path, name):
     _, _, out = _redline(tmp_path, name)
     valid, report = validate_ooxml(out)
     assert valid, report
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_accepting_every_change_gives_new_and_rejecting_gives_old(tmp_path, name):
+    # our own resolver, as `briefing accept`/`reject` use it (LibreOffice's below)
+    old, new, out = _redline(tmp_path, name)
+    for accept, want in ((True, new), (False, old)):
+        pkg = Package.open(out)
+        root = pkg.xml(pkg.main_part)
+        resolve_part(root, accept=accept)
+        expected = Package.open(want)
+        assert paragraph_texts(root) == paragraph_texts(expected.xml(expected.main_part)), accept
 
 
 def test_revision_ids_are_unique_across_the_package_and_above_existing_ids(tmp_path):

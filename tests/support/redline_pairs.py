@@ -76,6 +76,10 @@ PAIRS = {
         ["Intro.", "This goes.", {"table": [["A", "B"]]}, "After."],
         ["Intro.", {"table": [["A", "B"]]}, "This is new.", "After."],
     ),
+    "table-added-last-paragraph-replaced": (  # the body's last mark cannot be inserted
+        ["Intro.", "Closing remark goes."],
+        ["Intro.", {"table": [["A", "B"]]}, "Something else entirely at the end."],
+    ),
     "formatting": (
         [[("Plain ", {}), ("important", {}), (" words and ", {}), ("emphasis", {"italic": True})]],
         [[("Plain ", {}), ("important", {"bold": True}), (" words and ", {}),

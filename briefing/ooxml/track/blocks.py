@@ -110,8 +110,6 @@ def row_blocks(tbl: etree._Element) -> list[Block]:
 
 def similarity(a: list[str], b: list[str]) -> float:
     """Return difflib's ratio of two word lists (1.0 for two empty lists)."""
-    if not a and not b:
-        return 1.0
     sm = SequenceMatcher(None, a, b, autojunk=False)
     if sm.real_quick_ratio() < SIMILAR * 0.5 or sm.quick_ratio() < SIMILAR * 0.5:
         return sm.quick_ratio() * 0.5
