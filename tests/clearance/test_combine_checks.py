@@ -278,3 +278,25 @@ def test_a_redlines_summary_counts_paragraph_and_run_formatting_changes_together
 
     assert [m.text for m in result.messages] == [
         "0 insertions, 0 deletions, 2 formatting changes by Officer (matched by content)"]
+
+
+def test_two_conflicts_give_every_change_and_every_conflict_mark_its_own_id(tmp_path):
+    # each conflict is marked by a hidden bookmark, numbered from the same counter as the
+    # changes: two bookmarks sharing an id are one to Word (a conflict lost), two changes
+    # sharing one cannot be told apart
+    draft = built(tmp_path)
+    ann = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say",
+                                                     "at least two": "at least three"}, "Ann")
+    bob = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say",
+                                                     "at least two": "at least four"}, "Bob")
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, ann, bob, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("warning: conflict in") == 2
+    body = Package.open(out).xml("word/document.xml")
+    for tags in (("bookmarkStart",), ("ins", "del")):
+        ids = [el.get(qn("w:id")) for el in body.iter(*(qn(f"w:{t}") for t in tags))]
+        assert len(ids) == len(set(ids)), (tags, ids)
+    assert sum(r.conflict is not None for r in read_review(out).revisions) == 4
