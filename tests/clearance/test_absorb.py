@@ -595,3 +595,47 @@ def test_ids_that_are_prefixes_of_one_another_absorb_into_their_own_fields(tmp_p
 ])
 def test_a_changed_value_is_shown_as_words(old, new, shown):
     assert word_diff(old, new) == shown
+
+
+def _without_recorded_data(draft: Path, dest: Path) -> Path:
+    """Return `dest`: `draft` with its source map keeping the data's hash but not the data
+    (as a document whose embedded data was taken out keeps it)."""
+    pkg = Package.open(draft)
+    name = next(n for n in pkg.parts if n.startswith("customXml/item") and b"briefing" in
+                pkg.parts[n][:300])
+    smap = SourceMap.from_xml(pkg.parts[name])
+    assert smap.data_hash
+    smap.data_json = ""
+    pkg.set_bytes(name, smap.to_xml())
+    pkg.save(dest)
+    return dest
+
+
+def test_a_document_without_its_data_is_absorbed_when_the_yaml_is_the_one_it_was_built_from(
+        built, tmp_path):
+    yaml, draft = built
+    bare = _without_recorded_data(draft, tmp_path / "bare.docx")
+    cleared = edit_docx(bare, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, POINT_1).runs[0], "text", "Shorter point."))
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(f"{yaml}: 1 change to absorb")
+    assert "warning" not in result.stderr
+
+
+def test_a_document_without_its_data_is_refused_when_the_yaml_changed_since_the_build(
+        built, tmp_path):
+    yaml, draft = built
+    bare = _without_recorded_data(draft, tmp_path / "bare.docx")
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        "Civil servants say", "Officials say"), encoding="utf-8")  # the data edited since
+    before = yaml.read_bytes()
+
+    result = invoke("absorb", str(bare), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{bare}: was built from another version of {yaml} and "
+                                    "does not carry the data it was built from")
+    assert yaml.read_bytes() == before
