@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 from typer.testing import CliRunner
 
 from briefing.clearance.redline import redline_bytes, redline_result
@@ -300,3 +301,21 @@ def test_two_conflicts_give_every_change_and_every_conflict_mark_its_own_id(tmp_
         ids = [el.get(qn("w:id")) for el in body.iter(*(qn(f"w:{t}") for t in tags))]
         assert len(ids) == len(set(ids)), (tags, ids)
     assert sum(r.conflict is not None for r in read_review(out).revisions) == 4
+
+
+@pytest.mark.parametrize(("pair", "summary", "whole"), [
+    # the Wigan row added and the Leeds row taken out: each row and its cells' text
+    ("table-row-insert-delete", "3 insertions, 3 deletions", {"row-insert": 1, "row-delete": 1}),
+    # two paragraphs taken out: each one's text and its mark
+    ("paragraph-delete", "0 insertions, 4 deletions", {"paragraph-delete": 2}),
+])
+def test_a_redlines_summary_counts_whole_rows_and_paragraphs(tmp_path, pair, summary, whole):
+    old, new = write_pair(tmp_path, pair)
+    result = redline_result(old, new, author="Officer", date="2026-03-02T10:00:00Z")
+
+    assert [m.text for m in result.messages] == [
+        f"{summary}, 0 formatting changes by Officer (matched by content)"]
+    out = tmp_path / "out.docx"
+    out.write_bytes(result.value)
+    kinds = [r.kind for r in read_review(out).revisions]
+    assert {k: kinds.count(k) for k in whole} == whole
