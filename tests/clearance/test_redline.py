@@ -441,3 +441,25 @@ def test_a_rewritten_document_keeps_fidelity(tmp_path, lo):
     out = tmp_path / "out.docx"
     redline_files(old, new, out)
     _assert_fidelity(lo, old, new, out)
+
+
+@pytest.mark.parametrize(("login", "author"), [
+    ("jbloggs", "jbloggs"),  # the person running the command
+    ("root", "briefing"),  # an administrator's shell names no person
+    ("", "briefing"),
+    (OSError("no login name"), "briefing"),
+])
+def test_changes_without_author_are_named_after_the_login_or_briefing(tmp_path, monkeypatch,
+                                                                     login, author):
+    def getuser() -> str:
+        if isinstance(login, Exception):
+            raise login
+        return login
+
+    monkeypatch.setattr("getpass.getuser", getuser)
+    old, new = write_pair(tmp_path, "word-edit")
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, ["redline", str(old), str(new), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert {r.author for r in read_review(out).revisions} == {author}
