@@ -118,6 +118,33 @@ def test_a_new_id_is_made_unique_in_its_list(built, tmp_path):
     assert [m.id for m in data.key_messages][-1] == "local-commissioning-works-2"
 
 
+@pytest.mark.parametrize(("before", "order"), [
+    ("Case studies", ["local-commissioning", "partnership-not-centralism", "councils-must-keep-a-say",
+                      "councils-must-keep-their-data"]),
+    ("Councils should help commission", ["councils-must-keep-a-say",
+                                         "councils-must-keep-their-data", "local-commissioning",
+                                         "partnership-not-centralism"]),
+], ids=["after-the-last", "before-the-first"])
+def test_new_key_messages_added_one_after_another_keep_the_documents_order(
+        built, tmp_path, before, order):
+    yaml, draft = built
+    second = "Councils must keep their data on local employers."
+
+    def add(d):
+        anchor = para(d, before)
+        for headline in (NEW_HEADLINE, second):
+            anchor.insert_paragraph_before(headline, style="Heading 3")
+            anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = absorbed(yaml, cleared)
+
+    assert [line.split("]")[0] for line in result.stdout.splitlines()[1:]] == [
+        "  key_messages[councils-must-keep-a-say", "  key_messages[councils-must-keep-their-data"]
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages] == order
+
+
 def test_a_new_if_asked_line_is_added_as_a_line_to_take(built, tmp_path):
     yaml, draft = built
     before = yaml.read_text(encoding="utf-8")

@@ -11,11 +11,20 @@ import pytest
 from briefing.clearance.absorb import absorb_file, merge_lists
 from briefing.clearance.absorb.compare import Change
 from briefing.clearance.absorb.merge import merge
+from briefing.document.build import build_file
 from briefing.errors import Conflict
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import record_reviewers
 from briefing.source.load import load_text
-from tests.clearance.test_absorb import diff_lines, edit_docx, invoke, para, remove
+from tests.clearance.test_absorb import (
+    POINT_1,
+    POINT_2,
+    diff_lines,
+    edit_docx,
+    invoke,
+    para,
+    remove,
+)
 
 TITLE = "Meeting with the Secretary of State for Work and Pensions"
 FIRST_POINT = "Councils already fund and run employment support in most areas."
@@ -212,6 +221,31 @@ def test_a_new_items_id_is_cut_to_the_longest_id_the_schema_allows(built, tmp_pa
     assert [m.id for m in briefing_of(yaml).key_messages][-1] == new_id
 
 
+def test_a_new_id_at_the_length_limit_made_unique_stays_within_the_limit(built, tmp_path):
+    yaml, draft = built
+    headline = ("Internationally comparable intergovernmental responsibilities notwithstanding, "
+                "councils lead.")
+    taken = "internationally-comparable-intergovernmental-responsibilitie"  # 60 characters
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("partnership-not-centralism", taken),
+                    encoding="utf-8")
+    build_file(yaml, out=draft, force=True)
+
+    def add(d):
+        anchor = para(d, "Case studies")
+        anchor.insert_paragraph_before(headline, style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    new_id = "internationally-comparable-intergovernmental-responsibilit-2"
+    assert len(new_id) == 60
+    assert f"(new id '{new_id}': check it)" in result.stdout
+    assert [m.id for m in briefing_of(yaml).key_messages] == [
+        "local-commissioning", taken, new_id]
+
+
 def test_a_file_with_mixed_line_endings_keeps_each_untouched_lines_ending(built, tmp_path):
     yaml, draft = built
     lines = yaml.read_text(encoding="utf-8").split("\n")
@@ -243,3 +277,21 @@ def test_every_field_removed_from_the_yaml_but_edited_in_the_document_is_listed(
     assert str(caught.value).splitlines()[1:3] == [
         "  meeting.venue: removed from the YAML but edited in the document",
         "  meeting.when: removed from the YAML but edited in the document"]
+
+
+def test_two_neighbouring_points_replaced_by_one_read_as_a_change_and_a_deletion(built, tmp_path):
+    yaml, draft = built
+
+    def edit(d):
+        para(d, POINT_1).runs[0].text = "They know which providers work best."
+        remove(para(d, POINT_2))
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record", "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  key_messages[local-commissioning].points[1]: … know which providers [-deliver and "
+        "where the gaps in local provision are-]{+work best+}.",
+        "  key_messages[local-commissioning].points[2]: deleted 'A commissioning role can be "
+        "tested in a handful of areas before any w…'"]

@@ -193,6 +193,7 @@ def plan(items: list[ItemChange], base: dict, ours: dict,
     priorities = {m.get("id"): m.get("priority") for m in ours.get("key_messages") or []}
     ops: list[Insert | Remove] = []
     lines: list[str] = []
+    placed: dict[tuple[str, str | None], str] = {}  # the new item last put after an anchor
     for item in items:
         current = ids[item.section]
         if item.value is None:
@@ -201,8 +202,11 @@ def plan(items: list[ItemChange], base: dict, ours: dict,
         first = FIRST_FIELD[item.section]
         new_id = slug(item.value[first], set(current), FALLBACK[item.section])
         value = {"id": new_id, **item.value}
-        at = current.index(item.after) + 1 if item.after in current else \
-            (0 if item.after is None else len(current))
+        # new items with one anchor are a run in the document: each goes after the one before
+        after = placed.get((item.section, item.after), item.after)
+        placed[(item.section, item.after)] = new_id
+        at = current.index(after) + 1 if after in current else \
+            (0 if after is None else len(current))
         if item.section == "key_messages":
             _prioritise(value, at, current, priorities, item.where, warnings)
         ops.append(Insert((item.section,), value, at))
