@@ -316,6 +316,26 @@ def test_conflict_lists_the_field_and_changes_nothing(built, tmp_path):
     assert yaml.read_text(encoding="utf-8") == moved_on
 
 
+def test_a_list_removed_from_the_yaml_but_edited_in_the_document_is_a_conflict(built, tmp_path):
+    yaml, draft = built
+    cleared = edit_docx(draft, tmp_path / "cleared.docx",
+                        lambda d: setattr(para(d, POINT_1).runs[0], "text",
+                                          "They know which providers work best."))
+    text = yaml.read_text(encoding="utf-8")
+    start = text.index("    points:\n      - Councils already")
+    moved_on = text[:start] + text[text.index("    suggested_by:\n      - Regeneration"):]
+    yaml.write_text(moved_on, encoding="utf-8")  # the officer took the points out
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        "  key_messages[local-commissioning].points: changed in both the YAML and the document",
+        f"nothing was changed; make these edits in {yaml} by hand, or rebuild the document "
+        "and review it again"]
+    assert yaml.read_text(encoding="utf-8") == moved_on
+
+
 def test_yaml_changes_elsewhere_merge_with_the_documents(built, tmp_path):
     yaml, draft = built
     cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
@@ -526,6 +546,25 @@ def test_the_redline_author_is_not_taken_for_a_reviewer(built, tmp_path):
     assert f"{yaml}: nothing to absorb from {cleared}; the file is unchanged" in result.stdout
     assert ("info: changes by 'Policy officer' were the redline against the previous draft; "
             "not recorded as a reviewer") in result.stderr
+
+
+def test_a_redline_author_with_no_recorded_changes_is_not_mentioned(built, tmp_path):
+    yaml, draft = built
+    redlined = tmp_path / "v3.docx"
+    build_file(yaml, out=redlined, since=draft, author="Policy officer")  # nothing changed
+    cleared = edit_docx(redlined, tmp_path / "v3-cleared.docx",
+                        lambda d: setattr(para(d, POINT_1).runs[0], "text",
+                                          "They know which providers work best."))
+    pkg = Package.open(cleared)  # the member's changes accepted with `briefing accept`
+    record_reviewers(pkg, {"Cllr Ann Baker": 1})
+    pkg.save(cleared)
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml))
+
+    assert result.exit_code == 0, result.output
+    assert "Policy officer" not in result.output
+    entries = [line for line in result.stdout.splitlines() if "clearance:" in line]
+    assert len(entries) == 1 and entries[0].startswith("  clearance: Cllr Ann Baker (")
 
 
 def test_windows_line_endings_and_byte_order_mark_are_kept(built, tmp_path):
