@@ -157,6 +157,31 @@ def test_a_paragraph_rewritten_beyond_recognition_still_maps_to_its_field(built,
     assert f"    headline: {new}\n" in yaml.read_text(encoding="utf-8")
 
 
+def test_a_headline_rewritten_beyond_recognition_beside_a_deleted_point_keeps_its_field(
+        built, tmp_path):
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+    first = "Councils already fund and run employment support in most areas."
+    new = "Let places lead: DWP should share its budget."
+
+    def edit(document):
+        para(document, HEADLINE).text = new  # its runs replaced: the bookmark is lost
+        remove(para(document, first))
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr  # a headline cannot go: it was rewritten, not deleted
+    assert result.stdout.splitlines()[1:] == [
+        "  key_messages[local-commissioning].headline: [-Councils-]{+Let places lead: DWP+} "
+        "should [-help commission the Work Programme, not watch from the side-lines-]"
+        "{+share its budget+}.",
+        f"  key_messages[local-commissioning].points[0]: deleted '{first}'"]
+    assert diff_lines(before, yaml.read_text(encoding="utf-8")) == [
+        f"-    headline: {HEADLINE}", f'+    headline: "{new}"', f"-      - {first}"]
+
+
 def test_document_without_its_source_map_is_compared_with_the_yaml(built, tmp_path):
     yaml, draft = built
 
