@@ -34,8 +34,7 @@ from briefing.ooxml.read.changes import REVISION_TAGS, refuse_pending_changes
 from briefing.ooxml.read.comments import comments_part, strip_comment_markup
 from briefing.ooxml.read.inspect import core_property
 from briefing.ooxml.read.revisions import read_package
-from briefing.ooxml.read.text import paragraph_texts
-from briefing.ooxml.read.text import text as current_text
+from briefing.ooxml.read.text import block_text, paragraph_texts
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
 from briefing.ooxml.styles import style_ids
 from briefing.ooxml.track.blocks import paragraph_sid, replace_blocks, story_part_pairs
@@ -363,8 +362,8 @@ def _item_name(blocks: list, index: int, smap: SourceMap | None) -> str:
         sid = paragraph_sid(el) if el.tag == qn("w:p") else None
         if sid and smap is not None and sid in smap.ids:
             return smap.ids[sid]
-        text = current_text(el)
-        if text.strip():
+        text = block_text(el)
+        if text.strip(" |"):
             kind = "table" if el.tag == qn("w:tbl") else "paragraph"
             return f"{kind} \u201c{short(text, 40)}\u201d"
     return f"block {index + 1}"

@@ -246,6 +246,9 @@ def test_two_members_changing_a_table_differently_is_one_conflict_between_them(
     assert len(conflicts) == 1, stderr
     assert "Cllr Ann: \"" in conflicts[0] and "/ Cllr Bob: \"" in conflicts[0]
     assert "Cllr Ann's version kept, Cllr Bob's left out" in conflicts[0]
+    # the table and each wording read cell by cell, as review shows a row
+    assert "conflict in table \u201cMeeting with " in conflicts[0]
+    assert " | October 2010" in conflicts[0] and " | November 2010" in conflicts[0]
     assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
         ("Cllr Ann", "delete", "Autumn"), ("Cllr Ann", "insert", "October")]
 

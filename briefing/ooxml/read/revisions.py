@@ -39,7 +39,7 @@ from briefing.ooxml.read.changes import (
     PROPERTY_CHANGES,
     ROW_CHANGES,
 )
-from briefing.ooxml.read.text import ALL, TEXT_TAGS, chars, in_run, text
+from briefing.ooxml.read.text import ALL, TEXT_TAGS, block_text, chars, in_run, text
 from briefing.ooxml.sourcemap import is_source_bookmark
 from briefing.ooxml.styles import Styles, read_styles
 
@@ -239,8 +239,7 @@ def _visit_row_properties(trpr: etree._Element, walk: _Walk) -> None:
     row = trpr.getparent()
     for child in trpr:
         if child.tag in ROW_CHANGES and row is not None:
-            cells = [text_all(tc) for tc in row.iter(TC)]
-            _record(walk, child, ROW_CHANGES[child.tag], " | ".join(cells),
+            _record(walk, child, ROW_CHANGES[child.tag], block_text(row, ALL),
                     bookmark=_first_source_bookmark(row))
         elif child.tag in PROPERTY_CHANGES:
             _record(walk, child, PROPERTY_CHANGES[child.tag], "")

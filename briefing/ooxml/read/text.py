@@ -49,6 +49,7 @@ ORIGINAL: View = "original"
 ALL: View = "all"
 
 T, DEL_TEXT, P, R = qn("w:t"), qn("w:delText"), qn("w:p"), qn("w:r")
+TBL, TR, TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
 TAB, PTAB, BR, CR = qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
 NB_HYPHEN, SOFT_HYPHEN, SYM = qn("w:noBreakHyphen"), qn("w:softHyphen"), qn("w:sym")
 INS, DEL, MOVE_FROM, MOVE_TO = (qn(t) for t in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"))
@@ -116,6 +117,15 @@ def text(el: etree._Element, view: View = CURRENT) -> str:
         if not hidden(node, el, view):
             out.append(node.text or "" if node.tag == T else chars(node, view))
     return "".join(out)
+
+
+def block_text(el: etree._Element, view: View = CURRENT) -> str:
+    """Return the text of a paragraph, or of a table or row with its cells' texts between
+    " | " (as review and combine show a table in a message)."""
+    if el.tag in (TBL, TR):
+        rows = [el] if el.tag == TR else el.findall(TR)
+        return " | ".join(text(tc, view) for tr in rows for tc in tr.findall(TC))
+    return text(el, view)
 
 
 def paragraph_text(p: etree._Element, view: View = CURRENT) -> str:

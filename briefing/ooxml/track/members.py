@@ -27,7 +27,7 @@ from lxml import etree
 from briefing.ooxml import tree
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.changes import REVISION_TAGS
-from briefing.ooxml.read.text import text as current_text
+from briefing.ooxml.read.text import block_text
 from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import paragraph_mark_rpr
 from briefing.ooxml.track.merge import has_revisions, merge_paragraph
@@ -246,7 +246,7 @@ def _clone(el: etree._Element) -> etree._Element:
 
 
 def _wording(blocks: list[etree._Element]) -> str:
-    return " / ".join(current_text(b) for b in blocks)
+    return " / ".join(block_text(b) for b in blocks)
 
 
 __all__ = ["Assembly", "Clash", "Entry", "assemble", "body_blocks", "mark_blocks",
