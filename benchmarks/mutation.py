@@ -34,8 +34,10 @@ import ast
 import gc
 import glob
 import hashlib
+import importlib.util
 import json
 import os
+import queue
 import random
 import shutil
 import signal
@@ -44,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -399,13 +402,20 @@ class Runner:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.tmp = Path(tempfile.mkdtemp(prefix="briefing-mutants-"))
-        self.scratch = self.tmp / "project"
-        shutil.copytree(ROOT, self.scratch, ignore=shutil.ignore_patterns(
-            ".git", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache",
-            "*.egg-info", ".benchmarks", "_work"))
-        shared = ROOT.parent / "shared"
-        if shared.is_dir():  # the tests find the corpus and the validator at ../shared
-            (self.tmp / "shared").symlink_to(shared.resolve())
+        # one scratch copy of the project per job: a fresh-process mutant is written into one
+        self.scratches: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        for n in range(jobs):
+            scratch = self.tmp / f"job{n}" / "project"
+            shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(
+                ".git", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache",
+                ".mypy_cache", "*.egg-info", ".benchmarks", "_work"))
+            shared = ROOT.parent / "shared"
+            if shared.is_dir():  # the tests find the corpus and the validator at ../shared
+                (scratch.parent / "shared").symlink_to(shared.resolve())
+            self.scratches.put(scratch)
+        self.scratch = self.tmp / "job0" / "project"
+        self.procs: set[subprocess.Popen] = set()
+        self.stopping = False
         for rel in target_files(None):
             importlib_import(_module_name(rel))
         self._warm_up()
@@ -441,10 +451,20 @@ class Runner:
     def run_forked(self, batch: list[tuple[Mutant, list[str], float]]) -> None:
         """Run the mutants of `batch` (mutant, tests, timeout) `jobs` at a time."""
         running: dict[int, tuple[Mutant, float, float]] = {}
-        queue = list(batch)
-        while queue or running:
-            while queue and len(running) < self.jobs:
-                m, tests, limit = queue.pop(0)
+        waiting = list(batch)
+        try:
+            self._run_forked(waiting, running)
+        except BaseException:
+            for pid in running:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+
+    def _run_forked(self, waiting: list[tuple[Mutant, list[str], float]],
+                    running: dict[int, tuple[Mutant, float, float]]) -> None:
+        while waiting or running:
+            while waiting and len(running) < self.jobs:
+                m, tests, limit = waiting.pop(0)
                 pid = os.fork()
                 if pid == 0:
                     os._exit(self._child(m, tests))
@@ -477,34 +497,56 @@ class Runner:
             code = pytest.main([*tests, *PYTEST_ARGS, "-x", f"--basetemp={base}"])
         return int(code)
 
+    def run_fresh_all(self, batch: list[tuple[Mutant, list[str], float]]) -> None:
+        """Run the mutants of `batch` in fresh processes, `jobs` at a time."""
+        pool = ThreadPoolExecutor(self.jobs)
+        try:
+            for _ in pool.map(lambda item: self.run_fresh(*item), batch):
+                pass
+        except BaseException:
+            self.stopping = True
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(self.procs):
+                proc.kill()
+            raise
+        pool.shutdown()
+
     def run_fresh(self, m: Mutant, tests: list[str], limit: float) -> None:
-        """Run one mutant in a new process with the mutated file written to the scratch copy."""
-        target = self.scratch / m.file
+        """Run one mutant in a new process with the mutated file written to a scratch copy."""
+        scratch = self.scratches.get()
+        target = scratch / m.file
         original = target.read_text(encoding="utf-8")
         target.write_text(ast.unparse(mutated_tree(ROOT / m.file, m.index)), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(self.scratch), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "PYTHONPATH": str(scratch), "PYTHONDONTWRITEBYTECODE": "1"}
         start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *tests, *PYTEST_ARGS, "-x",
+             f"--basetemp={self.tmp / f'f{m.index}'}"], cwd=scratch, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.add(proc)
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "pytest", *tests, *PYTEST_ARGS, "-x",
-                 f"--basetemp={self.tmp / f'f{m.index}'}"], cwd=self.scratch, env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=limit)
-            m.status = _verdict(done.returncode)
+            m.status = _verdict(proc.wait(timeout=limit))
         except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
             m.status = "timeout"
         finally:
+            self.procs.discard(proc)
             target.write_text(original, encoding="utf-8")
-        if m.status == "error (pytest exit 4)" and self._collects(tests, env):
+        if m.status != "timeout" and proc.returncode < 0 and self.stopping:
+            m.status = "fresh"  # stopped by an interrupt, not by the mutant: not run
+        if m.status == "error (pytest exit 4)" and self._collects(tests, scratch, env):
             # the tests asked for were "not found" because the mutant broke the code that
             # collects them (a test module that reads a package as it is imported): a kill
             m.status = "killed"
+        self.scratches.put(scratch)
         m.seconds = time.perf_counter() - start
         _tell(m)
 
-    def _collects(self, tests: list[str], env: dict[str, str]) -> bool:
+    def _collects(self, tests: list[str], scratch: Path, env: dict[str, str]) -> bool:
         """Return True when `tests` are all found in the unmutated scratch copy."""
         done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", *tests,
-                               *PYTEST_ARGS], cwd=self.scratch, env=env,
+                               *PYTEST_ARGS], cwd=scratch, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         return done.returncode == 0
 
@@ -599,12 +641,16 @@ def run(args: argparse.Namespace) -> list[Mutant]:
         for m, tests, limit in forked:
             if m.status == "fresh":
                 fresh.append((m, tests, limit))
-        for n, (m, tests, limit) in enumerate(fresh, 1):
-            runner.run_fresh(m, tests, limit)
-            if n % 10 == 0:
-                _progress(mutants, started)
+        for start in range(0, len(fresh), 10):
+            runner.run_fresh_all(fresh[start:start + 10])
+            _progress(mutants, started)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: report what finished, the rest "not run"
+        print("interrupted: the mutants not finished count as not run", file=sys.stderr)
     finally:
         runner.close()
+    for m in mutants:
+        if m.status in ("pending", "fresh"):
+            m.status = "not run"
     if earlier:  # the report covers the earlier run, its survivors run again
         now = {(m.file, m.index): m for m in mutants}
         return [now.get((m.file, m.index), m) for m in earlier]
@@ -626,9 +672,12 @@ def report(mutants: list[Mutant]) -> str:
         if not ms:
             continue
         killed = sum(m.status in ("killed", "timeout") for m in ms)
-        lines.append(f"{package:<14}{len(ms):>8}{killed:>8}"
+        ran = [m for m in ms if m.status != "not run"]  # an interrupted run: what finished
+        score = f"{killed / len(ran):>8.1%}" if ran else f"{'-':>8}"
+        lines.append(f"{package:<14}{len(ran):>8}{killed:>8}"
                      f"{sum(m.status == 'survived' for m in ms):>9}"
-                     f"{sum(m.status == 'no tests' for m in ms):>9}{killed / len(ms):>8.1%}")
+                     f"{sum(m.status == 'no tests' for m in ms):>9}{score}"
+                     + (f"  ({len(ms) - len(ran)} not run)" if len(ran) < len(ms) else ""))
     survivors = [m for m in mutants if m.status in ("survived", "no tests")]
     if survivors:
         lines += ["", "survivors:"]
@@ -665,6 +714,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure (or find cached) per-test coverage, then stop")
     parser.add_argument("--_coverage", type=Path, help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
+    if importlib.util.find_spec("coverage") is None:
+        print("benchmarks/mutation.py needs coverage.py: pip install -e '.[test,bench]'",
+              file=sys.stderr)
+        return 1
     if args._coverage:
         _run_coverage(args._coverage, [a for a in rest if a != "--"])
         return 0
@@ -673,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         per_test_coverage(args.tests, args.fresh_coverage)
         return 0
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill reports, as Ctrl-C does
     mutants = run(args)
     print(report(mutants))
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -111,3 +111,15 @@ def test_swapping_in_a_mutant_changes_what_the_live_function_does():
     (5, "error (pytest exit 5)")])
 def test_a_broken_test_command_is_an_error_not_a_kill(code, status):
     assert mutation._verdict(code) == status
+
+
+def test_an_interrupted_run_scores_only_the_mutants_that_finished():
+    def mutant(n: int, status: str):
+        return mutation.Mutant("ooxml", "briefing/ooxml/package.py", n, 1, 1, "x", None,
+                               status=status)
+
+    statuses = ["killed"] * 6 + ["timeout", "survived", "not run", "not run"]
+    lines = mutation.report([mutant(n, s) for n, s in enumerate(statuses)]).splitlines()
+
+    (row,) = [line for line in lines if line.startswith("ooxml")]
+    assert row.split() == ["ooxml", "8", "7", "1", "0", "87.5%", "(2", "not", "run)"]
