@@ -340,6 +340,14 @@ def covering_tests(m: Mutant, cov: dict) -> tuple[list[str], bool]:
     if at_import and ids <= {IMPORT_TIME}:  # a constant: the tests that run where it is read
         lines = m.uses if m.uses is not None else [int(n) for n in by_line]
         ids = {t for n in lines for t in by_line.get(str(n), ())}
+    if at_import and not ids - {IMPORT_TIME, *cov["failed"]}:
+        # read only in other modules, or only by other constants: the tests that run the
+        # files importing this one
+        module = _module_name(m.file)
+        for rel in target_files(None):
+            if rel != m.file and module in (ROOT / rel).read_text(encoding="utf-8"):
+                ids.update(t for line_ids in cov["lines"].get(rel, {}).values()
+                           for t in line_ids)
     ids -= {IMPORT_TIME, *cov["failed"]}
     return sorted(ids, key=lambda t: (cov["seconds"].get(t, 1.0), t)), at_import
 

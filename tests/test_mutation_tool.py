@@ -123,3 +123,22 @@ def test_an_interrupted_run_scores_only_the_mutants_that_finished():
 
     (row,) = [line for line in lines if line.startswith("ooxml")]
     assert row.split() == ["ooxml", "8", "7", "1", "0", "87.5%", "(2", "not", "run)"]
+
+
+def test_a_constant_read_only_in_other_modules_runs_the_tests_of_those_modules():
+    # RANGE_MARKERS is read by other constants of its module and in track/resolve.py: the
+    # tests that run resolve.py must run its mutants (never "no test runs it")
+    rel = "briefing/ooxml/read/changes.py"
+    lines = (ROOT / rel).read_text(encoding="utf-8").splitlines()
+    at = next(n for n, text in enumerate(lines, 1) if text.startswith("RANGE_MARKERS = "))
+    (m,) = [m for m in mutation.enumerate_mutants("ooxml", ROOT / rel)
+            if m.line == at and "`|`" in m.change]
+    cov = {"lines": {rel: {str(n): [mutation.IMPORT_TIME] for n in range(1, len(lines) + 1)},
+                     "briefing/ooxml/track/resolve.py": {"118": ["tests/x.py::test_resolve"]},
+                     "briefing/ooxml/track/blocks.py": {"50": ["tests/x.py::test_blocks"]}},
+           "seconds": {}, "failed": []}
+
+    tests, at_import = mutation.covering_tests(m, cov)
+
+    assert at_import
+    assert "tests/x.py::test_resolve" in tests
