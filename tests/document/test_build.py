@@ -13,7 +13,7 @@ from briefing.cli import app
 from briefing.document.build import default_output
 from briefing.source.load import load_briefing
 from tests.conftest import validate_ooxml
-from tests.document.test_write import Docx
+from tests.document.test_write import Docx, W
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -231,3 +231,14 @@ def test_since_redlines_against_the_previous_draft(sample, tmp_path):
     assert ins
     valid, report = validate_ooxml(out)
     assert valid, report
+
+
+def test_each_table_carries_its_caption_for_screen_readers(sample, tmp_path):
+    # the layout's "table: caption" line becomes the table's caption (w:tblCaption), which
+    # Word shows as the table's alternative text title and screen readers announce
+    out = tmp_path / "out.docx"
+    assert run("build", sample, "-o", out).exit_code == 0
+    body = Docx(out.read_bytes()).body
+    captions = [[c.get(f"{{{W}}}val") for c in tbl.iter(f"{{{W}}}tblCaption")]
+                for tbl in body.iter(f"{{{W}}}tbl")]
+    assert captions == [["Meeting details"], ["Clearance record"]]

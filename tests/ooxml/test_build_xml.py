@@ -29,3 +29,20 @@ def test_a_tables_columns_share_the_text_width_exactly(columns):
     (table,) = body_elements([BodyWriter(9638).table("Councils", [[cell] * columns] * 2, 1)])
     widths = [int(col.get(qn("w:w"))) for col in table.iter(qn("w:gridCol"))]
     assert len(widths) == columns and min(widths) > 0 and sum(widths) == 9638
+
+
+@pytest.mark.parametrize(("section", "width"), [
+    ("", 9638),  # none given: A4 (210 mm) less two 2 cm margins, 170 mm
+    ('<w:sectPr><w:pgSz w:w="12240" w:h="15840"/>'
+     '<w:pgMar w:left="1440" w:right="1440"/></w:sectPr>', 9360),  # US Letter, 1 inch
+    ('<w:sectPr><w:pgMar w:left="1701" w:right="1701"/></w:sectPr>', 8504),  # A4, 3 cm
+])
+def test_tables_span_the_text_width_of_the_templates_page(section, width):
+    from lxml import etree
+
+    from briefing.ooxml.build_xml import text_width
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = etree.fromstring(f'<w:document xmlns:w="{w}"><w:body>{section}</w:body>'
+                                "</w:document>")
+    assert text_width(document) == width

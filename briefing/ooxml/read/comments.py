@@ -72,20 +72,17 @@ def _apply_extended(root: etree._Element, records: list[CommentRecord]) -> None:
         record.resolved = ex.get(f"{{{W15}}}done", "0") in ("1", "true", "on")
 
 
-def strip_comment_markup(root: etree._Element) -> bool:
-    """Remove comment ranges and reference runs from a story; return True if any were found."""
-    found = False
+def strip_comment_markup(root: etree._Element) -> None:
+    """Remove comment ranges and reference runs (and runs left empty) from a story."""
     for el in list(root.iter(COMMENT_START, COMMENT_END, COMMENT_REF)):
         parent = el.getparent()
         if parent is None:
             continue
         parent.remove(el)
-        found = True
         holder = parent.getparent()
         if (el.tag == COMMENT_REF and parent.tag == R and holder is not None
                 and all(child.tag == RPR for child in parent)):
             holder.remove(parent)
-    return found
 
 
 def drop_comments(pkg: Package) -> int:

@@ -77,7 +77,6 @@ class Image:
     name: str
     alt_text: str
     decorative: bool
-    item: str | None
 
 
 @dataclass
@@ -194,9 +193,6 @@ def _on_bookmark_start(el: etree._Element, walk: _Walk) -> None:
     walk.open_items[el.get(qn("w:id"), "")] = walk.smap.ids[name]
     if walk.current is not None and walk.current.item is None and _inside(el, walk):
         walk.current.item = walk.smap.ids[name]
-        for image in walk.view.images:
-            if image.paragraph == walk.current.number and image.item is None:
-                image.item = walk.current.item
 
 
 def _inside(el: etree._Element, walk: _Walk) -> bool:
@@ -347,12 +343,12 @@ def _collect_images(p: etree._Element, para: Paragraph, view: DocView) -> None:
         decorative = any(el.tag.endswith("}decorative") and on(el.get("val", "1"))
                          for el in doc_pr.iter())
         alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
-        view.images.append(Image(para.number, doc_pr.get("name", ""), alt, decorative, para.item))
+        view.images.append(Image(para.number, doc_pr.get("name", ""), alt, decorative))
     for shape in p.iter(f"{{{VML}}}shape"):
         if _owner_paragraph(shape) is not p or shape.find(f"{{{VML}}}imagedata") is None:
             continue
         view.images.append(Image(para.number, shape.get("id", ""), (shape.get("alt") or "").strip(),
-                                 False, para.item))
+                                 False))
 
 
 def _is_text_box(doc_pr: etree._Element) -> bool:
