@@ -49,3 +49,18 @@ def test_off_spelt_false_or_0_is_the_same_formatting(tmp_path):
     infos, out = _redline(tmp_path, _paragraph("24", "false"), _paragraph("24", "0"))
     assert infos[0].startswith("no differences found")
     assert read_review(out).revisions == []
+
+
+def test_a_run_with_a_tab_made_bold_is_one_formatting_change_listed_whole(tmp_path):
+    """One run "Total:<tab>£5m" made bold is one change to accept or reject, not three."""
+    old = w.p(w.r(w.t("Total:"), w.tab(), w.t("£5m")))
+    new = w.p(w.r(w.rPr(w.b()), w.t("Total:"), w.tab(), w.t("£5m")))
+    infos, out = _redline(tmp_path, old, new)
+    assert infos[0].startswith("0 insertions, 0 deletions, 1 formatting change by Officer")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [("format", "Total:\t£5m")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    pkg = Package.open(out)
+    root = pkg.xml(pkg.main_part)
+    resolve_part(root, accept=False)
+    assert list(root.iter(f"{{{W}}}b")) == []
