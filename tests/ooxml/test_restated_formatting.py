@@ -17,6 +17,7 @@ from lxml import etree
 
 from briefing.clearance.redline import redline_result
 from briefing.clearance.review import read_review, resolve_file
+from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import validate_ooxml
 from tests.support.cxml import W, w, write_docx
 
@@ -101,3 +102,53 @@ def test_a_paragraph_with_tab_stops_its_style_has_none_of_redlines_its_edit(tmp_
     assert [(r.kind, r.text) for r in read_review(out).revisions] == [
         ("delete", "local"), ("insert", "regional")], summary
     assert _body_values(out, "tab", "pos") == ["2880"]
+
+
+def test_formatting_a_linked_run_restates_from_its_style_is_no_change(tmp_path):
+    # LibreOffice writes a link's run formatting out in full; a run inside a
+    # w:hyperlink is still the paragraph's own, so its restated italic is noise.
+    styles = w.styles(w.style(w.name(val="Quote"), w.pPr(), w.rPr(w.i()),
+                              type="paragraph", styleId="Quote"))
+
+    def linked(*rpr: etree._Element) -> etree._Element:
+        return w.p(w.pPr(w.pStyle(val="Quote")), w.r(w.t("See the ")),
+                   w.hyperlink(w.r(*rpr, w.t("objectives")), anchor="objectives"))
+
+    summary, _ = _redline(tmp_path, linked(w.rPr(w.i(), w.lang(val="en-GB"))), linked(), styles)
+    assert summary.startswith("no differences found"), summary
+
+
+def _list_styles() -> etree._Element:
+    return w.styles(w.style(w.name(val="List Bullet"),
+                            w.pPr(w.numPr(w.ilvl(val="0"), w.numId(val="1"))),
+                            type="paragraph", styleId="ListBullet"))
+
+
+def _bullets() -> etree._Element:
+    level = w.lvl(w.start(val="1"), w.numFmt(val="bullet"), w.lvlText(val="\u2022"), ilvl="0")
+    return w.numbering(w.abstractNum(level, abstractNumId="0"),
+                       w.num(w.abstractNumId(val="0"), numId="1"))
+
+
+def test_a_list_paragraphs_own_numbering_survives_accepting_the_redline(tmp_path):
+    # A paragraph's numbering (w:numPr) is never taken for restated formatting,
+    # even when its list style names the same list: accepting every change
+    # gives back the new draft's paragraph with its own numbering.
+    def bullet(text: str) -> etree._Element:
+        return w.p(w.pPr(w.pStyle(val="ListBullet"),
+                         w.numPr(w.ilvl(val="0"), w.numId(val="1"))), w.r(w.t(text)))
+
+    parts = {"word/styles.xml": _list_styles(), "word/numbering.xml": _bullets()}
+    a = write_docx(tmp_path / "old.docx", [bullet(TEXT)], parts=parts)
+    b = write_docx(tmp_path / "new.docx", [bullet(TEXT.replace("local", "regional"))],
+                   parts=parts)
+    out = tmp_path / "out.docx"
+    out.write_bytes(redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z").value)
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("delete", "local"), ("insert", "regional")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    root = _document(out)
+    resolve_part(root, accept=True)
+    assert [(n.find(f"{{{W}}}ilvl").get(f"{{{W}}}val"), n.find(f"{{{W}}}numId").get(f"{{{W}}}val"))
+            for n in root.iter(f"{{{W}}}numPr")] == [("0", "1")]

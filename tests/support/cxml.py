@@ -99,6 +99,7 @@ _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 _PART_TYPES = {  # part -> (relationship type, content type)
     "word/styles.xml": (_RT + "styles", _CT + "styles+xml"),
+    "word/numbering.xml": (_RT + "numbering", _CT + "numbering+xml"),
     "word/comments.xml": (_RT + "comments", _CT + "comments+xml"),
     "word/commentsExtended.xml": (
         "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
