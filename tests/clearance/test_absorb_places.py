@@ -142,8 +142,6 @@ def test_changes_by_a_placeholder_author_are_counted_not_recorded(built, tmp_pat
         "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)"]
 
 
-
-
 def test_a_heading_deleted_above_an_edited_objective_leaves_the_edit_to_the_objective(
         built, tmp_path):
     yaml, draft = built
@@ -295,3 +293,32 @@ def test_two_neighbouring_points_replaced_by_one_read_as_a_change_and_a_deletion
         "where the gaps in local provision are-]{+work best+}.",
         "  key_messages[local-commissioning].points[2]: deleted 'A commissioning role can be "
         "tested in a handful of areas before any w…'"]
+
+
+def test_a_point_rewritten_below_a_deleted_headline_pairs_only_with_its_own_place(
+        built, tmp_path):
+    # The headline deleted, the first point edited, the second rewritten beyond recognition
+    # (its runs replaced, so its bookmark lost): only the second point pairs by place; the
+    # deletion and the edit above it are not taken into that pairing again.
+    yaml, draft = built
+    before = yaml.read_text(encoding="utf-8")
+    first = "Councils already fund employment support in most areas."
+    new = "Let two pilot areas prove it before Ministers decide."
+
+    def edit(document):
+        remove(para(document, "Councils should help commission"))
+        para(document, FIRST_POINT).runs[0].text = first
+        para(document, POINT_1).text = new
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  key_messages[local-commissioning].points[0]: Councils already fund[- and run-] "
+        "employment support in …",
+        "  key_messages[local-commissioning].points[1]: [-They know which providers deliver and "
+        f"where the gaps in local provision are-]{{+{new[:-1]}+}}."]
+    assert "key_messages[local-commissioning].headline deleted" in result.stderr
+    assert diff_lines(before, yaml.read_text(encoding="utf-8")) == [
+        f"-      - {FIRST_POINT}", f"-      - {POINT_1}", f"+      - {first}", f"+      - {new}"]
