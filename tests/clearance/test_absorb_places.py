@@ -22,8 +22,10 @@ from tests.clearance.test_absorb import (
     diff_lines,
     edit_docx,
     invoke,
+    member_edits,
     para,
     remove,
+    with_people,
 )
 
 TITLE = "Meeting with the Secretary of State for Work and Pensions"
@@ -140,6 +142,22 @@ def test_changes_by_a_placeholder_author_are_counted_not_recorded(built, tmp_pat
     assert not any("'Author'" in n for n in notes)  # no changes: nothing to say
     assert [line for line in result.value.splitlines() if "clearance:" in line] == [
         "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)"]
+
+
+def test_changes_accepted_in_word_by_a_placeholder_author_are_not_given_a_count(built, tmp_path):
+    # Word's list of people says who changed the document, not how many changes each made
+    yaml, draft = built
+    edited = edit_docx(draft, tmp_path / "edited.docx", member_edits)
+    cleared = with_people(edited, tmp_path / "cleared.docx", ["Unknown Author", "Cllr Ann Baker"])
+
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert ("info: changes by 'Unknown Author' (no real name) not recorded as a reviewer"
+            in result.stderr.splitlines())
+    assert [line for line in result.stdout.splitlines() if "clearance:" in line] == [
+        f"  clearance: Cllr Ann Baker (Lead member, version 2, {dt.date.today().isoformat()}, "
+        "cleared-with-changes)"]
 
 
 def test_a_heading_deleted_above_an_edited_objective_leaves_the_edit_to_the_objective(

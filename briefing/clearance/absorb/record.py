@@ -24,8 +24,10 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
     """Return one new clearance entry per reviewer of the document (none already recorded)."""
     reviewers = dict(smap.reviewers) if smap is not None else {}
     commenters = comment_authors(pkg)
+    uncounted: set[str] = set()
     if not reviewers:  # changes accepted in Word itself: its list of people still names them
         reviewers = {name: 0 if name in commenters else 1 for name in people(pkg)}
+        uncounted = set(reviewers)  # it says who made changes, not how many
     for name in commenters:
         reviewers.setdefault(name, 0)
     for name in smap.redliners if smap is not None else []:
@@ -35,8 +37,9 @@ def clearance_entries(pkg: Package, smap: SourceMap | None, ours: dict, role: st
     for name in [n for n in reviewers if n.strip().lower() in PLACEHOLDER_AUTHORS]:
         count = reviewers.pop(name)
         if count:
-            messages.append(Message("info", f"{plural(count, 'change')} by '{name}' (no real "
-                                            "name) not recorded as a reviewer"))
+            what = "changes" if name in uncounted else plural(count, "change")
+            messages.append(Message("info", f"{what} by '{name}' (no real name) not "
+                                            "recorded as a reviewer"))
     if not reviewers:
         messages.append(Message("info", "no reviewer names found in the document (accept or "
                                         "reject its changes with `briefing accept`/`reject` to "
