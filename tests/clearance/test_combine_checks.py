@@ -319,3 +319,31 @@ def test_a_redlines_summary_counts_whole_rows_and_paragraphs(tmp_path, pair, sum
     out.write_bytes(result.value)
     kinds = [r.kind for r in read_review(out).revisions]
     assert {k: kinds.count(k) for k in whole} == whole
+
+
+def test_comments_are_carried_into_a_draft_whose_comments_part_is_empty(tmp_path):
+    # Word keeps word/comments.xml, with no comment in it, once every comment is deleted: the
+    # draft holds no comments, and members' comments go into that part
+    from lxml import etree
+
+    from briefing.ooxml.ns import W
+
+    draft = built(tmp_path)
+    pkg = Package.open(draft)
+    pkg.add_part(pkg.main_part, "word/comments.xml", etree.tostring(
+        etree.Element(qn("w:comments"), nsmap={"w": W}), xml_declaration=True,
+        encoding="UTF-8", standalone=True),
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml")
+    pkg.save(draft)
+    copy = _with_comments(draft, tmp_path / "dee.docx", {})
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert [(c.author, c.text) for c in read_review(out).comments] == [
+        ("Cllr Dee", "Which providers?"), ("Cllr Dee", "Too blunt."),
+        ("Officer", "Agreed, softened.")]
+    assert [n for n in Package.open(out).parts if n.startswith("word/comments")] == [
+        "word/comments.xml", "word/commentsExtended.xml"]
