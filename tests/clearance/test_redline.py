@@ -78,6 +78,8 @@ def test_changes_carry_the_given_author_and_date(tmp_path):
     ("formatting", [("format", "important"), ("format", "emphasis")]),
     ("style-change", [("paragraph-format", "Key messages")]),
     ("table-cell-edit", [("delete", "120"), ("insert", "150")]),
+    ("two-tables-edited", [("delete", "120"), ("insert", "150"), ("delete", "2m"),
+                           ("insert", "3m")]),
 ])
 def test_review_lists_the_expected_changes(tmp_path, name, expected):
     _, _, out = _redline(tmp_path, name)

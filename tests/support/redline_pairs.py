@@ -72,6 +72,14 @@ PAIRS = {
         ["Intro.", {"table": [["Council", "Outcome"], ["Derby", "80 jobs"],
                               ["Wigan", "45 jobs"]]}, "After."],
     ),
+    "two-tables-edited": (  # each table paired with its edited self, not replaced whole
+        ["Intro.", {"table": [["Council", "Outcome"], ["Leeds", "120 jobs"],
+                              ["Derby", "80 jobs"]]},
+         {"table": [["Area", "Budget"], ["North", "£2m"], ["South", "£1m"]]}, "After."],
+        ["Intro.", {"table": [["Council", "Outcome"], ["Leeds", "150 jobs"],
+                              ["Derby", "80 jobs"]]},
+         {"table": [["Area", "Budget"], ["North", "£3m"], ["South", "£1m"]]}, "After."],
+    ),
     "paragraph-before-table": (
         ["Intro.", "This goes.", {"table": [["A", "B"]]}, "After."],
         ["Intro.", {"table": [["A", "B"]]}, "This is new.", "After."],
