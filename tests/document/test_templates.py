@@ -85,26 +85,53 @@ def test_make_reference_reproduces_the_shipped_files(tmp_path):
         assert parts(fresh) == parts(ROOT / "templates" / name / REFERENCE_FILE), name
 
 
+def own_template(tmp_path: Path, part: str, edit) -> Path:
+    """Return a template folder: the shipped Chairman's briefing with `edit(root)` applied to
+    `part` of its reference document (an officer's own template)."""
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / LAYOUT_FILE).write_bytes((ROOT / "templates" / NAMES[0] / LAYOUT_FILE).read_bytes())
+    files = parts(ROOT / "templates" / NAMES[0] / REFERENCE_FILE)
+    root = etree.fromstring(files[part])
+    edit(root)
+    files[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(folder / REFERENCE_FILE, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return folder
+
+
 def test_a_template_whose_header_holds_an_empty_text_element_builds_with_its_marking(tmp_path):
     # Word writes an empty <w:t/> where a run's text was cut away; an officer's own template
     # may have one beside the marking placeholder
     from briefing.document.build import build_file
 
-    folder = tmp_path / "own"
-    folder.mkdir()
-    (folder / LAYOUT_FILE).write_bytes((ROOT / "templates" / NAMES[0] / LAYOUT_FILE).read_bytes())
-    files = parts(ROOT / "templates" / NAMES[0] / REFERENCE_FILE)
-    header = etree.fromstring(files["word/header1.xml"])
-    holder = next(t for t in header.iter(w("t")) if "[MARKING]" in (t.text or ""))
-    holder.getparent().addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:t/></w:r>'))
-    files["word/header1.xml"] = etree.tostring(header, xml_declaration=True,
-                                               encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(folder / REFERENCE_FILE, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
+    def empty_text(header) -> None:
+        holder = next(t for t in header.iter(w("t")) if "[MARKING]" in (t.text or ""))
+        holder.getparent().addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:t/></w:r>'))
 
+    folder = own_template(tmp_path, "word/header1.xml", empty_text)
     built = build_file(ROOT / "samples" / "work-programme-2010.yaml", out=tmp_path / "out.docx",
                        template=str(folder)).value
 
     texts = ["".join(t.text or "" for t in xml(built, "word/header1.xml").iter(w("t")))]
     assert texts == ["OFFICIAL"]
+
+
+def test_a_template_without_style_defaults_gets_them_first_in_english_uk(tmp_path):
+    # ECMA-376 17.7.4.17: w:docDefaults comes before every style; an officer's template made
+    # by another editor may have none
+    from briefing.document.build import build_file
+
+    def no_defaults(styles) -> None:
+        styles.remove(styles.find(w("docDefaults")))
+
+    folder = own_template(tmp_path, "word/styles.xml", no_defaults)
+    built = build_file(ROOT / "samples" / "work-programme-2010.yaml", out=tmp_path / "out.docx",
+                       template=str(folder)).value
+
+    styles = xml(built, "word/styles.xml")
+    assert styles[0].tag == w("docDefaults")
+    assert styles[0].find(f"{w('rPrDefault')}/{w('rPr')}/{w('lang')}").get(w("val")) == "en-GB"
+    valid, report = validate_ooxml(built)
+    assert valid, report
