@@ -283,3 +283,36 @@ def test_three_members_rewording_the_same_words_are_offered_each_wording_once(
         ("Cllr Ann", "delete", "at least two areas"), ("Cllr Ann", "insert", "three areas"),
         ("Cllr Bob", "insert", "every region"), ("Cllr Cat", "insert", "two pilot areas")]
     assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+def _into_table(p: etree._Element) -> None:
+    """Cllr Ann, not tracking: the objective moved into a one-cell table."""
+    cell = _el("w:tc", _el("w:tcPr", _el("w:tcW", w="5000", type="dxa")), copy.deepcopy(p))
+    table = _el("w:tbl", _el("w:tblPr", _el("w:tblW", w="0", type="auto")),
+                _el("w:tblGrid", _el("w:gridCol", w="5000")), _el("w:tr", cell))
+    p.addprevious(table)
+    p.getparent().remove(p)
+
+
+def _heading_reworded(p: etree._Element) -> None:
+    """Cllr Bob, not tracking: the heading above the objective, 'Objectives' -> 'Our
+    objectives'."""
+    heading = p.getprevious()
+    assert "".join(heading.itertext()) == "Objectives"
+    for t in heading.iter(qn("w:t")):
+        t.text = t.text.replace("Objectives", "Our objectives")
+
+
+@pytest.mark.parametrize("ann_first", [True, False])
+def test_a_change_over_two_paragraphs_and_another_to_the_first_conflict_and_reject_to_the_draft(
+        draft, tmp_path, ann_first):
+    # Ann's change spans the heading and the objective; Bob's the heading alone: not one
+    # paragraph both changed, so not merged word by word but a conflict, one side kept, and
+    # the draft's objective still there when every change is rejected
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann", _into_table)
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", _heading_reworded)
+    stderr, out = _combine(tmp_path, draft, *((ann, bob) if ann_first else (bob, ann)))
+    kept, left = ("Cllr Ann", "Cllr Bob") if ann_first else ("Cllr Bob", "Cllr Ann")
+    assert "warning: conflict in paragraph “Objectives”" in stderr
+    assert f"{kept}'s version kept, {left}'s left out" in stderr
+    assert _texts(out, accept=False) == _texts(draft, accept=False)

@@ -219,7 +219,9 @@ def _combine(draft: list[etree._Element], i: int, entries: list[Entry], stamper:
             result.clashes.append(Clash(i, (first.member, other.member),
                                         (_wording(first.blocks), _wording(other.blocks)),
                                         kept_both=False))
-        return first.blocks
+        # the others are left out: the draft's own blocks stand for the rest of their span
+        end = max(e.end for e in entries if e.start == i)  # as `assemble` goes on from
+        return first.blocks + draft[first.end:end]
     _carry_marks(merged.paragraph, [e.blocks[0] for e in entries])
     for a, b in merged.conflicts:
         who = (entries[a.member].member, entries[b.member].member)  # edits count the entries
