@@ -354,3 +354,33 @@ def test_build_does_not_warn_of_the_data_every_draft_carries(tmp_path):
     assert result.exit_code == 0, result.output
     assert "H01-hidden-data" not in result.output
     assert "H01-hidden-data" in {f.rule for f in check_file(out)}
+
+
+def test_a_bookmark_a_field_points_at_is_kept_whole_and_no_bookmark_end_is_left_alone(
+        tmp_path):
+    # Word names its own bookmarks "_...": "_GoBack" (the last edit) is history and goes;
+    # "_Ref..." that a cross-reference field points at is part of the page and stays, with
+    # its end (an end without its start, or a start without its end, is a broken bookmark)
+    draft = build_file(ROOT / "samples" / "work-programme-2010.yaml",
+                       out=tmp_path / "draft.docx").value
+    pkg = Package.open(draft)
+    body = pkg.xml(pkg.main_part).find(f"{{{W}}}body")
+    first, second = body.findall(f"{{{W}}}p")[:2]
+    for para, ident, name in ((first, "900", "_GoBack"), (second, "901", "_Ref42")):
+        para.insert(1, etree.fromstring(f'<w:bookmarkStart xmlns:w="{W}" w:id="{ident}" '
+                                        f'w:name="{name}"/>'))
+        para.append(etree.fromstring(f'<w:bookmarkEnd xmlns:w="{W}" w:id="{ident}"/>'))
+    second.append(etree.fromstring(
+        f'<w:fldSimple xmlns:w="{W}" w:instr=" REF _Ref42 \\h "><w:r><w:t>see above</w:t>'
+        "</w:r></w:fldSimple>"))
+    pkg.save(tmp_path / "marked.docx")
+
+    result = run("release", tmp_path / "marked.docx", "-o", tmp_path / "clean.docx")
+
+    assert result.exit_code == 0, result.output
+    root = etree.fromstring(parts_of(tmp_path / "clean.docx")["word/document.xml"])
+    starts = {el.get(f"{{{W}}}id"): el.get(f"{{{W}}}name")
+              for el in root.iter(f"{{{W}}}bookmarkStart")}
+    ends = {el.get(f"{{{W}}}id") for el in root.iter(f"{{{W}}}bookmarkEnd")}
+    assert starts.get("901") == "_Ref42" and "900" not in starts
+    assert ends == set(starts)
