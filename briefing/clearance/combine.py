@@ -72,6 +72,7 @@ class Member:
     entries: list[Entry] = field(default_factory=list)
     stories: dict[str, list[Entry]] = field(default_factory=dict)  # header/footer part -> changes
     untracked_ids: set[str] = field(default_factory=set)  # w:id of changes found untracked
+    left_out: bool = False  # changed blocks (content controls, say) combine cannot track
 
 
 def review_against(copy: str | Path, draft: str | Path, *,
@@ -162,8 +163,8 @@ def combine_packages(draft: Package, copies: list[Package], *,
         anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
-        member.entries = _entries(draft, draft_body, _body(pkg), stamper, use_ids)
-        member.stories = _story_entries(draft, pkg, stamper)
+        member.entries = _entries(draft, draft_body, _body(pkg), stamper, use_ids, member)
+        member.stories = _story_entries(draft, pkg, stamper, member)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
         member.untracked_ids = {el.get(qn("w:id"), "") for entry in _all_entries(member)
@@ -259,7 +260,7 @@ def _similar(draft: Package, pkg: Package) -> float:
 
 
 def _entries(draft: Package, draft_root, copy_root, stamper: Stamper,
-             use_ids: bool) -> list[Entry]:
+             use_ids: bool, member: Member) -> list[Entry]:
     """Return the member's changes to the blocks of one story of the draft: the body
     (`draft_root` and `copy_root` the two w:body elements) or a header or footer."""
     mark_blocks(copy_root)
@@ -272,14 +273,19 @@ def _entries(draft: Package, draft_root, copy_root, stamper: Stamper,
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)
     builder = Builder(stamper, keep_pstyles=style_ids(draft))
-    return member_entries(draft_root, copy_root, rejected, BodyDiffer(builder, use_ids))
+    differ = BodyDiffer(builder, use_ids)
+    entries = member_entries(draft_root, copy_root, rejected, differ)
+    if differ.dropped_blocks or differ.untracked_blocks:
+        member.left_out = True
+    return entries
 
 
-def _story_entries(draft: Package, pkg: Package, stamper: Stamper) -> dict[str, list[Entry]]:
+def _story_entries(draft: Package, pkg: Package, stamper: Stamper,
+                   member: Member) -> dict[str, list[Entry]]:
     """Return the member's changes to each of the draft's headers and footers, by part."""
     out: dict[str, list[Entry]] = {}
     for theirs, ours in story_part_pairs(pkg, draft):
-        entries = _entries(draft, draft.xml(ours), pkg.xml(theirs), stamper, use_ids=False)
+        entries = _entries(draft, draft.xml(ours), pkg.xml(theirs), stamper, False, member)
         if entries:
             out[ours] = entries
     return out
@@ -333,6 +339,10 @@ def _summary(members: list[Member], assembly: Assembly, draft_blocks: list,
         out.append(Message("info", f"{m.path.name}: {m.name} (named by {m.named_by}): "
                            f"{plural(m.tracked, 'tracked change')}, "
                            f"{m.untracked} found untracked, {plural(m.comments, 'comment')}"))
+        if m.left_out:
+            out.append(Message("warning", f"{m.path.name}: {m.name} added, deleted or changed "
+                               "blocks such as content controls, which combine cannot track: "
+                               "left out; make those changes by hand if wanted"))
     items: dict[str, list[str]] = {}
     for index, who in sorted(assembly.touched.items()):
         item = _item_name(draft_blocks, index, smap)
