@@ -347,3 +347,30 @@ def test_comments_are_carried_into_a_draft_whose_comments_part_is_empty(tmp_path
         ("Officer", "Agreed, softened.")]
     assert [n for n in Package.open(out).parts if n.startswith("word/comments")] == [
         "word/comments.xml", "word/commentsExtended.xml"]
+
+
+def test_a_tracked_change_in_a_footer_is_counted_whatever_the_order_of_the_parts(tmp_path):
+    # the comments part may be related before the footer (Word lists parts as it adds them):
+    # every story is still read, so the footer's change is refused with the comments
+    from lxml import etree
+
+    from briefing.ooxml.ns import PR, W
+
+    draft = built(tmp_path)
+    commented = _with_comments(draft, tmp_path / "commented.docx", {})
+    pkg = Package.open(commented)
+    footer = pkg.xml("word/footer1.xml")
+    footer.find(qn("w:p")).append(etree.fromstring(
+        f'<w:ins xmlns:w="{W}" w:id="950" w:author="Ann" w:date="2026-03-01T10:00:00Z">'
+        "<w:r><w:t>Draft</w:t></w:r></w:ins>"))
+    rels = pkg.xml("word/_rels/document.xml.rels")
+    (comments,) = [r for r in rels if r.get("Type").endswith("/comments")]
+    rels.remove(comments)
+    rels.insert(0, comments)
+    assert rels[0].tag == f"{{{PR}}}Relationship"
+    pkg.save(commented)
+    copy = member_copy(draft, tmp_path / "ann.docx", {}, "Cllr Ann")
+    out = tmp_path / "out.docx"
+
+    _refused(combine(commented, copy, "-o", out), out,
+             rf"{re.escape(str(commented))}: holds 1 tracked change and 3 comments; ")
