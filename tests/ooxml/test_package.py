@@ -65,3 +65,31 @@ def test_opening_from_bytes_guards_as_opening_a_file(tmp_path, pkg):
     assert Package.from_bytes(pkg.to_bytes(), "built.docx").story_parts() == pkg.story_parts()
     with pytest.raises(DocumentError, match=r"^new\.docx: damaged zip package"):
         Package.from_bytes(b"PK\x03\x04 not a zip", "new.docx")
+
+
+def test_a_document_pointing_at_a_part_it_lacks_is_refused_and_nothing_written(tmp_path):
+    # a .docx cut short by a tool that dropped a part but kept the relationship to it: accept
+    # names the damage rather than writing a document Word calls unreadable
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+    from briefing.document.build import build_file
+    from tests.conftest import ROOT
+
+    draft = build_file(ROOT / "samples" / "work-programme-2010.yaml",
+                       out=tmp_path / "draft.docx").value
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(draft) as src, zipfile.ZipFile(damaged, "w") as dest:
+        for info in src.infolist():
+            if info.filename != "word/footer1.xml":
+                dest.writestr(info, src.read(info.filename))
+    out = tmp_path / "out.docx"
+
+    result = CliRunner().invoke(app, ["accept", str(damaged), "-o", str(out)])
+
+    assert result.exit_code == 1
+    assert (f"{damaged}: damaged package: word/_rels/document.xml.rels points to "
+            "word/footer1.xml, which is missing; nothing was written") in result.stderr
+    assert "Traceback" not in result.output and not out.exists()
