@@ -159,7 +159,8 @@ def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
     formats = c["format"] + c["paragraph-format"]
     how = "matched by source id" if use_ids else "matched by content"
     if not (inserted or deleted or formats):
-        summary = f"no differences found ({how})"
+        other = " other" if builder.dropped_objects else ""
+        summary = f"no{other} differences found ({how})"
     else:
         counts = ", ".join(plural(n, word) for n, word in (
             (inserted, "insertion"), (deleted, "deletion"), (formats, "formatting change")))
@@ -167,7 +168,8 @@ def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
     out = [Message("info", summary)]
     if builder.dropped_objects:
         out.append(Message("warning", f"{builder.dropped_objects} deleted picture(s), object(s) "
-                           "or note reference(s) are shown without their content"))
+                           "or note reference(s) could not be shown as deletions and are left "
+                           "out: rejecting every change will not bring them back"))
     if differ.dropped_blocks:
         out.append(Message("warning", f"{differ.dropped_blocks} deleted block(s) such as content "
                            "controls could not be shown as deletions and were left out"))
