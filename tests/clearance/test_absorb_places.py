@@ -218,17 +218,19 @@ def test_changes_that_touch_next_to_each_other_merge_and_inserts_at_one_place_co
     assert merge_lists(["a", "b"], theirs, ours) == merged
 
 
+def _add_long_headline(d) -> None:
+    """A member adds a key message whose first words make an id over 60 characters."""
+    anchor = para(d, "Case studies")
+    anchor.insert_paragraph_before(
+        "Internationally comparable intergovernmental responsibilities notwithstanding, "
+        "councils lead.", style="Heading 3")
+    anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+
 def test_a_new_items_id_is_cut_to_the_longest_id_the_schema_allows(built, tmp_path):
     yaml, draft = built
-    headline = ("Internationally comparable intergovernmental responsibilities notwithstanding, "
-                "councils lead.")
 
-    def add(d):
-        anchor = para(d, "Case studies")
-        anchor.insert_paragraph_before(headline, style="Heading 3")
-        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
-
-    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", _add_long_headline)
     result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
 
     assert result.exit_code == 0, result.output
@@ -239,19 +241,12 @@ def test_a_new_items_id_is_cut_to_the_longest_id_the_schema_allows(built, tmp_pa
 
 def test_a_new_id_at_the_length_limit_made_unique_stays_within_the_limit(built, tmp_path):
     yaml, draft = built
-    headline = ("Internationally comparable intergovernmental responsibilities notwithstanding, "
-                "councils lead.")
     taken = "internationally-comparable-intergovernmental-responsibilitie"  # 60 characters
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("partnership-not-centralism", taken),
                     encoding="utf-8")
     build_file(yaml, out=draft, force=True)
 
-    def add(d):
-        anchor = para(d, "Case studies")
-        anchor.insert_paragraph_before(headline, style="Heading 3")
-        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
-
-    cleared = edit_docx(draft, tmp_path / "cleared.docx", add)
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", _add_long_headline)
     result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
 
     assert result.exit_code == 0, result.output

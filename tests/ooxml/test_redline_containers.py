@@ -10,21 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.clearance.redline import redline_result
 from briefing.clearance.review import read_review
 from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import validate_ooxml
-from tests.support.cxml import W, w, write_docx
-
-
-def _redline(tmp_path: Path, old, new) -> tuple[list[str], Path]:
-    a = write_docx(tmp_path / "old.docx", [old])
-    b = write_docx(tmp_path / "new.docx", [new])
-    result = redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z")
-    out = tmp_path / "out.docx"
-    out.write_bytes(result.value)
-    return [m.text for m in result.messages if m.level == "info"], out
+from tests.support.cxml import W, redline_paragraphs, w
 
 
 def _links(path: Path, accept: bool | None) -> list[tuple[str | None, str]]:
@@ -45,7 +35,7 @@ def _two_links(ending: str):
 
 
 def test_two_links_side_by_side_stay_two_links_in_a_changed_paragraph(tmp_path):
-    infos, out = _redline(tmp_path, _two_links("."), _two_links(" to take."))
+    infos, out = redline_paragraphs(tmp_path, _two_links("."), _two_links(" to take."))
     assert infos[0].startswith("1 insertion, 0 deletions, 0 formatting changes by Officer")
     assert [(r.kind, r.text) for r in read_review(out).revisions] == [("insert", " to take")]
     valid, report = validate_ooxml(out)
@@ -59,7 +49,7 @@ def test_two_links_side_by_side_stay_two_links_in_a_changed_paragraph(tmp_path):
 def test_words_inserted_across_two_formats_are_one_insertion(tmp_path):
     old = w.p(w.r(w.t("Councils act.")))
     new = w.p(w.r(w.t("Councils ")), w.r(w.rPr(w.b()), w.t("must")), w.r(w.t(" act now.")))
-    infos, out = _redline(tmp_path, old, new)
+    infos, out = redline_paragraphs(tmp_path, old, new)
     assert infos[0].startswith("2 insertions, 0 deletions, 0 formatting changes by Officer")
     assert [(r.kind, r.text) for r in read_review(out).revisions] == [
         ("insert", "must "), ("insert", " now")]

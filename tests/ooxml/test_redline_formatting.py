@@ -8,14 +8,11 @@ is a formatting change the officer can reject.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from briefing.clearance.redline import redline_result
 from briefing.clearance.review import read_review
 from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import validate_ooxml
-from tests.support.cxml import W, w, write_docx
+from tests.support.cxml import W, redline_paragraphs, w
 
 
 def _paragraph(size: str, italic_off: str):
@@ -24,17 +21,8 @@ def _paragraph(size: str, italic_off: str):
                w.r(w.t(" their markets.")))
 
 
-def _redline(tmp_path: Path, old, new) -> tuple[list[str], Path]:
-    a = write_docx(tmp_path / "old.docx", [old])
-    b = write_docx(tmp_path / "new.docx", [new])
-    result = redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z")
-    out = tmp_path / "out.docx"
-    out.write_bytes(result.value)
-    return [m.text for m in result.messages if m.level == "info"], out
-
-
 def test_a_word_made_larger_is_a_formatting_change_that_rejects_to_the_old_size(tmp_path):
-    infos, out = _redline(tmp_path, _paragraph("24", "0"), _paragraph("32", "0"))
+    infos, out = redline_paragraphs(tmp_path, _paragraph("24", "0"), _paragraph("32", "0"))
     assert infos[0].startswith("0 insertions, 0 deletions, 1 formatting change by Officer")
     assert [(r.kind, r.text) for r in read_review(out).revisions] == [("format", "know")]
     valid, report = validate_ooxml(out)
@@ -46,7 +34,7 @@ def test_a_word_made_larger_is_a_formatting_change_that_rejects_to_the_old_size(
 
 
 def test_off_spelt_false_or_0_is_the_same_formatting(tmp_path):
-    infos, out = _redline(tmp_path, _paragraph("24", "false"), _paragraph("24", "0"))
+    infos, out = redline_paragraphs(tmp_path, _paragraph("24", "false"), _paragraph("24", "0"))
     assert infos[0].startswith("no differences found")
     assert read_review(out).revisions == []
 
@@ -55,7 +43,7 @@ def test_a_run_with_a_tab_made_bold_is_one_formatting_change_listed_whole(tmp_pa
     """One run "Total:<tab>£5m" made bold is one change to accept or reject, not three."""
     old = w.p(w.r(w.t("Total:"), w.tab(), w.t("£5m")))
     new = w.p(w.r(w.rPr(w.b()), w.t("Total:"), w.tab(), w.t("£5m")))
-    infos, out = _redline(tmp_path, old, new)
+    infos, out = redline_paragraphs(tmp_path, old, new)
     assert infos[0].startswith("0 insertions, 0 deletions, 1 formatting change by Officer")
     assert [(r.kind, r.text) for r in read_review(out).revisions] == [("format", "Total:\t£5m")]
     valid, report = validate_ooxml(out)

@@ -181,3 +181,16 @@ def source_map_parts(ids: dict[str, str]) -> dict[str, bytes]:
             b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
             b'2006/relationships/customXmlProps" Target="itemProps1.xml"/></Relationships>'),
     }
+
+
+def redline_paragraphs(tmp_path: Path, old, new) -> tuple[list[str], Path]:
+    """Return the info messages and the output of a redline, by "Officer", of a one-paragraph
+    document `old` against `new` (each a w:p made with `w`)."""
+    from briefing.clearance.redline import redline_result
+
+    a = write_docx(tmp_path / "old.docx", [old])
+    b = write_docx(tmp_path / "new.docx", [new])
+    result = redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z")
+    out = tmp_path / "out.docx"
+    out.write_bytes(result.value)
+    return [m.text for m in result.messages if m.level == "info"], out
