@@ -46,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -456,12 +457,13 @@ class Runner:
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def run_forked(self, batch: list[tuple[Mutant, list[str], float]]) -> None:
+    def run_forked(self, batch: list[tuple[Mutant, list[str], float]],
+                   finished: Callable[[int], object] = lambda done: None) -> None:
         """Run the mutants of `batch` (mutant, tests, timeout) `jobs` at a time."""
         running: dict[int, tuple[Mutant, float, float]] = {}
         waiting = list(batch)
         try:
-            self._run_forked(waiting, running)
+            self._run_forked(waiting, running, finished)
         except BaseException:
             for pid in running:
                 os.kill(pid, signal.SIGKILL)
@@ -469,7 +471,9 @@ class Runner:
             raise
 
     def _run_forked(self, waiting: list[tuple[Mutant, list[str], float]],
-                    running: dict[int, tuple[Mutant, float, float]]) -> None:
+                    running: dict[int, tuple[Mutant, float, float]],
+                    finished: Callable[[int], object]) -> None:
+        count = 0
         while waiting or running:
             while waiting and len(running) < self.jobs:
                 m, tests, limit = waiting.pop(0)
@@ -493,6 +497,8 @@ class Runner:
                     m.status = _verdict(os.waitstatus_to_exitcode(status))
                 m.seconds = elapsed
                 del running[pid]
+                count += 1
+                finished(count)
                 _tell(m)
 
     def _child(self, m: Mutant, tests: list[str]) -> int:
@@ -643,9 +649,8 @@ def run(args: argparse.Namespace) -> list[Mutant]:
           "run by no test", file=sys.stderr)
     started = time.perf_counter()
     try:
-        for start in range(0, len(forked), 20):
-            runner.run_forked(forked[start:start + 20])
-            _progress(mutants, started)
+        # one queue, `jobs` at a time: no mutant waits for the slowest of a batch
+        runner.run_forked(forked, lambda done: done % 20 or _progress(mutants, started))
         for m, tests, limit in forked:
             if m.status == "fresh":
                 fresh.append((m, tests, limit))
