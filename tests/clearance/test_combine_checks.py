@@ -38,6 +38,16 @@ def built(tmp_path: Path, name: str = "draft.docx") -> Path:
     return build_file(SAMPLE, out=tmp_path / name).value
 
 
+def tracked_copy(draft: Path, tmp_path: Path) -> Path:
+    """Return Cllr Ann's copy of `draft` (tracked.docx) with "Civil servants say" changed to
+    "Officials say" as tracked changes dated 2026-03-01."""
+    edited = member_copy(draft, tmp_path / "edited.docx",
+                         {"Civil servants say": "Officials say"}, "Cllr Ann")
+    tracked = tmp_path / "tracked.docx"
+    tracked.write_bytes(redline_bytes(draft, edited, author="Cllr Ann", date="2026-03-01"))
+    return tracked
+
+
 def test_a_draft_holding_comments_is_refused_and_nothing_written(tmp_path):
     draft = built(tmp_path)
     commented = _with_comments(draft, tmp_path / "commented.docx", {})
@@ -94,10 +104,7 @@ def test_a_plain_word_draft_and_its_edited_copy_are_combined_by_their_text(tmp_p
 
 def test_a_members_tracked_changes_are_carried_as_theirs_and_not_found_again(tmp_path):
     draft = built(tmp_path)
-    edited = member_copy(draft, tmp_path / "edited.docx",
-                         {"Civil servants say": "Officials say"}, "Cllr Ann")
-    tracked = tmp_path / "tracked.docx"
-    tracked.write_bytes(redline_bytes(draft, edited, author="Cllr Ann", date="2026-03-01"))
+    tracked = tracked_copy(draft, tmp_path)
     out = tmp_path / "out.docx"
 
     result = combine(draft, tracked, "-o", out)
@@ -116,10 +123,7 @@ def test_every_change_in_a_combined_copy_has_its_own_id(tmp_path):
     # another untracked: the untracked one is tracked in her name with ids of its own, so
     # Word and `--change N` can tell every change apart (ECMA-376 17.13.1).
     draft = built(tmp_path)
-    edited = member_copy(draft, tmp_path / "edited.docx",
-                         {"Civil servants say": "Officials say"}, "Cllr Ann")
-    tracked = tmp_path / "tracked.docx"
-    tracked.write_bytes(redline_bytes(draft, edited, author="Cllr Ann", date="2026-03-01"))
+    tracked = tracked_copy(draft, tmp_path)
     both = member_copy(tracked, tmp_path / "ann.docx", {"at least two": "at least three"},
                        "Cllr Ann")
     out = tmp_path / "out.docx"

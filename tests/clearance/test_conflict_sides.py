@@ -56,6 +56,12 @@ def choose(path: Path, keep: str, drop: str, tmp_path: Path) -> Path:
     return decided
 
 
+def change_numbers(path: Path) -> dict[tuple[str, str], int]:
+    """Return each change's number as `review --json` gives it, by (author, kind)."""
+    report = runner.invoke(app, ["review", str(path), "--json"]).stdout
+    return {(r["author"], r["kind"]): r["number"] for r in json.loads(report)["revisions"]}
+
+
 def sentence(path: Path) -> str:
     (found,) = [t for t in texts(path, accept=True) if t.endswith(REST)]
     return found
@@ -92,8 +98,7 @@ def test_rejecting_both_wordings_gives_the_draft_words_back(draft, tmp_path):
 
 def test_one_change_at_a_time_gives_the_same_as_by_member(draft, tmp_path):
     out = combined(draft, tmp_path, "Officials say", "Ministers say")
-    report = runner.invoke(app, ["review", str(out), "--json"]).stdout
-    numbers = {(r["author"], r["kind"]): r["number"] for r in json.loads(report)["revisions"]}
+    numbers = change_numbers(out)
     no_ann = tmp_path / "no-ann.docx"
     run("reject", out, "--change", numbers[("Ann", "insert")], "-o", no_ann)
     final = tmp_path / "final.docx"
@@ -105,8 +110,7 @@ def test_a_wording_left_once_its_conflict_is_decided_says_to_reject_it(draft, tm
     # Ann's wording accepted by its number alone: Bob's is still pending, and review says
     # it must be rejected (accepting it is refused: it would keep both wordings)
     out = combined(draft, tmp_path, "Officials say", "Ministers say")
-    report = runner.invoke(app, ["review", str(out), "--json"]).stdout
-    numbers = {(r["author"], r["kind"]): r["number"] for r in json.loads(report)["revisions"]}
+    numbers = change_numbers(out)
     decided = tmp_path / "ann-accepted.docx"
     run("accept", out, "--change", numbers[("Ann", "insert")], "-o", decided)
 
