@@ -153,6 +153,20 @@ def test_a_merge_steps_into_the_content_control_that_follows():
     assert len(list(body.iter(f"{{{body.nsmap['w']}}}sdt"))) == 1
 
 
+@pytest.mark.parametrize("accept", [True, False])
+def test_a_merge_out_of_a_content_control_keeps_the_control_while_it_holds_a_paragraph(
+        accept):
+    # the control's last paragraph joins the one after it (its mark deleted, accepted; or
+    # inserted, rejected): the control goes only once nothing is left in it
+    kind = w.del_ if accept else w.ins
+    body = w.body(_sdt(para("Stays in the control."),
+                       para(w.pPr(w.rPr(kind(**ANN))), "Joined ")), para("after."))
+    resolve_part(body, accept=accept)
+    assert paragraph_texts(body) == ["Stays in the control.", "Joined after."]
+    (control,) = body.iter(f"{{{body.nsmap['w']}}}sdt")
+    assert paragraph_texts(control) == ["Stays in the control."]
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("accept", [True, False])
 def test_libreoffice_agrees(lo, tmp_path, accept):

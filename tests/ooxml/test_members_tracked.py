@@ -316,3 +316,56 @@ def test_a_change_over_two_paragraphs_and_another_to_the_first_conflict_and_reje
     assert "warning: conflict in paragraph “Objectives”" in stderr
     assert f"{kept}'s version kept, {left}'s left out" in stderr
     assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+TABLED = "Pilot areas: to be agreed with DWP."
+
+
+def _table_added_after(p: etree._Element) -> None:
+    """Cllr Ann, tracking: a one-cell table inserted after the objective, as Word writes
+    one (the row, the cell's text and its paragraph mark each an insertion)."""
+    who = {"author": "Cllr Ann", "date": WHEN}
+    cell = _el("w:tc", _el("w:tcPr", _el("w:tcW", w="5000", type="dxa")),
+               _el("w:p", _el("w:pPr", _el("w:rPr", _el("w:ins", id="931", **who))),
+                   _el("w:ins", _run(TABLED), id="932", **who)))
+    p.addnext(_el("w:tbl", _el("w:tblPr", _el("w:tblW", w="0", type="auto")),
+                  _el("w:tblGrid", _el("w:gridCol", w="5000")),
+                  _el("w:tr", _el("w:trPr", _el("w:ins", id="933", **who)), cell)))
+
+
+def _next_objective_reworded(p: etree._Element) -> None:
+    """Cllr Bob, not tracking: the objective after, 'economic element' -> 'economic part'."""
+    for t in p.getnext().iter(qn("w:t")):
+        t.text = t.text.replace("economic element", "economic part")
+
+
+def test_a_tracked_table_added_after_a_paragraph_goes_with_it_not_with_the_next(
+        draft, tmp_path):
+    # Rejecting Ann's table removes it whole: it belongs to the objective before it, so
+    # Bob's change to the objective after is no conflict, and each is filed under its own
+    ann = _copy(draft, tmp_path / "ann.docx", "Cllr Ann", _table_added_after)
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", _next_objective_reworded)
+    stderr, out = _combine(tmp_path, draft, ann, bob)
+    assert "conflict" not in stderr, stderr
+    assert [line for line in stderr.splitlines() if ": changed by " in line] == [
+        "info: objectives/0: changed by Cllr Ann", "info: objectives/1: changed by Cllr Bob"]
+    accepted = _texts(out, accept=True)
+    assert accepted[accepted.index(OBJECTIVE) + 1] == TABLED
+    assert any("economic part" in text for text in accepted)
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
+
+
+def test_a_copy_whose_body_holds_xml_comments_combines_like_any_other(draft, tmp_path):
+    # some converters leave XML comments (and processing instructions) between paragraphs:
+    # they are not blocks of the document, and the member's edit still comes through
+    def edit(p: etree._Element) -> None:
+        _untracked_edit(p)
+        p.addprevious(etree.Comment(" converted "))
+        p.addnext(etree.ProcessingInstruction("converter", "page-break-check"))
+
+    bob = _copy(draft, tmp_path / "bob.docx", "Cllr Bob", edit)
+    stderr, out = _combine(tmp_path, draft, bob)
+    assert [line for line in stderr.splitlines() if ": changed by " in line] == [
+        "info: objectives/0: changed by Cllr Bob"]
+    assert OBJECTIVE.replace("at least two", "at least three") in _texts(out, accept=True)
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
