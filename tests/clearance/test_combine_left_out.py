@@ -18,13 +18,17 @@ WARNING = ("warning: {file}: {name} added, deleted or changed blocks such as con
            "which combine cannot track: left out; make those changes by hand if wanted")
 
 
-def _document(path: Path, control: str | None) -> Path:
+def _blocks(control: str | None, last: str) -> list:
     blocks = [w.p(w.r(w.t("Objectives"))), w.p(w.r(w.t("Agree joint pilots in two areas.")))]
     if control is not None:
         blocks.append(w.sdt(w.sdtPr(w.alias(val="Lines to take")),
                             w.sdtContent(w.p(w.r(w.t(control))))))
-    blocks.append(w.p(w.r(w.t("Background follows."))))
-    return write_docx(path, blocks)
+    blocks.append(w.p(w.r(w.t(last))))
+    return blocks
+
+
+def _document(path: Path, control: str | None) -> Path:
+    return write_docx(path, _blocks(control, "Background follows."))
 
 
 def _texts(path: Path, accept: bool) -> list[str]:
@@ -65,3 +69,23 @@ def test_a_copy_that_left_its_content_control_alone_gets_no_warning(tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
     assert "Agree joint pilots in three areas." in _texts(out, accept=True)
+
+
+def test_an_edit_after_a_content_control_left_out_still_comes_through(tmp_path):
+    # Ann deletes the control and rewords the paragraph after it: only the control is
+    # left out; her later edit is tracked in her name
+    tail = [w.p(w.r(w.t("Contact"))), w.p(w.r(w.t("Philip Mind")))]
+    draft = write_docx(tmp_path / "draft.docx", [
+        *_blocks(LINES, "Background follows."), *tail])
+    ann = write_docx(tmp_path / "ann.docx", [*_blocks(None, "Background follows below."),
+                                             *tail])
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, ann, "-o", out, "--as", "ann.docx=Cllr Ann")
+
+    assert result.exit_code == 0, result.output
+    assert WARNING.format(file="ann.docx", name="Cllr Ann") in result.stderr
+    assert _texts(out, accept=True) == ["Objectives", "Agree joint pilots in two areas.",
+                                        LINES, "Background follows below.", "Contact",
+                                        "Philip Mind"]
+    assert _texts(out, accept=False) == _texts(draft, accept=False)
