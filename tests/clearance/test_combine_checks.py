@@ -138,6 +138,24 @@ def test_every_change_in_a_combined_copy_has_its_own_id(tmp_path):
     assert len(set(ids)) == 4, ids
 
 
+def test_a_member_editing_the_first_paragraph_leaves_every_bookmark_its_own_id(tmp_path):
+    # the copy's edited title comes in with its source bookmark, numbered from 0 as in the
+    # draft: it must be renumbered above every id the draft uses, or two bookmarks share an
+    # id (one to Word) and a paragraph loses its tie to its briefing item
+    draft = built(tmp_path)
+    ann = member_copy(draft, tmp_path / "ann.docx", {"Meeting with the Secretary": "Talks with "
+                                                     "the Secretary"}, "Ann")
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, ann, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert "info: briefing/title: changed by Ann" in result.stderr
+    body = Package.open(out).xml("word/document.xml")
+    ids = [el.get(qn("w:id")) for el in body.iter(qn("w:bookmarkStart"))]
+    assert len(ids) == len(set(ids)), sorted(ids, key=int)
+
+
 def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):
     old, new = write_pair(tmp_path, "word-edit")
     out = tmp_path / "out.docx"
