@@ -156,6 +156,33 @@ def test_a_member_editing_the_first_paragraph_leaves_every_bookmark_its_own_id(t
     assert len(ids) == len(set(ids)), sorted(ids, key=int)
 
 
+PARTNERSHIP = "key_messages/partnership-not-centralism/points/0"
+
+
+@pytest.mark.parametrize(("kind", "counts", "items"), [
+    ("untracked", "0 tracked changes, 2 found untracked, 0 comments", [PARTNERSHIP]),
+    ("tracked", "2 tracked changes, 0 found untracked, 0 comments", [PARTNERSHIP]),
+    # a copy with comments alone has something to combine too
+    ("comments", "0 tracked changes, 0 found untracked, 3 comments",
+     ["key_messages/local-commissioning/points/1", PARTNERSHIP]),
+])
+def test_a_combines_summary_is_a_line_per_copy_and_per_item_it_touched(tmp_path, kind, counts,
+                                                                       items):
+    draft = built(tmp_path)
+    copy = {"untracked": lambda: member_copy(draft, tmp_path / "copy.docx",
+                                             {"Civil servants say": "Officials say"}, "Cllr Ann"),
+            "tracked": lambda: tracked_copy(draft, tmp_path),
+            "comments": lambda: _with_comments(draft, tmp_path / "copy.docx", {})}[kind]()
+    who = "Cllr Dee" if kind == "comments" else "Cllr Ann"
+
+    result = combine(draft, copy, "-o", tmp_path / "out.docx")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"info: {copy.name}: {who} (named by the copy's last-modified-by): {counts}",
+        *(f"info: {item}: changed by {who}" for item in items)]
+
+
 def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):
     old, new = write_pair(tmp_path, "word-edit")
     out = tmp_path / "out.docx"
