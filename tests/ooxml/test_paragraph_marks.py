@@ -21,7 +21,7 @@ from briefing.clearance.redline import redline_files
 from briefing.clearance.review import read_review, resolve_file
 from briefing.ooxml.read.text import paragraph_texts
 from tests.conftest import validate_ooxml
-from tests.support.cxml import W, para, run, w, write_docx
+from tests.support.cxml import W14, W, para, run, w, write_docx
 
 REVISION_FIRST = {f"{{{W}}}{t}" for t in ("ins", "del", "moveFrom", "moveTo")}
 
@@ -79,6 +79,10 @@ def _assert_valid(path: Path) -> None:
 MARK_PAIRS = {
     "deleted paragraph with a bold mark": (
         [para("Intro."), bold_mark("This paragraph goes."), para("After.")],
+        [para("Intro."), para("After.")],
+    ),
+    "deleted paragraph whose mark is only bold": (
+        [para("Intro."), formatted("This paragraph goes.", w.b()), para("After.")],
         [para("Intro."), para("After.")],
     ),
     "inserted paragraph with a styled mark": (
@@ -240,3 +244,45 @@ def test_realigning_a_paragraph_whose_mark_is_bold_keeps_the_mark_out_of_the_old
     (jc,) = [el.get(f"{{{W}}}val") for el in _document(rejected).iter(f"{{{W}}}jc")]
     assert jc == "right"
     _assert_valid(rejected)
+
+
+# --- what a rebuilt paragraph keeps of its source -------------------------------------
+
+
+def test_two_joined_paragraphs_keep_one_paragraph_id_the_new_drafts(tmp_path):
+    """Word keeps a paragraph's `w14:paraId` when the next one is joined to it; the id must
+    stay unique in the document (MS-DOCX), so the deleted mark's paragraph, rebuilt from OLD, leaves
+    it to NEW's paragraph."""
+    def identified(para_id: str, text: str) -> etree._Element:
+        p = para(text)
+        p.set(f"{{{W14}}}paraId", para_id)
+        return p
+
+    old = write_docx(tmp_path / "old.docx", [identified("1A2B3C4D", "Councils must act."),
+                                             identified("5E6F7081", "Funding follows duties.")])
+    new = write_docx(tmp_path / "new.docx",
+                     [identified("1A2B3C4D", "Councils must act. Funding follows duties.")])
+    out = tmp_path / "redlined.docx"
+    redline_files(old, new, out, author="Policy Officer", date="2026-03-02")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("paragraph-delete", "Councils must act."), ("insert", " ")]
+    ids = [p.get(f"{{{W14}}}paraId") for p in _document(out).iter(f"{{{W}}}p")]
+    assert ids == [None, "1A2B3C4D"]
+    _assert_valid(out)
+
+
+def test_an_edited_paragraph_that_ends_a_section_keeps_its_section_break(tmp_path):
+    def ending(text: str) -> etree._Element:
+        landscape = w.sectPr(w.pgSz(w="16838", h="11906", orient="landscape"))
+        return w.p(w.pPr(landscape), run(text))
+
+    old = write_docx(tmp_path / "old.docx", [ending("The annex follows."), para("Annex.")])
+    new = write_docx(tmp_path / "new.docx", [ending("The tables follow."), para("Annex.")])
+    out = tmp_path / "redlined.docx"
+    redline_files(old, new, out, author="Policy Officer", date="2026-03-02")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("delete", "annex follows"), ("insert", "tables follow")]
+    root = _document(out)
+    first = root.find(f"{{{W}}}body/{{{W}}}p")
+    assert [el.get(f"{{{W}}}orient") for el in first.iter(f"{{{W}}}pgSz")] == ["landscape"]
+    _assert_valid(out)

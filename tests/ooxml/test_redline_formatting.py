@@ -8,6 +8,8 @@ is a formatting change the officer can reject.
 
 from __future__ import annotations
 
+import pytest
+
 from briefing.clearance.review import read_review
 from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
@@ -52,3 +54,30 @@ def test_a_run_with_a_tab_made_bold_is_one_formatting_change_listed_whole(tmp_pa
     root = pkg.xml(pkg.main_part)
     resolve_part(root, accept=False)
     assert list(root.iter(f"{{{W}}}b")) == []
+
+
+SPLIT_RUNS = {  # runs as one draft or the other split them; the words and formats are the same
+    "old in one run, new split": (
+        [w.r(w.t("Councils must act")), w.r(w.rPr(w.b()), w.t(" now"))],
+        [w.r(w.t("Councils ")), w.r(w.t("must act")), w.r(w.rPr(w.b()), w.t(" now"))]),
+    "old split, new in one run": (
+        [w.r(w.t("Councils ")), w.r(w.t("must act")), w.r(w.rPr(w.b()), w.t(" now"))],
+        [w.r(w.t("Councils must act")), w.r(w.rPr(w.b()), w.t(" now"))]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_RUNS))
+def test_how_runs_are_split_is_no_change_beside_an_added_word(tmp_path, name):
+    old_runs, new_runs = SPLIT_RUNS[name]
+    infos, out = redline_paragraphs(tmp_path, w.p(*old_runs, w.r(w.t("."))),
+                                    w.p(*new_runs, w.r(w.t(" together."))))
+    assert infos[0].startswith("1 insertion, 0 deletions, 0 formatting changes by Officer")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [("insert", " together")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    for accept, text in ((True, "Councils must act now together."),
+                         (False, "Councils must act now.")):
+        pkg = Package.open(out)
+        root = pkg.xml(pkg.main_part)
+        resolve_part(root, accept=accept)
+        assert "".join(t.text for t in root.iter(f"{{{W}}}t")) == text

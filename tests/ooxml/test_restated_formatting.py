@@ -152,3 +152,25 @@ def test_a_list_paragraphs_own_numbering_survives_accepting_the_redline(tmp_path
     resolve_part(root, accept=True)
     assert [(n.find(f"{{{W}}}ilvl").get(f"{{{W}}}val"), n.find(f"{{{W}}}numId").get(f"{{{W}}}val"))
             for n in root.iter(f"{{{W}}}numPr")] == [("0", "1")]
+
+
+def test_a_deleted_bullet_gets_its_numbering_back_on_reject_if_the_new_draft_has_that_list(
+        tmp_path):
+    # An OLD paragraph shown as deleted keeps its w:numPr when NEW's numbering part
+    # defines that list; a list NEW lacks would dangle, so its numPr is left out.
+    def bullet(text: str, num_id: str) -> etree._Element:
+        return w.p(w.pPr(w.numPr(w.ilvl(val="0"), w.numId(val=num_id))), w.r(w.t(text)))
+
+    parts = {"word/numbering.xml": _bullets()}
+    a = write_docx(tmp_path / "old.docx", [bullet("Housing supply.", "1"),
+                                           bullet("Skills funding.", "7"), w.p(w.r(w.t(TEXT)))],
+                   parts=parts)
+    b = write_docx(tmp_path / "new.docx", [w.p(w.r(w.t(TEXT)))], parts=parts)
+    out = tmp_path / "out.docx"
+    out.write_bytes(redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z").value)
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
+    numbered = [("".join(p.itertext()), [n.get(f"{{{W}}}val") for n in p.iter(f"{{{W}}}numId")])
+                for p in _document(rejected).iter(f"{{{W}}}p")]
+    assert numbered == [("Housing supply.", ["1"]), ("Skills funding.", []), (TEXT, [])]
