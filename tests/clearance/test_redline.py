@@ -16,10 +16,12 @@ from briefing.clearance.redline import redline_bytes, redline_files, revision_da
 from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
 from briefing.document.build import build_file
+from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import ROOT, corpus_file, validate_ooxml
+from tests.support.cxml import redline_paragraphs, run, w
 from tests.support.redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 
 runner = CliRunner()
@@ -160,6 +162,23 @@ def test_revision_ids_are_unique_across_the_package_and_above_existing_ids(tmp_p
     assert len(ids) > 5
     assert len(ids) == len(set(ids))
     assert min(ids) > max(before)
+
+
+def test_a_redlines_changes_share_no_id_with_a_bookmark_new_already_has(tmp_path):
+    # NEW's bookmarks keep their ids in the output: a change numbered like one of them is,
+    # to Word, the same annotation (ECMA-376 17.13.1), so changes are numbered above them all
+    def marked(text):
+        return w.p(*(w.bookmarkStart(id=str(n), name=f"mark{n}") for n in range(3)), run(text),
+                   *(w.bookmarkEnd(id=str(n)) for n in range(3)))
+
+    _, out = redline_paragraphs(tmp_path, marked("Members agreed."),
+                                marked("Members warmly agreed."))
+
+    body = Package.open(out).xml("word/document.xml")
+    marks = {el.get(qn("w:id")) for el in body.iter(qn("w:bookmarkStart"))}
+    changes = [el.get(qn("w:id")) for el in body.iter(qn("w:ins"), qn("w:del"))]
+    assert marks == {"0", "1", "2"}
+    assert changes and not marks & set(changes), changes
 
 
 def test_revision_marks_follow_schema_order(tmp_path):
