@@ -12,16 +12,18 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from briefing.clearance.redline import redline_bytes, redline_files, revision_date
+from briefing.clearance.redline import redline_bytes, redline_files, redline_result, revision_date
 from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
 from briefing.document.build import build_file
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
+from briefing.ooxml.sourcemap import bookmark_name
 from briefing.ooxml.track.resolve import resolve_part
+from tests.clearance.test_review import sourced
 from tests.conftest import ROOT, corpus_file, validate_ooxml
-from tests.support.cxml import redline_paragraphs, run, w
+from tests.support.cxml import para, redline_paragraphs, run, source_map_parts, w, write_docx
 from tests.support.redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 
 runner = CliRunner()
@@ -179,6 +181,21 @@ def test_a_redlines_changes_share_no_id_with_a_bookmark_new_already_has(tmp_path
     changes = [el.get(qn("w:id")) for el in body.iter(qn("w:ins"), qn("w:del"))]
     assert marks == {"0", "1", "2"}
     assert changes and not marks & set(changes), changes
+
+
+def test_a_redline_against_an_old_draft_without_a_source_map_matches_by_content(tmp_path):
+    # OLD was saved by an editor that drops custom XML parts, source map and all: NEW's
+    # paragraphs are matched to OLD's by their text, so one added word is one insertion
+    headline = "key_messages/local-commissioning/headline"
+    old = write_docx(tmp_path / "old.docx", [para("Councils should commission support.")])
+    new = write_docx(tmp_path / "new.docx",
+                     [sourced(headline, 0, run("Councils should jointly commission support."))],
+                     extra=source_map_parts({bookmark_name(headline): headline}))
+
+    result = redline_result(old, new, author="Officer", date="2026-03-02T10:00:00Z")
+
+    assert [m.text for m in result.messages] == [
+        "1 insertion, 0 deletions, 0 formatting changes by Officer (matched by content)"]
 
 
 def test_revision_marks_follow_schema_order(tmp_path):
