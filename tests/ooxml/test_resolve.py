@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.ooxml.ns import W
 from briefing.ooxml.read.changes import has_revision_markup
 from briefing.ooxml.read.revisions import read_part
 from briefing.ooxml.read.text import paragraph_texts
@@ -137,6 +138,40 @@ def test_a_table_whose_rows_are_all_deleted_goes_away():
     doc = body_of(para("before"), _table(_row("a", "del_"), _row("b", "del_")), para("after"))
     assert resolved(doc, accept=True) == ["before", "after"]
     assert "w:tbl" not in xml(doc)
+
+
+@pytest.mark.parametrize(("beside", "cell_text"), [([], ""), (["note"], "note")],
+                         ids=["alone", "beside a paragraph"])
+def test_a_nested_table_whose_rows_are_all_deleted_leaves_its_cell_a_paragraph(
+        beside, cell_text):
+    # a cell must end with a paragraph (17.4.66): the cell that held only the nested
+    # table gets an empty one; a cell with a paragraph of its own gets none
+    inner = _table(_row("a", "del_"), _row("b", "del_"))
+    cell = w.tc(w.tcPr(w.tcW(w="100", type="dxa")), *map(para, beside), inner)
+    doc = body_of(para("before"), _table(w.tr(cell)), para("after"))
+    assert resolved(doc, accept=True) == ["before", cell_text, "after"]
+    (outer,) = doc.iter(f"{{{W}}}tbl")
+    (kept_cell,) = outer.iter(f"{{{W}}}tc")
+    assert [c.tag.split("}")[1] for c in kept_cell] == ["tcPr", "p"]
+
+
+def test_rejecting_a_row_or_cell_format_change_keeps_its_insertion_in_schema_order():
+    # Ann inserted the row and the cell; Bob changed their formatting. Rejecting Bob's
+    # changes alone restores the old formatting and leaves Ann's insertions tracked,
+    # after the properties as CT_TrPr and CT_TcPr order them.
+    row = w.tr(w.trPr(w.cantSplit(), w.ins(author="Ann"),
+                      w.trPrChange(w.trPr(w.trHeight(val="400")), author="Bob")),
+               w.tc(w.tcPr(w.tcW(w="500", type="dxa"), w.cellIns(author="Ann"),
+                           w.tcPrChange(w.tcPr(w.tcW(w="400", type="dxa")), author="Bob")),
+                    para("c")))
+    doc = body_of(_table(row))
+    records, _ = read_part(doc, "word/document.xml")
+    resolve_part(doc, accept=False, selected={r.element for r in records if r.author == "Bob"})
+    trpr, tcpr = next(doc.iter(f"{{{W}}}trPr")), next(doc.iter(f"{{{W}}}tcPr"))
+    assert [c.tag.split("}")[1] for c in trpr] == ["trHeight", "ins"]
+    assert [(c.tag.split("}")[1], c.get(f"{{{W}}}w")) for c in tcpr] == [
+        ("tcW", "400"), ("cellIns", None)]
+    assert [r.author for r in read_part(doc, "word/document.xml")[0]] == ["Ann", "Ann"]
 
 
 def test_cells_inserted_and_deleted():
