@@ -28,7 +28,6 @@ class NoteCarrier:
 
     def __init__(self, old: Package, new: Package) -> None:
         self.old, self.new = old, new
-        self.carried = 0
 
     def carry(self, ref: etree._Element) -> etree._Element | None:
         """Return a copy of OLD's note reference `ref` pointing at its note copied into NEW,
@@ -51,7 +50,6 @@ class NoteCarrier:
         root.append(note)
         out = copy.deepcopy(ref)
         out.set(W_ID, note.get(W_ID, ""))
-        self.carried += 1
         return out
 
     def _notes_root(self, kind: str, old_part: str, note_tag: str) -> etree._Element | None:
