@@ -8,6 +8,7 @@ one edit, whatever the runs it spans.
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from briefing.ooxml.read.revisions import read_part
@@ -102,3 +103,84 @@ def test_three_members_rewording_the_same_words_offer_each_wording_once():
         ("Ann", "delete", "local labour markets"), ("Ann", "insert", "regional economies"),
         ("Bob", "insert", "local employers"), ("Cat", "insert", "job markets")]
     assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+def _stamper() -> Stamper:
+    return Stamper("Officer", "2026-03-02T10:00:00Z")
+
+
+def _bob_economies():
+    """Bob's version: "markets" replaced by "economies"."""
+    return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+               w.del_(w.r(w.delText("markets")), author="Bob"),
+               w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
+
+
+def test_marks_word_leaves_in_a_saved_copy_do_not_stop_the_merge():
+    # Word writes page-break and proofing marks, and smart tags, into the copies it saves
+    ann = w.p(w.r(BOLD, w.lastRenderedPageBreak(), w.t("Councils")),
+              w.proofErr(type="spellStart"), w.r(w.t(" know their ")),
+              w.proofErr(type="spellEnd"), w.ins(w.r(w.t("own ")), author="Ann"),
+              w.smartTag(w.r(w.t("local")), element="place"), w.r(w.t(" labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == "Councils know their own local labour economies."
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+
+
+def _equation() -> etree._Element:
+    math = etree.Element(f"{MATH}oMath")
+    etree.SubElement(etree.SubElement(math, f"{MATH}r"), f"{MATH}t").text = "x"
+    return math
+
+
+BEYOND_TEXT = {
+    "a footnote reference": lambda: w.r(w.footnoteReference(id="1")),
+    "a footnote reference inside a hyperlink": lambda: w.hyperlink(
+        w.r(w.footnoteReference(id="1")), anchor="notes"),
+    "an equation": _equation,
+}
+
+
+@pytest.mark.parametrize("extra", BEYOND_TEXT)
+def test_a_version_holding_more_than_text_is_not_merged_word_by_word(extra):
+    # the caller then keeps one member's version whole and reports a conflict, so nothing
+    # a member added beyond words is lost in the merge
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")),
+              BEYOND_TEXT[extra]())
+    assert merge_paragraph(_draft(), [ann, _bob_economies()], _stamper()) is None
+
+
+def test_two_members_inserting_different_words_at_one_place_is_a_conflict():
+    def inserted(who: str, words: str):
+        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+                   w.ins(w.r(w.t(words)), author=who), w.r(w.t("local labour markets.")))
+
+    merged = merge_paragraph(_draft(), [inserted("Ann", "own "), inserted("Bob", "regional ")],
+                             _stamper())
+    assert merged is not None
+    assert [(a.text, b.text) for a, b in merged.conflicts] == [("own ", "regional ")]
+    records, _ = read_part(body_of(merged.paragraph), "word/document.xml")
+    assert [(r.author, r.kind, r.text) for r in records] == [("Ann", "insert", "own "),
+                                                             ("Bob", "insert", "regional ")]
+
+
+def test_the_same_change_made_by_two_members_is_made_once():
+    def officials(who: str, *rest):
+        return w.p(w.del_(w.r(BOLD, w.delText("Councils")), author=who),
+                   w.ins(w.r(BOLD, w.t("Officials")), author=who), *rest)
+
+    ann = officials("Ann", w.r(w.t(" know their local labour ")),
+                    w.del_(w.r(w.delText("markets")), author="Ann"),
+                    w.ins(w.r(w.t("economies")), author="Ann"), w.r(w.t(".")))
+    bob = officials("Bob", w.r(w.t(" know their local labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], _stamper())
+    assert merged is not None and merged.conflicts == []
+    records, _ = read_part(body_of(merged.paragraph), "word/document.xml")
+    assert [(r.author, r.kind, r.text) for r in records] == [
+        ("Ann", "delete", "Councils"), ("Ann", "insert", "Officials"),
+        ("Ann", "delete", "markets"), ("Ann", "insert", "economies")]
