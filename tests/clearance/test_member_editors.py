@@ -248,6 +248,45 @@ def test_a_footnote_new_deleted_comes_back_on_reject(tmp_path, new_has_notes):
     assert _note_texts(accepted) == []
 
 
+def _note_parts(pkg: Package) -> list[tuple[str | None, str | None, str]]:
+    """Return (type, id, text) of each note in the package's footnotes part."""
+    wns = pkg.xml("word/document.xml").nsmap["w"]
+    part = pkg.related_part("footnotes")
+    return [(n.get(f"{{{wns}}}type"), n.get(f"{{{wns}}}id"), "".join(n.itertext()))
+            for n in pkg.xml(part).iter(f"{{{wns}}}footnote")]
+
+
+@pytest.mark.parametrize("new_has_notes", [True, False])
+def test_a_carried_footnote_takes_an_unused_id_and_brings_nothing_else_of_old(tmp_path,
+                                                                              new_has_notes):
+    # OLD's second note links to a web page (a relationship of OLD's notes part): it cannot
+    # be carried, so its reference is left out with a warning and its text stays behind
+    from briefing.clearance.redline import redline_files
+
+    def ref(n: str):
+        return w.r(w.rPr(w.vertAlign(val="superscript")), w.footnoteReference(id=n))
+
+    linked = w.footnote(w.p(w.hyperlink(run("Survey online."), **{"r:id": "rId9"})), id="2")
+    old = write_docx(tmp_path / "old.docx", [para("Councils lead.", ref("1")),
+                                             para("Next.", ref("2"))],
+                     parts={"word/footnotes.xml": _notes(w.footnote(
+                         w.p(run("Source: LGA survey.")), id="1"), linked)})
+    new = write_docx(tmp_path / "new.docx", [para("Councils lead."), para("Next.")],
+                     parts={"word/footnotes.xml": _notes()} if new_has_notes else {})
+    result = redline_files(old, new, tmp_path / "red.docx", author="Officer",
+                           date="2026-03-02T10:00:00Z")
+    assert any(m.text.startswith("1 deleted picture(s), object(s) or note reference(s)")
+               for m in result.messages)
+    notes = _note_parts(Package.open(result.value))
+    assert [(kind, text) for kind, _, text in notes] == [
+        ("separator", ""), ("continuationSeparator", ""), (None, "Source: LGA survey.")]
+    assert len({n for _, n, _ in notes}) == len(notes)  # each note under its own id
+    ok, out = validate_ooxml(result.value)
+    assert ok, out
+    rejected = Package.open(resolve_file(result.value, tmp_path / "rej.docx", accept=False).value)
+    assert _note_texts(rejected) == ["Source: LGA survey."]
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_rejects_the_deleted_footnote_back(lo, tmp_path):
     from briefing.clearance.redline import redline_files
