@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from briefing.clearance.review import read_review
 from briefing.cli import app
 from tests.clearance.test_combine import POINT, SENTENCE, member_copy, texts
 from tests.conftest import validate_ooxml
@@ -136,8 +137,6 @@ def test_the_choice_still_works_after_libreoffice_saves_the_combined_copy(draft,
 
 
 def test_the_deleted_words_of_a_conflict_are_not_rejected_alone(draft, tmp_path):
-    from briefing.clearance.review import read_review
-
     out = combined(draft, tmp_path, "Officials say", "Ministers say")
     report = json.loads(runner.invoke(app, ["review", str(out), "--json"]).stdout)
     (words,) = [r["number"] for r in report["revisions"] if r["kind"] == "delete"]
@@ -162,3 +161,18 @@ def test_the_conflict_names_the_members_who_made_it(draft, tmp_path):
                                  str(tmp_path / "out.docx")])
     assert result.exit_code == 0, result.output
     assert f'warning: conflict in {POINT}: Bob: "Officials" / Cat: "Ministers"' in result.stderr
+
+
+def test_accepting_a_change_elsewhere_leaves_a_conflict_undecided(draft, tmp_path):
+    # Cat's edit in another point is accepted on its own: the words Ann and Bob reworded
+    # differently stay, with both wordings still pending beside them
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    b = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    c = member_copy(draft, tmp_path / "cat.docx", {"cuts across both": "undermines both"}, "Cat")
+    out, cat = tmp_path / "combined.docx", tmp_path / "cat-accepted.docx"
+    run("combine", draft, a, b, c, "-o", out)
+    run("accept", out, "--author", "Cat", "-o", cat)
+    assert [(r.author, r.kind, r.text) for r in read_review(cat).revisions] == [
+        ("Ann", "delete", "Civil servants"), ("Ann", "insert", "Officials"),
+        ("Bob", "insert", "Ministers")]
+    assert sentence(choose(cat, "Bob", "Ann", tmp_path)) == "Ministers say" + REST
