@@ -28,7 +28,7 @@ from tests.clearance.test_combine import (
     member_copy,
     texts,
 )
-from tests.support.cxml import w, write_docx
+from tests.support.cxml import para, w, write_docx
 from tests.support.redline_pairs import write_pair
 
 runner = CliRunner()
@@ -193,6 +193,24 @@ def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_p
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "info: 1 insertion, 1 deletion, 0 formatting changes by Jo Bloggs (matched by content)"]
+
+
+def test_a_plain_draft_whose_main_part_is_not_word_document_xml_is_combined(tmp_path):
+    # the package relationship names the main part (some producers write word/document2.xml):
+    # combine reads and writes that part, whatever its name
+    lines = ["Councils know their places best.", "They should commission employment support.",
+             "A pilot in two areas would show it."]
+    draft = write_docx(tmp_path / "draft.docx", [para(t) for t in lines], main="document2.xml")
+    copy = write_docx(tmp_path / "cllr-ann.docx",
+                      [para(t.replace("should", "must")) for t in lines], main="document2.xml")
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert Package.open(out).main_part == "word/document2.xml"
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("cllr-ann", "delete", "should"), ("cllr-ann", "insert", "must")]
 
 
 def test_a_copy_that_lost_its_source_map_but_kept_its_bookmarks_is_combined_however_edited(

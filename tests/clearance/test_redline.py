@@ -198,6 +198,19 @@ def test_a_redline_against_an_old_draft_without_a_source_map_matches_by_content(
         "1 insertion, 0 deletions, 0 formatting changes by Officer (matched by content)"]
 
 
+def test_a_redline_of_documents_whose_main_part_is_not_word_document_xml(tmp_path):
+    # the package relationship names the main part (some producers write word/document2.xml)
+    old = write_docx(tmp_path / "old.docx", [para("Members agreed.")], main="document2.xml")
+    new = write_docx(tmp_path / "new.docx", [para("Members warmly agreed.")],
+                     main="document2.xml")
+    out = tmp_path / "out.docx"
+
+    redline_files(old, new, out, author="Officer", date="2026-03-02")
+
+    assert Package.open(out).main_part == "word/document2.xml"
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [("insert", "warmly ")]
+
+
 def test_revision_marks_follow_schema_order(tmp_path):
     _, _, out = _redline(tmp_path, "merge")
     xml = _document_xml(out)

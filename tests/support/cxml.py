@@ -119,16 +119,17 @@ def _bytes(el: etree._Element | bytes) -> bytes:
 
 
 def write_docx(path: Path, blocks, *, parts: dict | None = None, main_type: str = CT_MAIN,
-               extra: dict[str, bytes] | None = None) -> Path:
+               extra: dict[str, bytes] | None = None, main: str = "document.xml") -> Path:
     """Write a minimal .docx whose body holds `blocks`; return `path`.
 
     `parts` maps known part names (styles, comments, commentsExtended,
     header1, footer1, footnotes, endnotes) to their root element or bytes;
-    `extra` adds raw zip entries (e.g. a custom XML part with its own rels).
+    `extra` adds raw zip entries (e.g. a custom XML part with its own rels);
+    `main` names the main document part in word/ (the package relationship finds it).
     """
     parts = dict(parts or {})
     document = blocks if isinstance(blocks, (etree._Element, bytes)) else body_of(*blocks)
-    rels, overrides = [], [f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>']
+    rels, overrides = [], [f'<Override PartName="/word/{main}" ContentType="{main_type}"/>']
     for n, name in enumerate(sorted(parts), 1):
         rtype, ctype = _PART_TYPES[name]
         rels.append(f'<Relationship Id="rId{n}" Type="{rtype}" '
@@ -153,13 +154,13 @@ def write_docx(path: Path, blocks, *, parts: dict | None = None, main_type: str 
         zf.writestr("_rels/.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{_RT}officeDocument" Target="word/document.xml"/>'
+            f'<Relationship Id="rId1" Type="{_RT}officeDocument" Target="word/{main}"/>'
             "</Relationships>"))
-        zf.writestr("word/_rels/document.xml.rels", (
+        zf.writestr(f"word/_rels/{main}.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(rels) + "</Relationships>"))
-        zf.writestr("word/document.xml", _bytes(document))
+        zf.writestr(f"word/{main}", _bytes(document))
         for name, root in parts.items():
             zf.writestr(name, _bytes(root))
         for name, data in extra.items():
