@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -23,7 +24,7 @@ from briefing.ooxml.sourcemap import bookmark_name
 from briefing.ooxml.track.resolve import resolve_part
 from tests.clearance.test_review import sourced
 from tests.conftest import ROOT, corpus_file, validate_ooxml
-from tests.support.cxml import para, redline_paragraphs, run, source_map_parts, w, write_docx
+from tests.support.cxml import W, para, redline_paragraphs, run, source_map_parts, w, write_docx
 from tests.support.redline_pairs import PAIRS, valid_zoom, write_doc, write_pair
 
 runner = CliRunner()
@@ -53,6 +54,34 @@ def _kinds(path: Path) -> list[tuple[str, str]]:
 def test_one_word_edit_is_one_deletion_and_one_insertion_of_that_word(tmp_path):
     _, _, out = _redline(tmp_path, "word-edit")
     assert _kinds(out) == [("delete", "programme"), ("insert", "scheme")]
+
+
+def _page_field() -> list:
+    """Return the runs of a PAGEREF field showing "4" (17.16.5: begin, code, separate, end)."""
+    return [w.r(w.fldChar(fldCharType="begin")), w.r(w.instrText(" PAGEREF _Toc1 \\h ")),
+            w.r(w.fldChar(fldCharType="separate")), w.r(w.t("4")),
+            w.r(w.fldChar(fldCharType="end"))]
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["field kept", "field deleted"])
+def test_a_page_reference_is_kept_whole_or_deleted_whole_and_rejects_to_the_field(
+        tmp_path, kept):
+    old = w.p(run("See page "), *_page_field(), run(" for details."))
+    new = (w.p(run("See page "), *_page_field(), run(" for the details.")) if kept
+           else w.p(run("See the annex for details.")))
+    _, out = redline_paragraphs(tmp_path, old, new)
+    assert _kinds(out) == ([("insert", "the ")] if kept
+                           else [("delete", "page 4"), ("insert", "the annex")])
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    root = Package.open(out).xml("word/document.xml")
+    codes = [(etree.QName(el).localname, el.text) for el in root.iter(f"{{{W}}}instrText",
+                                                                     f"{{{W}}}delInstrText")]
+    assert codes == [("instrText" if kept else "delInstrText", " PAGEREF _Toc1 \\h ")]
+    resolve_part(root, accept=False)
+    assert [el.get(f"{{{W}}}fldCharType") for el in root.iter(f"{{{W}}}fldChar")] == [
+        "begin", "separate", "end"]
+    assert [el.text for el in root.iter(f"{{{W}}}instrText")] == [" PAGEREF _Toc1 \\h "]
 
 
 def test_changes_carry_the_given_author_and_date(tmp_path):

@@ -81,3 +81,5 @@ def test_how_runs_are_split_is_no_change_beside_an_added_word(tmp_path, name):
         root = pkg.xml(pkg.main_part)
         resolve_part(root, accept=accept)
         assert "".join(t.text for t in root.iter(f"{{{W}}}t")) == text
+        assert ["".join(r.itertext()) for r in root.iter(f"{{{W}}}r")
+                if r.find(f"{{{W}}}rPr/{{{W}}}b") is not None] == [" now"]
