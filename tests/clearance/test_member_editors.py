@@ -4,6 +4,7 @@ it matters, by LibreOffice."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,8 +27,9 @@ _TO_STRICT = [  # transitional -> Strict names, as Word's "Strict Open XML Docum
 ]
 
 
-def _strict_copy(src: Path, dest: Path) -> Path:
-    """Write `src` again with Strict namespaces and relationship types, as Word saves Strict."""
+def _strict_copy(src: Path, dest: Path, *, utf16: bool = False) -> Path:
+    """Write `src` again with Strict namespaces and relationship types, as Word saves Strict
+    (`utf16`: every part in UTF-16 with a byte-order mark, as some editors save XML)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -35,6 +37,9 @@ def _strict_copy(src: Path, dest: Path) -> Path:
                 data = data.replace(transitional, strict)
             if info.filename == "word/document.xml":
                 data = data.replace(b"<w:document ", b'<w:document w:conformance="strict" ', 1)
+            if utf16:
+                data = re.sub(rb"""encoding=(["'])UTF-8""", rb"encoding=\1UTF-16", data,
+                              count=1).decode("utf-8").encode("utf-16")
             zout.writestr(info, data)
     return dest
 
@@ -56,6 +61,18 @@ def test_strict_copy_is_read_as_word_reads_it(tmp_path):
     report = format_report(review)
     assert "no tracked changes" not in report
     assert "Strict Open XML" in report
+
+
+def test_a_strict_copy_saved_in_utf16_reads_as_the_utf8_one(tmp_path):
+    doc = _deletions_doc(tmp_path / "t.docx")
+    utf8 = _strict_copy(doc, tmp_path / "strict.docx")
+    utf16 = _strict_copy(doc, tmp_path / "strict16.docx", utf16=True)
+    assert zipfile.ZipFile(utf16).read("word/document.xml")[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert Package.open(utf16).strict
+    assert read_review(utf16).revisions == read_review(utf8).revisions
+    result = resolve_file(utf16, tmp_path / "out.docx", accept=True)
+    assert paragraph_texts(Package.open(result.value).xml("word/document.xml")) == [
+        "Councils lead.", "Keep this. Added."]
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
