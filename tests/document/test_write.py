@@ -293,7 +293,8 @@ def test_reference_with_another_prefix_for_wordprocessingml(tmp_path):
     assert doc.bookmarked()["lines_to_take/cost/question"] == "What will it cost?"
 
 
-@pytest.mark.parametrize("count, kept", [(4, [0, 1, 2]), (20, [0, 1, 18])])
+@pytest.mark.parametrize("count, kept", [(4, [0, 1, 2]), (12, list(range(11))),
+                                         (13, [0, 1, 11]), (20, [0, 1, 18])])
 def test_table_rows_keep_with_the_next_so_no_row_stands_alone(count, kept):
     """A short table stays whole; a long one keeps its header with the first row and its
     last two rows together. Every row is kept from splitting, and the header repeats."""
