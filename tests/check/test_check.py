@@ -422,6 +422,16 @@ def test_changes_are_expected_before_clearance(tmp_path, status):
     assert check_file(path) == []
 
 
+def test_a_final_briefing_that_embeds_its_data_carries_hidden_data(tmp_path):
+    # a build keeps the whole briefing in its source map (what absorb reads); a release copy
+    # keeps only its status and marking
+    data = {"briefing": {"status": "final", "classification": "OFFICIAL"},
+            "meeting": {"purpose": "To agree the bid."}}
+    (finding,) = check_file(make_docx(tmp_path / "ours.docx", data=data))
+    assert (finding.rule, finding.severity) == ("H01-hidden-data", "error")
+    assert "it embeds the briefing's data (what absorb reads)" in finding.message
+
+
 def test_cleared_briefing_without_changes_passes(tmp_path):
     data = {"briefing": {"status": "cleared", "classification": "OFFICIAL"}}
     assert check_file(make_docx(tmp_path / "ours.docx", data=data)) == []
