@@ -1,4 +1,5 @@
-"""One style resolver: a paragraph's heading level is the same in check, review and absorb."""
+"""One style resolver: a paragraph's heading level is the same in check, review and absorb;
+numbering is resolved along the same chain."""
 
 from __future__ import annotations
 
@@ -71,3 +72,20 @@ def test_check_review_and_absorb_agree_on_every_heading(tmp_path):
         current = f"{style_id} text" if level is not None else current
         headings_above.append(current)
     assert review == headings_above
+
+
+def test_a_paragraph_is_numbered_by_its_own_numbering_or_its_styles(tmp_path):
+    # 17.3.1.19: a numPr decides nearest first (the paragraph's, then its style chain's), and
+    # numId 0 switches numbering off; minutes pasted from Word read these as bullets
+    styles = w.styles(
+        style("ListNumber", "List Number", w.numPr(w.ilvl(val="0"), w.numId(val="3"))),
+        style("ListContinue", "List Continue", w.numPr(w.numId(val="0")),
+              based_on="ListNumber"))
+    blocks = [w.p(w.pPr(w.pStyle(val=style_id), *numbering), w.r(w.t("Leeds")))
+              for style_id, numbering in [
+                  ("ListNumber", []), ("ListContinue", []),
+                  ("ListNumber", [w.numPr(w.numId(val="0"))]),
+                  ("Normal", [w.numPr(w.ilvl(val="0"), w.numId(val="3"))]), ("Normal", [])]]
+    path = write_docx(tmp_path / "d.docx", blocks, parts={"word/styles.xml": styles})
+    paragraphs = inspect_package(Package.open(path)).paragraphs
+    assert [p.numbered for p in paragraphs] == [True, False, False, True, False]
