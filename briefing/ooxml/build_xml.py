@@ -254,14 +254,11 @@ def replace_body(document: etree._Element, elements: list[etree._Element]) -> No
         body.append(sect)
 
 
-def fill_marking(part: etree._Element, marking: str) -> int:
-    """Replace the marking placeholder in a header/footer with `marking`; return how many."""
-    count = 0
+def fill_marking(part: etree._Element, marking: str) -> None:
+    """Replace the marking placeholder in a header/footer with `marking`."""
     for t in part.iter(_T):
         if t.text and MARKING_PLACEHOLDER in t.text:
             t.text = t.text.replace(MARKING_PLACEHOLDER, marking)
-            count += 1
-    return count
 
 
 # settings.xml children that come before w:trackRevisions (ECMA-376 17.15.1.78 CT_Settings).
