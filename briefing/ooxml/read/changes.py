@@ -76,11 +76,6 @@ class Census:
         """Return how many tracked changes remain."""
         return sum(self.kinds.values())
 
-    @property
-    def clean(self) -> bool:
-        """Return True when the package holds neither tracked changes nor comments."""
-        return not self.total and not self.comments
-
     def describe(self) -> str:
         """Return e.g. '3 tracked changes and 1 comment'."""
         parts = []
@@ -121,13 +116,11 @@ def census(pkg: Package) -> Census:
 
 
 def refuse_pending_changes(pkg: Package, message: Callable[[Census], str], *,
-                   comments: bool = False) -> Census:
+                   comments: bool = False) -> None:
     """Raise PendingRevisions (saying `message(census)`) when tracked changes remain in `pkg`.
 
-    With `comments`, comments left in the package are refused too. Returns the
-    census of a package that passes.
+    With `comments`, comments left in the package are refused too.
     """
     found = census(pkg)
     if found.total or (comments and found.comments):
         raise PendingRevisions(message(found))
-    return found
