@@ -415,6 +415,19 @@ def test_comments_left_in_a_final_briefing(tmp_path):
         "2 comments left in a briefing whose status is final; resolve and delete them"]
 
 
+def test_comments_whose_part_was_lost_still_count_by_their_references(tmp_path):
+    """A comment reference whose comment is gone still marks a comment left in the text, and
+    a tracked change after it is still counted."""
+    data = {"briefing": {"status": "final", "classification": "OFFICIAL"}}
+    refs = "".join(f"<w:p><w:r><w:t>Councils agree.</w:t></w:r><w:r><w:commentReference "
+                   f"w:id='{i}'/></w:r></w:p>" for i in (1, 2))
+    path = make_docx(tmp_path / "ours.docx", body=GOOD_BODY + refs + INSERTION, data=data)
+    assert [f.message for f in check_file(path)] == [
+        "1 tracked change left in a briefing whose status is final; accept or reject them "
+        "(briefing accept / reject)",
+        "2 comments left in a briefing whose status is final; resolve and delete them"]
+
+
 @pytest.mark.parametrize("status", ["draft", "for-clearance"])
 def test_changes_are_expected_before_clearance(tmp_path, status):
     data = {"briefing": {"status": status, "classification": "OFFICIAL"}}

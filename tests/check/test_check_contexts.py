@@ -276,6 +276,15 @@ def test_a_tracked_change_left_anywhere_in_a_cleared_briefing_is_found_once(tmp_
                       "is cleared; accept or reject them (briefing accept / reject)")]
 
 
+def test_a_tracked_change_after_a_text_box_holding_one_is_counted_too(tmp_path):
+    """The text box's VML copy is skipped, not taken for the end of the document."""
+    data = {"briefing": {"status": "cleared", "classification": "OFFICIAL"}}
+    body = GOOD_BODY + in_text_box(INSERTED) + INSERTED
+    assert findings(make_docx(tmp_path / "doc.docx", body=body, data=data)) == [
+        ("S01-tracked-changes", "2 tracked changes left in a briefing whose status is cleared; "
+         "accept or reject them (briefing accept / reject)")]
+
+
 def test_the_title_rule_reads_the_heading_1_wherever_it_stands(tmp_path):
     body = GOOD_BODY.replace(h(1, TITLE), in_cell(h(1, TITLE)))
     assert "A01-title" not in [r for r, _ in findings(make_docx(tmp_path / "doc.docx",

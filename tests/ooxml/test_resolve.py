@@ -14,6 +14,7 @@ from tests.support.cxml import body_of, para, run, w, xml
 
 def resolved(doc, *, accept: bool, selected=None) -> list[str]:
     """Return the paragraph texts of `doc` after resolving it (and check no markup is left)."""
+    assert has_revision_markup(doc), xml(doc)
     resolve_part(doc, accept=accept, selected=selected)
     if selected is None:
         assert not has_revision_markup(doc), xml(doc)
