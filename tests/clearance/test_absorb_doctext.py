@@ -13,6 +13,7 @@ from briefing.ooxml.read.changes import census
 from briefing.ooxml.read.comments import comment_authors
 from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.ooxml.sourcemap import bookmark_name
+from tests.support.cxml import para, write_docx
 
 W = nsdecls("w")
 HEADLINE = bookmark_name("key_messages/a/headline")
@@ -74,6 +75,15 @@ def test_text_reads_as_accepted_and_tables_flatten_row_by_row(tmp_path):
 
     assert [q.text for q in paras] == ["kept added\tx\ny", "a1", "b1", "a2", "a2 again", "b2"]
     assert [q.in_table for q in paras] == [False] + [True] * 5
+
+
+def test_the_body_is_read_from_a_main_part_with_another_name(tmp_path):
+    # Word for the web saves the body as word/document2.xml.
+    path = write_docx(tmp_path / "web.docx", [para("Councils know."), para("Their places.")],
+                      main="document2.xml")
+
+    assert [q.text for q in read_paragraphs(Package.open(path))] == [
+        "Councils know.", "Their places."]
 
 
 def test_pending_changes_are_counted_by_kind_and_author(tmp_path):

@@ -67,6 +67,23 @@ def test_dropping_comments_leaves_no_reference_run_behind(tmp_path):
     assert valid, report
 
 
+def test_comments_are_dropped_from_a_document_whose_main_part_has_another_name(tmp_path):
+    # Word for the web saves the body as word/document2.xml; its comments go all the same.
+    body = w.p(w.commentRangeStart(id="1"), w.r(w.t("Councils know.")),
+               w.commentRangeEnd(id="1"), w.r(w.commentReference(id="1")))
+    path = write_docx(tmp_path / "reviewed.docx", [body], main="document2.xml", parts={
+        "word/comments.xml": w.comments(_comment("1", "Which councils?", "0000001A"))})
+    out = tmp_path / "clean.docx"
+    result = CliRunner().invoke(app, ["accept", str(path), "--drop-comments", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "info: accepted 0 tracked changes\ninfo: removed 1 comment\n"
+    pkg = Package.open(out)
+    assert "word/comments.xml" not in pkg.parts
+    assert read_review(out).comments == []
+    valid, report = validate_ooxml(out)
+    assert valid, report
+
+
 def _with_people(tmp_path, *authors: str) -> Package:
     listed = "".join(f'<w15:person w15:author="{a}"/>' for a in authors)
     pkg = Package.open(write_docx(tmp_path / "accepted.docx", [para("Councils know.")]))
