@@ -101,11 +101,6 @@ def _symbol(code: str) -> str:
     return chr(point)
 
 
-def skipped(tag: object, view: View = CURRENT) -> bool:
-    """Return True when the content of an element with `tag` is not text in `view`."""
-    return not isinstance(tag, str) or tag in SKIPPED_IN[view]
-
-
 def text(el: etree._Element, view: View = CURRENT) -> str:
     """Return the text under `el` (a paragraph, run, revision or cell) in `view`.
 
