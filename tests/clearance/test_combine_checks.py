@@ -388,21 +388,26 @@ def test_a_redlines_summary_counts_whole_rows_and_paragraphs(tmp_path, pair, sum
     assert {k: kinds.count(k) for k in whole} == whole
 
 
-def test_comments_are_carried_into_a_draft_whose_comments_part_is_empty(tmp_path):
-    # Word keeps word/comments.xml, with no comment in it, once every comment is deleted: the
-    # draft holds no comments, and members' comments go into that part
+def _empty_comments_part(path: Path) -> Path:
+    """Return `path` with an empty word/comments.xml, as Word keeps it once every comment is
+    deleted."""
     from lxml import etree
 
     from briefing.ooxml.ns import W
 
-    draft = built(tmp_path)
-    pkg = Package.open(draft)
+    pkg = Package.open(path)
     pkg.add_part(pkg.main_part, "word/comments.xml", etree.tostring(
         etree.Element(qn("w:comments"), nsmap={"w": W}), xml_declaration=True,
         encoding="UTF-8", standalone=True),
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml")
-    pkg.save(draft)
+    pkg.save(path)
+    return path
+
+
+def test_comments_are_carried_into_a_draft_whose_comments_part_is_empty(tmp_path):
+    # the draft holds no comments, and members' comments go into that part
+    draft = _empty_comments_part(built(tmp_path))
     copy = _with_comments(draft, tmp_path / "dee.docx", {})
     out = tmp_path / "out.docx"
 
@@ -415,6 +420,20 @@ def test_comments_are_carried_into_a_draft_whose_comments_part_is_empty(tmp_path
     assert [n for n in Package.open(out).parts if n.startswith("word/comments")] == [
         "word/comments.xml", "word/commentsExtended.xml"]
 
+
+
+def test_a_copy_whose_comments_were_all_deleted_brings_no_comments(tmp_path):
+    draft = built(tmp_path)
+    copy = _empty_comments_part(member_copy(draft, tmp_path / "ann.docx",
+                                            {"Civil servants say": "Officials say"}, "Ann"))
+    out = tmp_path / "out.docx"
+
+    result = combine(draft, copy, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert "2 found untracked, 0 comments" in result.stderr
+    assert read_review(out).comments == []
+    assert not [n for n in Package.open(out).parts if n.startswith("word/comments")]
 
 def test_a_tracked_change_in_a_footer_is_counted_whatever_the_order_of_the_parts(tmp_path):
     # the comments part may be related before the footer (Word lists parts as it adds them):
