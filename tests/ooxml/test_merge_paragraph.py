@@ -12,12 +12,14 @@ import pytest
 from lxml import etree
 
 from briefing.ooxml.read.revisions import read_part
-from briefing.ooxml.track.merge import merge_paragraph
+from briefing.ooxml.track.conflicts import with_conflict_words
+from briefing.ooxml.track.merge import DEL, INS, merge_paragraph
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper
 from tests.support.cxml import body_of, w
 
 BOLD = w.rPr(w.b())
+W = f"{{{w.t().nsmap['w']}}}"
 
 
 def _draft():
@@ -184,3 +186,62 @@ def test_the_same_change_made_by_two_members_is_made_once():
     assert [(r.author, r.kind, r.text) for r in records] == [
         ("Ann", "delete", "Councils"), ("Ann", "insert", "Officials"),
         ("Ann", "delete", "markets"), ("Ann", "insert", "economies")]
+
+
+def test_a_wording_accepted_takes_its_conflicts_words_when_another_conflict_has_none_left():
+    # two conflicts in one paragraph; both wordings of the first were rejected by hand in
+    # Word (its deletion is left alone); accepting Ann's wording of the second still
+    # accepts the deletion of the words it replaces
+    def version(who: str, first: str, last: str):
+        return w.p(w.del_(w.r(BOLD, w.delText("Councils")), author=who),
+                   w.ins(w.r(BOLD, w.t(first)), author=who),
+                   w.r(w.t(" know their local labour ")),
+                   w.del_(w.r(w.delText("markets")), author=who),
+                   w.ins(w.r(w.t(last)), author=who), w.r(w.t(".")))
+
+    merged = merge_paragraph(_draft(), [version("Ann", "Officials", "economies"),
+                                        version("Bob", "Staff", "employers")], _stamper())
+    assert merged is not None and len(merged.conflicts) == 2
+    p = merged.paragraph
+    for el in list(p.iter(INS))[:2]:  # "Officials" and "Staff" rejected
+        p.remove(el)
+    changes = list(p.iter(INS, DEL))
+    assert [("".join(el.itertext()), el.tag == INS) for el in changes] == [
+        ("Councils", False), ("markets", False), ("economies", True), ("employers", True)]
+    assert with_conflict_words(changes, {2}, accept=True) == {1, 2}
+
+
+def _formatted(p: etree._Element) -> list[tuple[str, str, str]]:
+    """Return (kind, text, formatting) of each run of a merged paragraph: kind "insert",
+    "delete" or "same", formatting the run's property names ("b", "i")."""
+    out = []
+    for r in p.iter(f"{W}r"):
+        parent = r.getparent().tag
+        kind = {f"{W}ins": "insert", f"{W}del": "delete"}.get(parent, "same")
+        rpr = r.find(f"{W}rPr")
+        names = "" if rpr is None else " ".join(etree.QName(c).localname for c in rpr)
+        out.append((kind, "".join(t.text or "" for t in r if t.tag in (f"{W}t", f"{W}delText")),
+                    names))
+    return out
+
+
+def test_the_merged_paragraph_keeps_the_draft_and_the_members_formatting_and_spaces():
+    # Bob's wording is in italics, Ann's in bold; the draft's bold first word stays bold and
+    # only that word; text with outer spaces keeps them in Word (xml:space="preserve")
+    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann"),
+              w.ins(w.r(BOLD, w.t("Officials")), author="Ann"),
+              w.r(w.t(" know their local labour markets.")))
+    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+              w.del_(w.r(w.delText("markets")), author="Bob"),
+              w.ins(w.r(w.rPr(w.i()), w.t("economies")), author="Bob"), w.r(w.t(".")))
+    merged = merge_paragraph(_draft(), [ann, bob], _stamper())
+    assert merged is not None and merged.conflicts == []
+    assert _formatted(merged.paragraph) == [
+        ("delete", "Councils", "b"), ("insert", "Officials", "b"),
+        ("same", " know their local labour ", ""), ("delete", "markets", ""),
+        ("insert", "economies", "i"), ("same", ".", "")]
+    spaced = [t for t in merged.paragraph.iter(f"{W}t", f"{W}delText")
+              if t.text != t.text.strip()]
+    assert [t.text for t in spaced] == [" know their local labour "]
+    assert all(t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+               for t in spaced)
