@@ -314,3 +314,21 @@ def test_table_rows_keep_with_the_next_so_no_row_stands_alone(count, kept):
                    for i, tr in enumerate(trs) if i not in kept for p in tr.iter(f"{{{W}}}p"))
     assert all(tr.find(f"{{{W}}}trPr/{{{W}}}cantSplit") is not None for tr in trs)
     assert [tr.find(f"{{{W}}}trPr/{{{W}}}tblHeader") is not None for tr in trs][:2] == [True, False]
+
+
+def test_a_briefing_saved_as_the_template_leaves_only_the_new_source_map(tmp_path):
+    # an officer may make last year's briefing their template: absorb must read this build's
+    # source map, not the one the template still carries
+    folder = tmp_path / "from-a-briefing"
+    shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
+    briefing = Briefing.model_validate(minimal_data())
+    (folder / "reference.docx").write_bytes(
+        build_bytes(briefing, find_template(str(folder)), data_hash="1" * 64))
+    built = Package.from_bytes(
+        build_bytes(briefing, find_template(str(folder)), data_hash="2" * 64), "built.docx")
+    maps = [name for name, data in built.parts.items()
+            if re.fullmatch(r"customXml/item\d+\.xml", name) and b"urn:lga:briefing" in data]
+    assert len(maps) == 1
+    smap = read_source_map(built)
+    assert smap is not None and smap.data_hash == "2" * 64
+    built.check_sound()
