@@ -194,6 +194,20 @@ def test_review_json_command_prints_the_contract(reviewed):
     assert data == read_review(reviewed).to_json()
 
 
+def test_a_briefing_that_lost_its_source_map_is_reviewed_without_items(tmp_path):
+    # an editor that drops custom XML parts keeps the source bookmarks but not the map that
+    # says which item each stands for: the changes are listed, under no briefing item
+    path = write_docx(tmp_path / "saved-elsewhere.docx", reviewed_blocks(),
+                      parts={"word/styles.xml": styles()})
+
+    result = runner.invoke(app, ["review", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "By briefing item" not in result.stdout
+    assert [(r.kind, r.text, r.item) for r in read_review(path).revisions] == [
+        (r["kind"], r["text"], None) for r in EXPECTED_REVISIONS[:6]]
+
+
 def test_a_document_without_changes_says_so(tmp_path):
     path = write_docx(tmp_path / "clean.docx", [para("Nothing to see")])
     result = runner.invoke(app, ["review", str(path)])
