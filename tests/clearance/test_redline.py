@@ -84,6 +84,22 @@ def test_a_page_reference_is_kept_whole_or_deleted_whole_and_rejects_to_the_fiel
     assert [el.text for el in root.iter(f"{{{W}}}instrText")] == [" PAGEREF _Toc1 \\h "]
 
 
+def test_a_symbol_between_two_changed_words_is_left_untouched(tmp_path):
+    """Lone spaces or punctuation between two changes fold into them; a symbol (a Wingdings
+    arrow here, 17.3.3.30) is content of its own and stays outside both changes."""
+    def sentence(verb: str, how: str):
+        return w.p(run(f"Costs {verb}"), w.r(w.sym(font="Wingdings", char="F0E0")),
+                   run(f" {how}."))
+
+    _, out = redline_paragraphs(tmp_path, sentence("rose", "sharply"),
+                                sentence("fell", "slightly"))
+    assert _kinds(out) == [("delete", "rose"), ("insert", "fell"),
+                           ("delete", "sharply"), ("insert", "slightly")]
+    root = Package.open(out).xml("word/document.xml")
+    (sym,) = root.iter(f"{{{W}}}sym")
+    assert not any(etree.QName(a).localname in ("ins", "del") for a in sym.iterancestors())
+
+
 def test_changes_carry_the_given_author_and_date(tmp_path):
     _, _, out = _redline(tmp_path, "paragraph-insert", author="Jo Bloggs",
                          date="2026-03-01T09:30:00+01:00")

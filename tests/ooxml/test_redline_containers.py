@@ -97,3 +97,21 @@ def test_rejecting_a_changed_first_word_gives_it_back_to_its_item(tmp_path):
         resolved = resolve_file(out, tmp_path / f"{accept}.docx", accept=accept)
         [paragraph] = read_paragraphs(Package.open(resolved.value))
         assert paragraph.segments == (Segment(text, item),)
+
+
+def test_a_link_inside_a_content_control_stays_inside_it_in_a_changed_paragraph(tmp_path):
+    def controlled(ending: str):
+        return w.p(w.sdt(w.sdtPr(w.tag(val="lead")), w.sdtContent(
+            w.r(w.t("See ")), w.hyperlink(w.r(w.t("objectives")), anchor="objectives"))),
+            w.r(w.t(ending)))
+
+    _, out = redline_paragraphs(tmp_path, controlled("."), controlled(" to take."))
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [("insert", " to take")]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    pkg = Package.open(out)
+    (sdt,) = pkg.xml(pkg.main_part).iter(f"{{{W}}}sdt")
+    assert [(link.get(f"{{{W}}}anchor"), "".join(link.itertext()))
+            for link in sdt.iter(f"{{{W}}}hyperlink")] == [("objectives", "objectives")]
+    assert _links(out, None) == [("objectives", "objectives")]
+    assert "".join(sdt.find(f"{{{W}}}sdtContent").itertext()) == "See objectives"

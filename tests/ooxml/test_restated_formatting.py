@@ -174,3 +174,15 @@ def test_a_deleted_bullet_gets_its_numbering_back_on_reject_if_the_new_draft_has
     numbered = [("".join(p.itertext()), [n.get(f"{{{W}}}val") for n in p.iter(f"{{{W}}}numId")])
                 for p in _document(rejected).iter(f"{{{W}}}p")]
     assert numbered == [("Housing supply.", ["1"]), ("Skills funding.", []), (TEXT, [])]
+
+
+def test_centring_taken_off_a_paragraph_without_properties_rejects_to_centred(tmp_path):
+    # NEW's paragraph has no w:pPr at all: the one made for the change goes first (17.3.1.22)
+    summary, out = _redline(tmp_path, w.p(w.pPr(w.jc(val="center")), w.r(w.t(TEXT))),
+                            w.p(w.r(w.t(TEXT))))
+    assert summary.startswith("0 insertions, 0 deletions, 1 formatting change by Officer")
+    assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"]
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
+    assert _body_values(rejected, "jc", "val") == ["center"]
