@@ -19,8 +19,7 @@ from lxml import etree
 from briefing.align import best_pairs, stitch, walk
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.package import Package
-from briefing.ooxml.read.text import paragraph_text
-from briefing.ooxml.read.text import text as block_text
+from briefing.ooxml.read.text import block_text, paragraph_text
 from briefing.ooxml.sourcemap import is_source_bookmark
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
