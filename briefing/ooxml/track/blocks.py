@@ -299,8 +299,8 @@ def _foldable(a: Op, b: Op) -> bool:
 
 
 def _score(op: Op) -> float:
-    if not op.olds or not op.news:
-        return 0.0
+    """Return the word similarity of an edited pair's OLD and NEW paragraphs (both sides
+    non-empty: `_foldable` only joins a pair and a lone paragraph)."""
     a = [w for b in op.olds for w in b.words + ["\x00"]]
     b = [w for b in op.news for w in b.words + ["\x00"]]
     return similarity(a, b)
