@@ -179,6 +179,30 @@ def test_headers_are_redlined_too(tmp_path):
         "OFFICIAL draft version 2", "OFFICIAL draft version 1")
 
 
+
+def test_headers_are_matched_by_section_and_type_not_by_part_name(tmp_path):
+    # NEW gained a first-page header, written first: its default header is now
+    # header2.xml, OLD's is header1.xml. The default headers are still compared with
+    # each other, and the first-page header, which OLD lacks, is left as it is.
+    old = _with_header(tmp_path / "old.docx", "OFFICIAL draft version 1", "Body.")
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Chairman's copy"
+    section.header.paragraphs[0].text = "OFFICIAL draft version 2"
+    document.add_paragraph("Body.")
+    valid_zoom(document)
+    new = tmp_path / "new.docx"
+    document.save(new)
+    out = tmp_path / "out.docx"
+    redline_files(old, new, out, author="A")
+    assert [(r.kind, r.text) for r in read_review(out).revisions] == [
+        ("delete", "1"), ("insert", "2")]
+    rejected = resolve_file(out, tmp_path / "r.docx", accept=False).value
+    assert _header_text(rejected) == "OFFICIAL draft version 1"
+    assert docx.Document(str(rejected)).sections[0].first_page_header.paragraphs[0].text == (
+        "Chairman's copy")
+
 # --- the package ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
