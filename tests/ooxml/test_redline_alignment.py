@@ -117,3 +117,18 @@ def test_each_section_names_its_headers_and_footers_and_nothing_else():
     assert section_stories(body) == {(0, "footer", "first"): "rId2",
                                      (1, "header", "default"): "rId1",
                                      (1, "footer", "default"): "rId3"}
+
+
+def test_a_paragraph_added_between_two_tables_is_one_inserted_paragraph(tmp_path):
+    # Alone between two tables it has no edited paragraph to join: it is inserted whole.
+    def tables():
+        return (table(row("Council", "Outcome"), row("Leeds", "120 jobs")),
+                table(row("Council", "Homes"), row("Bolton", "300")))
+
+    jobs, homes = tables()
+    old = [jobs, homes, para("After.")]
+    jobs, homes = tables()
+    kinds, _ = _redline(tmp_path, old, [jobs, para("Figures for March."), homes, para("After.")],
+                        source_map=False)
+    assert [(kind, text) for kind, text, _ in kinds] == [
+        ("insert", "Figures for March."), ("paragraph-insert", "Figures for March.")]
