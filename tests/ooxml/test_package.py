@@ -93,3 +93,27 @@ def test_a_document_pointing_at_a_part_it_lacks_is_refused_and_nothing_written(t
     assert (f"{damaged}: damaged package: word/_rels/document.xml.rels points to "
             "word/footer1.xml, which is missing; nothing was written") in result.stderr
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_a_new_relationship_takes_the_first_id_not_in_use_and_a_target_relative_to_its_part(pkg):
+    # a duplicate id would make Word call the document unreadable
+    pkg.remove_relationship("word/document.xml", "rId2")  # rId1..rId3 before
+    assert pkg.relate("word/document.xml", "word/numbering.xml", STRICT + "numbering") == "rId2"
+    assert pkg.relate("word/document.xml", "word/people.xml", STRICT + "people") == "rId4"
+    targets = {el.get("Id"): el.get("Target") for el in pkg.xml("word/_rels/document.xml.rels")}
+    assert (targets["rId2"], targets["rId4"]) == ("numbering.xml", "people.xml")  # as Word writes
+
+
+def test_a_damaged_extended_properties_part_is_left_out_with_a_warning(tmp_path):
+    # no custom properties part here: the extended one is still checked on its own
+    path = write_docx(tmp_path / "d.docx", [w.p(w.r(w.t("x")))],
+                      extra={"docProps/app.xml": b"<Properties><Pages>1</Page></Properties>"})
+    pkg = Package.open(path)
+    out = tmp_path / "out.docx"
+
+    pkg.save(out)
+
+    (note,) = pkg.notes
+    assert note.startswith(f"{path}:docProps/app.xml: damaged XML (")
+    assert note.endswith("; left out of the output, as Word does")
+    assert "docProps/app.xml" not in Package.open(out).parts
