@@ -292,14 +292,7 @@ def _run_size(r: etree._Element, styles: Styles, para_style: str | None) -> int:
 
 
 def _in_table(p: etree._Element) -> bool:
-    parent = p.getparent()
-    while parent is not None:
-        if parent.tag == qn("w:tc"):
-            return True
-        if parent.tag == qn("w:body"):
-            return False
-        parent = parent.getparent()
-    return False
+    return _owner(p, qn("w:tc")) is not None
 
 
 def _previous_is_table(p: etree._Element) -> bool:
