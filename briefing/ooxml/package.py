@@ -314,8 +314,8 @@ class Package:
             for name in names:
                 data = self.parts[name]
                 if name in self._xml:
-                    data = etree.tostring(self._xml[name], xml_declaration=True,
-                                          encoding="UTF-8", standalone=True)
+                    data = etree.tostring(self._xml[name], encoding="UTF-8",
+                                          standalone=True)  # standalone: with a declaration
                 zf.writestr(name, data)
         return buf.getvalue()
 
