@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from lxml import etree
 
 from briefing.clearance.redline import redline_result
 from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
-from tests.conftest import validate_ooxml
+from tests.conftest import ROOT, validate_ooxml
 from tests.support.cxml import w, write_docx
+from tests.support.redline_pairs import valid_zoom
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
@@ -50,3 +54,41 @@ def test_an_equation_added_or_removed_is_tracked(tmp_path, added):
     assert valid, report
     assert _equations(out, accept=True) == (1 if added else 0)
     assert _equations(out, accept=False) == (0 if added else 1)
+
+
+def _equation_with_picture(path: Path, ending: str, with_equation: bool = True) -> Path:
+    """Write a paragraph "Growth is [an equation holding a picture] per cent..." to `path`:
+    the picture (an image part of its own package) sits in the equation's math run."""
+    doc = docx.Document()
+    p = doc.add_paragraph("Growth is ")
+    picture = p.add_run()
+    picture.add_picture(str(ROOT / "docs" / "serve-minutes.png"), width=Pt(20))
+    p.add_run(ending)
+    if with_equation:
+        math = _equation()
+        math.find(f"{{{M}}}r").append(picture._r.find(qn("w:drawing")))
+        picture._r.addprevious(math)
+    p._p.remove(picture._r)
+    valid_zoom(doc)
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "removed"])
+def test_an_equation_holding_a_picture_is_kept_or_named_as_left_out(tmp_path, kept):
+    """NEW's package has NEW's pictures only: an equation with one that NEW removed cannot
+    be shown as a deletion and is named as left out; one NEW kept stays, words edited
+    around it."""
+    old = _equation_with_picture(tmp_path / "old.docx", " per cent.")
+    new = _equation_with_picture(tmp_path / "new.docx", " per cent a year.", with_equation=kept)
+    out = tmp_path / "out.docx"
+    result = redline_result(old, new, author="Officer", date="2026-03-02T10:00:00Z")
+    out.write_bytes(result.value)
+    valid, report = validate_ooxml(out)
+    assert valid, report
+    warnings = [m.text for m in result.messages if m.level == "warning"]
+    assert warnings == ([] if kept else [
+        "1 deleted picture(s), object(s) or note reference(s) could not be shown as deletions "
+        "and are left out: rejecting every change will not bring them back"])
+    assert _equations(out, accept=True) == (1 if kept else 0)
+    assert _equations(out, accept=False) == (1 if kept else 0)
