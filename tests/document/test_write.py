@@ -250,6 +250,18 @@ def test_reference_missing_a_style_is_reported(tmp_path):
                                  "Quote (see templates/make_reference.py)")
 
 
+def test_reference_without_numbering_is_reported(tmp_path):
+    # a template saved by an editor that writes no numbering part: named, not a traceback
+    folder = tmp_path / "unnumbered"
+    shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
+    rewrite_reference(folder, "word/_rels/document.xml.rels", lambda data: re.sub(
+        rb'<Relationship [^>]*relationships/numbering"[^>]*/>', b"", data))
+    with pytest.raises(TemplateError) as caught:
+        build_bytes(Briefing.model_validate(minimal_data()), find_template(str(folder)))
+    assert str(caught.value) == (f"{folder / 'reference.docx'}: reference.docx lacks numbering "
+                                 "definitions 1 (numbered paragraphs) and 2 (bullets)")
+
+
 def rewrite_reference(folder: Path, part: str, change) -> None:
     """Replace `part` of the reference.docx in `folder` with `change(its bytes)`."""
     with zipfile.ZipFile(folder / "reference.docx") as zf:

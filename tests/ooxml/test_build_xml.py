@@ -11,7 +11,13 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from briefing.ooxml.build_xml import XML_SPACE, BodyWriter, body_elements, set_track_revisions
+from briefing.ooxml.build_xml import (
+    XML_SPACE,
+    BodyWriter,
+    body_elements,
+    set_en_gb,
+    set_track_revisions,
+)
 from briefing.ooxml.ns import qn
 from briefing.ooxml.read.text import paragraph_text
 from tests.support.cxml import w
@@ -95,3 +101,27 @@ def test_tracking_is_switched_on_and_off_in_the_schemas_order(before):
         *before, "trackRevisions", "defaultTabStop", "compat"]
     set_track_revisions(settings, False)
     assert [etree.QName(el).localname for el in settings] == [*before, "defaultTabStop", "compat"]
+
+
+def _names(el) -> list[str]:
+    return [etree.QName(child).localname for child in el]
+
+
+@pytest.mark.parametrize(("defaults", "rpr"), [
+    (None, ["lang"]),  # no docDefaults: made, first in the styles
+    (w.docDefaults(w.pPrDefault()), ["lang"]),  # w:rPrDefault goes before w:pPrDefault
+    (w.docDefaults(w.rPrDefault(w.rPr(w.rFonts(ascii="Arial"), w.sz(val="24"),
+                                      w.eastAsianLayout(id="1")))),
+     ["rFonts", "sz", "lang", "eastAsianLayout"]),  # w:lang before w:eastAsianLayout
+    (w.docDefaults(w.rPrDefault(w.rPr(w.lang(val="en-US")))), ["lang"]),
+])
+def test_english_uk_is_the_style_defaults_language_in_the_schemas_order(defaults, rpr):
+    # 17.7.5.1 CT_DocDefaults (rPrDefault, pPrDefault) and 17.3.2 CT_RPr are sequences
+    styles = w.styles(*([defaults] if defaults is not None else []),
+                      w.style(w.name(val="Normal"), type="paragraph", styleId="Normal"))
+    set_en_gb(styles)
+    assert _names(styles) == ["docDefaults", "style"]
+    assert _names(styles[0])[0] == "rPrDefault"
+    assert _names(styles[0][0]) == ["rPr"]
+    assert _names(styles[0][0][0]) == rpr
+    assert styles[0][0][0].find(qn("w:lang")).get(qn("w:val")) == "en-GB"
