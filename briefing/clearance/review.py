@@ -405,9 +405,7 @@ def _selection(pkg: Package, records: list[RevisionRecord],
     return selected
 
 
-def _resolve_package(pkg: Package, accept: bool, selected: set | None) -> int:
-    """Resolve revisions in every part that may hold them; return how many."""
-    total = 0
+def _resolve_package(pkg: Package, accept: bool, selected: set | None) -> None:
+    """Resolve revisions in every part that may hold them."""
     for part in resolvable_parts(pkg):
-        total += resolve_part(pkg.xml(part), accept=accept, selected=selected)
-    return total
+        resolve_part(pkg.xml(part), accept=accept, selected=selected)
