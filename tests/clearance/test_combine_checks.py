@@ -12,10 +12,12 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from briefing.clearance.combine import combine_files
 from briefing.clearance.redline import redline_bytes, redline_result
 from briefing.clearance.review import read_review
 from briefing.cli import app
 from briefing.document.build import build_file
+from briefing.errors import BriefingError
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import is_source_bookmark, read_source_map
@@ -181,6 +183,19 @@ def test_a_combines_summary_is_a_line_per_copy_and_per_item_it_touched(tmp_path,
     assert result.stderr.splitlines() == [
         f"info: {copy.name}: {who} (named by the copy's last-modified-by): {counts}",
         *(f"info: {item}: changed by {who}" for item in items)]
+
+
+def test_combine_files_called_without_force_never_replaces_an_existing_output(tmp_path):
+    # the web app and scripts call combine_files directly: replacing is theirs to ask for
+    draft = built(tmp_path)
+    ann = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"keep me")
+
+    with pytest.raises(BriefingError, match="already exists; use --force to replace it"):
+        combine_files(draft, [ann], out)
+
+    assert out.read_bytes() == b"keep me"
 
 
 def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):

@@ -17,6 +17,7 @@ from briefing.clearance.redline import redline_bytes, redline_files, redline_res
 from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
 from briefing.document.build import build_file
+from briefing.errors import BriefingError
 from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
@@ -456,6 +457,18 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path):
     assert out.read_bytes() == b"keep me"
     assert runner.invoke(app, ["redline", str(old), str(new), "-o", str(out),
                                "--force"]).exit_code == 0
+
+
+def test_redline_files_called_without_force_never_replaces_an_existing_output(tmp_path):
+    # the web app and scripts call redline_files directly: replacing is theirs to ask for
+    old, new = write_pair(tmp_path, "word-edit")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"keep me")
+
+    with pytest.raises(BriefingError, match="already exists; use --force to replace it"):
+        redline_files(old, new, out, author="Officer")
+
+    assert out.read_bytes() == b"keep me"
 
 
 def test_cli_never_writes_over_an_input(tmp_path):
