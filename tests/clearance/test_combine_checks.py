@@ -198,6 +198,35 @@ def test_combine_files_called_without_force_never_replaces_an_existing_output(tm
     assert out.read_bytes() == b"keep me"
 
 
+def test_without_o_the_combined_copy_goes_beside_the_draft_filed_under_author(tmp_path):
+    # a copy whose editor saved no last-modified-by is filed under --author when one is given
+    draft = built(tmp_path)
+    copy = member_copy(draft, tmp_path / "copy.docx", {"Civil servants say": "Officials say"},
+                       None)
+
+    result = combine(draft, copy, "--author", "Cllr Ann")
+
+    assert result.exit_code == 0, result.output
+    assert "info: copy.docx: Cllr Ann (named by --author): 0 tracked changes" in result.stderr
+    out = tmp_path / "draft-combined.docx"
+    assert {r.author for r in read_review(out).revisions} == {"Cllr Ann"}
+
+
+def test_the_review_of_a_combined_conflict_numbers_each_side_with_the_other(tmp_path):
+    draft = built(tmp_path)
+    ann = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say"}, "Ann")
+    bob = member_copy(draft, tmp_path / "bob.docx", {"Civil servants say": "Ministers say"}, "Bob")
+    out = tmp_path / "out.docx"
+    assert combine(draft, ann, bob, "-o", out).exit_code == 0
+
+    report = runner.invoke(app, ["review", str(out)]).stdout.splitlines()
+
+    numbers = {r.text: n for n, r in enumerate(read_review(out).revisions, 1)}
+    for mine, theirs in (("Officials", "Ministers"), ("Ministers", "Officials")):
+        line = next(t for t in report if t.startswith(f"  {numbers[mine]}. insert by "))
+        assert f"(conflicts with change {numbers[theirs]})" in line, line
+
+
 def test_a_redline_with_nothing_left_out_prints_its_summary_and_no_warning(tmp_path):
     old, new = write_pair(tmp_path, "word-edit")
     out = tmp_path / "out.docx"

@@ -302,6 +302,17 @@ def test_an_author_with_no_changes_is_refused_naming_the_authors_nearest_first(r
     assert not out.exists()
 
 
+def test_an_author_asked_of_a_document_without_changes_is_refused_saying_there_are_none(
+        tmp_path):
+    path = write_docx(tmp_path / "clean.docx", [para("Nothing to see")])
+    out = tmp_path / "none.docx"
+    result = runner.invoke(app, ["accept", str(path), "--author", ALICE, "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"{path}: no changes by {ALICE!r}; nothing was written. "
+                             "Authors: none\n")
+    assert not out.exists()
+
+
 def test_an_item_with_no_changes_is_refused_naming_the_items_with_changes(reviewed, tmp_path):
     out = tmp_path / "none.docx"
     result = runner.invoke(app, ["reject", str(reviewed), "--item", "objectives", "-o", str(out)])
