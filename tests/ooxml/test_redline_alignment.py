@@ -132,3 +132,18 @@ def test_a_paragraph_added_between_two_tables_is_one_inserted_paragraph(tmp_path
                         source_map=False)
     assert [(kind, text) for kind, text, _ in kinds] == [
         ("insert", "Figures for March."), ("paragraph-insert", "Figures for March.")]
+
+
+def test_a_short_paragraph_added_after_an_edited_one_is_its_own_insertion(tmp_path):
+    # A long paragraph with one word changed, then a new heading: taken together they
+    # match OLD's paragraph nearly as well as the edited paragraph alone, but not better,
+    # so this is no split: the heading is the inserted paragraph, not the long one.
+    text = ("Members asked that the funding for the work and health programme be set for "
+            "five years, so that councils and their partners can plan the support with the "
+            "providers in each area and reach the people furthest from work.")
+    kinds, _ = _redline(tmp_path, [para(text), para("After.")],
+                        [para(text.replace("five", "seven")), para("Next steps"),
+                         para("After.")], source_map=False)
+    assert [(kind, text) for kind, text, _ in kinds] == [
+        ("delete", "five"), ("insert", "seven"), ("insert", "Next steps"),
+        ("paragraph-insert", "Next steps")]
