@@ -81,6 +81,19 @@ def test_untracked_edits_become_tracked_changes_in_the_members_name(draft, tmp_p
     assert texts(out, accept=False) == texts(draft, accept=False)
 
 
+def test_one_members_untracked_edits_in_several_paragraphs_all_come_through(draft, tmp_path):
+    a = member_copy(draft, tmp_path / "ann.docx", {"Civil servants say": "Officials say",
+                                                   "cuts across both": "undermines both"},
+                    "Cllr Ann")
+    out = tmp_path / "combined.docx"
+    result = combine(draft, a, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert [(r.author, r.kind, r.text) for r in read_review(out).revisions] == [
+        ("Cllr Ann", "delete", "Civil servants"), ("Cllr Ann", "insert", "Officials"),
+        ("Cllr Ann", "delete", "cuts across"), ("Cllr Ann", "insert", "undermines")]
+    assert texts(out, accept=False) == texts(draft, accept=False)
+
+
 def test_a_copy_naming_no_one_is_filed_under_its_file_name(draft, tmp_path):
     c = member_copy(draft, tmp_path / "cllr-cat.docx", {"Civil servants say": "Staff say"}, None)
     result = combine(draft, c, "-o", tmp_path / "out.docx")
