@@ -94,3 +94,17 @@ def test_a_copy_libreoffice_saved_with_one_edit_redlines_as_that_edit(built, lo,
         ("insert", "Officials", "key_messages/partnership-not-centralism/points/0")]
     unchanged = lo.tracked_edits(built, tmp_path / "unchanged.docx", [], record=False)
     assert _summary(built, unchanged) == "no differences found (matched by source id)"
+
+
+def test_toggles_switched_on_are_written_bare_in_formatting_only():
+    # `w:val="true"` or "On" on a toggle is its bare form (17.17.4), as Word and LibreOffice
+    # each write one; off, other values and markup that is not formatting stay as written
+    p = w.p(w.pPr(w.keepNext(val="true"), w.jc(val="center")),
+            w.sdt(w.sdtPr(w.showingPlcHdr(val="true")),
+                  w.sdtContent(w.r(w.rPr(w.b(val="On"), w.i(val="0")), w.t("x")))))
+    strip_noise(p)
+    assert [(etree.QName(c).localname, dict(c.attrib)) for c in p.iter()
+            if c.getparent() is not None and c.getparent().tag in (
+                qn("w:pPr"), qn("w:rPr"), qn("w:sdtPr"))] == [
+        ("keepNext", {}), ("jc", {qn("w:val"): "center"}),
+        ("showingPlcHdr", {qn("w:val"): "true"}), ("b", {}), ("i", {qn("w:val"): "0"})]
