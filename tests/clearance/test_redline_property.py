@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from briefing.clearance.redline import redline_files
 from briefing.clearance.review import read_review, resolve_file
+from briefing.ooxml.track.pieces import opcodes
 from tests.support.redline_pairs import write_doc
 
 WORDS = ["council", "funding", "members", "board", "jobs", "local", "the", "of", "and",
@@ -101,3 +102,16 @@ def test_accept_gives_new_and_reject_gives_old(data, old):
         rejected = resolve_file(out, folder / "rejected.docx", accept=False).value
         assert _read(accepted) == _read(new_doc)
         assert _read(rejected) == _read(old_doc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("ab "), max_size=12), st.lists(st.sampled_from("ab "), max_size=12))
+def test_word_diff_steps_alternate_between_kept_and_changed_and_cover_both_texts(a, b):
+    """The word diff's steps never put two changes side by side (the folding of lone spaces
+    between two changes relies on it) and walk both token lists end to end."""
+    ops = opcodes(a, b)
+    assert all((x[0] == "equal") != (y[0] == "equal") for x, y in zip(ops, ops[1:]))
+    assert [(x[1], x[3]) for x in ops[1:]] == [(x[2], x[4]) for x in ops[:-1]]
+    if ops:
+        assert (ops[0][1], ops[0][3], ops[-1][2], ops[-1][4]) == (0, 0, len(a), len(b))
+    assert all(a[i1:i2] == b[j1:j2] for tag, i1, i2, j1, j2 in ops if tag == "equal")

@@ -84,9 +84,6 @@ def _cleanup(opcodes: list, ot: list, nt: list) -> list:
             prev = out.pop()
             op = ["replace", prev[1], op[2], prev[3], op[4]]
             del eq
-        if out and out[-1][0] != "equal" and op[0] != "equal":
-            prev = out.pop()
-            op = ["replace", prev[1], op[2], prev[3], op[4]]
         out.append(op)
     return [("replace" if o[0] != "equal" else "equal", *o[1:]) for o in out]
 
