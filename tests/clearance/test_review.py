@@ -488,3 +488,25 @@ def test_item_filter_never_takes_an_id_that_merely_starts_with_the_one_asked_for
 def test_review_reports_each_change_under_its_own_id_when_ids_are_prefixes(prefixed):
     items = [r.item for r in read_review(prefixed).revisions]
     assert items == PREFIXED
+
+
+def test_each_change_goes_with_the_item_of_the_paragraph_it_edits(tmp_path):
+    """A word typed before a point's bookmark starts (Word puts the start after it) is the
+    point's; a paragraph split off one holding two items continues the second."""
+    objective, other = "objectives/0", "objectives/1"
+    blocks = [
+        w.p(ins("Newly ", ALICE), w.bookmarkStart(id="1", name=bookmark_name(POINT)),
+            run("local partnerships work"), w.bookmarkEnd(id="1")),
+        w.p(w.pPr(w.rPr(w.ins(author=BOB))),
+            w.bookmarkStart(id="2", name=bookmark_name(objective)), run("Agree the plan."),
+            w.bookmarkEnd(id="2"), w.bookmarkStart(id="3", name=bookmark_name(other)),
+            run(" Agree the budget."), w.bookmarkEnd(id="3")),
+        w.p(ins("And the timetable.", BOB)),
+    ]
+    path = write_docx(tmp_path / "briefing.docx", blocks, extra=source_map_parts(
+        {bookmark_name(i): i for i in (POINT, objective, other)}))
+    assert [(r.kind, r.text, r.item) for r in read_review(path).revisions] == [
+        ("insert", "Newly ", POINT),
+        ("paragraph-insert", "Agree the plan. Agree the budget.", other),
+        ("insert", "And the timetable.", other),
+    ]
