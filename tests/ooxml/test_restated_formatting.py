@@ -186,3 +186,18 @@ def test_centring_taken_off_a_paragraph_without_properties_rejects_to_centred(tm
     assert valid, report
     rejected = resolve_file(out, tmp_path / "rejected.docx", accept=False).value
     assert _body_values(rejected, "jc", "val") == ["center"]
+
+
+def test_unnamed_styles_are_not_taken_for_one_another(tmp_path):
+    # styles are matched across the two drafts by name; two styles with no name are not
+    # the same style, so a paragraph moved from one to the other is a formatting change
+    def styled(sid: str, left: str) -> tuple[etree._Element, etree._Element]:
+        styles = w.styles(w.style(w.pPr(w.ind(left=left)), type="paragraph", styleId=sid))
+        return styles, w.p(w.pPr(w.pStyle(val=sid)), w.r(w.t(TEXT)))
+
+    (old_styles, old), (new_styles, new) = styled("A", "720"), styled("B", "1440")
+    a = write_docx(tmp_path / "old.docx", [old], parts={"word/styles.xml": old_styles})
+    b = write_docx(tmp_path / "new.docx", [new], parts={"word/styles.xml": new_styles})
+    out = tmp_path / "out.docx"
+    out.write_bytes(redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z").value)
+    assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"]
