@@ -299,3 +299,15 @@ def test_a_text_box_without_alternative_text_is_read_as_text_not_as_an_image(tmp
     with_picture = in_text_box(p("Councils commission.") + image(None), descr="")
     assert findings(make_docx(tmp_path / "picture.docx", body=GOOD_BODY + with_picture)) == [
         ("A08-alt-text", "image \"Picture 1\" has no alternative text")]
+
+
+def test_a_merged_cell_after_a_nested_table_is_still_found_in_the_outer_table(tmp_path):
+    # the nested table's cells are its own; the outer table's cells after it are still read
+    nested, merged = _plain_table(), cell("May", "<w:vMerge w:val='restart'/>")
+    outer = ("<w:tbl><w:tblPr><w:tblW w:w='0' w:type='auto'/></w:tblPr>"
+             "<w:tblGrid><w:gridCol w:w='2000'/><w:gridCol w:w='2000'/></w:tblGrid>"
+             f"<w:tr><w:trPr><w:tblHeader/></w:trPr>{cell('Board')}{cell('Date')}</w:tr>"
+             f"<w:tr><w:tc>{nested}<w:p/></w:tc>{merged}</w:tr></w:tbl>")
+    found = findings(make_docx(tmp_path / "nested.docx", body=GOOD_BODY + outer))
+    assert found == [("A07-merged-cells", "table 2 has merged cells; screen readers cannot "
+                                          "follow them")]

@@ -159,6 +159,17 @@ def test_a_finding_names_the_item_whose_bookmark_holds_its_paragraph(tmp_path, c
         ("P02-word-to-avoid", "meeting/purpose")]
 
 
+
+def test_a_table_inserted_in_an_items_text_is_found_at_its_first_paragraph_under_the_item(
+        tmp_path):
+    # the officer put a table in the middle of the item's paragraph: the bookmark now spans it
+    split = _split("meeting/purpose", "Councils agree.", "Members agree.")
+    end_of_first = split.index("</w:p>") + len("</w:p>")
+    body = GOOD_BODY + split[:end_of_first] + table(header=False) + split[end_of_first:]
+    path = make_docx(tmp_path / "ours.docx", body=body, data=DRAFT)
+    assert [(rule, paragraph, item) for rule, _, paragraph, item in findings(path)] == [
+        ("A06-table-header", 15, "meeting/purpose")]  # after the good body's 13 and the 14th
+
 # --- list paragraphs (read by the minutes import) ---------------------------------------
 
 LIST_BULLET = ('<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/>'

@@ -35,3 +35,15 @@ def test_a_style_id_missing_from_the_styles_is_named_as_written(tmp_path):
         "Small print.", style="Footnote", rpr='<w:sz w:val="18"/>'))
     (message,) = _messages(path, "A10-text-size")
     assert message.startswith("text in style 'Footnote' is 9 pt (paragraph ")
+
+
+def test_text_sized_by_its_character_style_is_reported_in_its_paragraph_style(tmp_path):
+    # a character style ("Small Print") on a run in a Normal paragraph: Word's size box
+    # shows the character style's size, the paragraph keeps the style Normal
+    small_print = ('<w:style w:type="character" w:styleId="SmallPrint">'
+                   '<w:name w:val="Small Print"/><w:rPr><w:sz w:val="18"/></w:rPr></w:style>')
+    path = make_docx(tmp_path / "bad.docx", styles=styles_xml().replace(
+        "</w:styles>", small_print + "</w:styles>"),
+        body=GOOD_BODY + p("Terms apply.", rpr='<w:rStyle w:val="SmallPrint"/>'))
+    (message,) = _messages(path, "A10-text-size")
+    assert message.startswith("text in style 'Normal' is 9 pt (paragraph ")

@@ -61,6 +61,20 @@ def test_dropping_a_part_takes_its_override_relationships_and_the_parts_only_it_
     pkg.check_sound()
 
 
+def test_dropping_a_part_keeps_a_part_another_part_still_uses(pkg):
+    pkg.add_part("word/comments.xml", "word/media/logo.png", b"png", STRICT + "image", "image/png")
+    pkg.relate("word/document.xml", "word/media/logo.png", STRICT + "image")
+    rel = pkg.relationship("comments")
+    assert rel is not None
+
+    pkg.remove_relationship("word/document.xml", rel.id)
+    pkg.drop_part("word/comments.xml")
+
+    assert "word/comments.xml" not in pkg.parts
+    assert pkg.related_part("image") == "word/media/logo.png"
+    pkg.check_sound()
+
+
 def test_opening_from_bytes_guards_as_opening_a_file(tmp_path, pkg):
     assert Package.from_bytes(pkg.to_bytes(), "built.docx").story_parts() == pkg.story_parts()
     with pytest.raises(DocumentError, match=r"^new\.docx: damaged zip package"):
