@@ -245,3 +245,36 @@ def test_the_merged_paragraph_keeps_the_draft_and_the_members_formatting_and_spa
     assert [t.text for t in spaced] == [" know their local labour "]
     assert all(t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
                for t in spaced)
+
+
+def _marks(p: etree._Element) -> list[tuple[str, int]]:
+    """Return each comment mark of a merged paragraph with the draft characters before it."""
+    out, pos = [], 0
+    for el in p:
+        if el.tag == f"{W}ins":
+            continue
+        if el.tag in (f"{W}commentRangeStart", f"{W}commentRangeEnd"):
+            out.append((etree.QName(el).localname, pos))
+        elif el.find(f"{W}commentReference") is not None:
+            out.append(("commentReference", pos))
+        else:
+            pos += len("".join(t.text or "" for t in el.iter(f"{W}t", f"{W}delText")))
+    return out
+
+
+def test_a_members_comment_keeps_its_words_in_the_merged_paragraph():
+    # Ann comments on "local labour" and rewords the first word; Bob rewords the last
+    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann"),
+              w.ins(w.r(BOLD, w.t("Officials")), author="Ann"),
+              w.r(w.t(" know their ")), w.commentRangeStart(id="5"),
+              w.r(w.t("local labour")), w.commentRangeEnd(id="5"),
+              w.r(w.rPr(w.rStyle(val="CommentReference")), w.commentReference(id="5")),
+              w.r(w.t(" markets.")))
+    merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
+    assert merged is not None and merged.conflicts == []
+    at = len("Councils know their ")
+    assert _marks(merged.paragraph) == [("commentRangeStart", at),
+                                        ("commentRangeEnd", at + len("local labour")),
+                                        ("commentReference", at + len("local labour"))]
+    assert _read(merged.paragraph, accept=True) == "Officials know their local labour economies."
+
