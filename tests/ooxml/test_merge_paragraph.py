@@ -8,6 +8,8 @@ one edit, whatever the runs it spans.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from lxml import etree
 
@@ -278,3 +280,29 @@ def test_a_members_comment_keeps_its_words_in_the_merged_paragraph():
                                         ("commentReference", at + len("local labour"))]
     assert _read(merged.paragraph, accept=True) == "Officials know their local labour economies."
 
+
+TOUCHING = {  # Ann's edit, which ends or starts where Bob's "local labour" -> "regional" does
+    "a word inserted just before": ((w.ins(w.r(w.t("own ")), author="Ann"),
+                                     w.r(w.t("local labour markets."))),
+                                    "Councils know their own regional markets."),
+    "a word inserted just after": ((w.r(w.t("local labour")),
+                                    w.ins(w.r(w.t(" skilled")), author="Ann"),
+                                    w.r(w.t(" markets."))),
+                                   "Councils know their regional skilled markets."),
+    "words deleted just after": ((w.r(w.t("local labour")),
+                                  w.del_(w.r(w.delText(" markets")), author="Ann"), w.r(w.t("."))),
+                                 "Councils know their regional."),
+}
+
+
+@pytest.mark.parametrize("case", TOUCHING)
+def test_edits_that_only_touch_another_members_edit_both_stand(case):
+    rest, accepted = TOUCHING[case]
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")), *copy.deepcopy(rest))
+    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.del_(w.r(w.delText("local labour")), author="Bob"),
+              w.ins(w.r(w.t("regional")), author="Bob"), w.r(w.t(" markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], _stamper())
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == accepted
+    assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."

@@ -278,7 +278,8 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
         for el in zeros.get(pos, ()):
             p.append(copy.deepcopy(el))
         p.extend(opens.get(pos, ()))
-        for e in sorted(inserts.get(pos, ()), key=lambda e: e.member):
+        # a wording that replaces the words ending here comes before words inserted after them
+        for e in sorted(inserts.get(pos, ()), key=lambda e: (e.start == e.end, e.member)):
             wrap = _stamped(stamper, "w:ins", e.author, e.date, "insert")
             rpr = e.rpr if e.rpr is not None else (runs[pos - 1][1] if pos else None)
             wrap.append(_run(e.text, rpr, deleted=False))
