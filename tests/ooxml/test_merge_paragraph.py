@@ -306,3 +306,17 @@ def test_edits_that_only_touch_another_members_edit_both_stand(case):
     assert merged is not None and merged.conflicts == []
     assert _read(merged.paragraph, accept=True) == accepted
     assert _read(merged.paragraph, accept=False) == "Councils know their local labour markets."
+
+
+def test_a_deletion_across_two_runs_is_one_wording_in_a_conflict():
+    # Ann replaced "Councils know" (a bold run and a plain one), Bob only "know": the
+    # conflict offers each member's wording of all those words
+    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
+              w.ins(w.r(w.t("Officials see")), author="Ann"),
+              w.r(w.t(" their local labour markets.")))
+    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" ")),
+              w.del_(w.r(w.delText("know")), author="Bob"), w.ins(w.r(w.t("see")), author="Bob"),
+              w.r(w.t(" their local labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], _stamper())
+    assert merged is not None
+    assert [(a.text, b.text) for a, b in merged.conflicts] == [("Officials see", "Councils see")]
