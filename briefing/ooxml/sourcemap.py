@@ -140,8 +140,8 @@ def read_source_map(pkg: Package) -> SourceMap | None:
     return None
 
 
-def record_reviewers(pkg: Package, counts: dict[str, int]) -> bool:
-    """Add revision authors and counts to the package's source map; return False if it has none.
+def record_reviewers(pkg: Package, counts: dict[str, int]) -> None:
+    """Add revision authors and counts to the package's source map (none: nothing to do).
 
     `briefing accept` and `briefing reject` call this with the authors of the
     changes they resolve, so the cleared document still says who reviewed it.
@@ -152,11 +152,11 @@ def record_reviewers(pkg: Package, counts: dict[str, int]) -> bool:
             author = (author or "").strip() or "unknown"
             smap.reviewers[author] = smap.reviewers.get(author, 0) + count
 
-    return _update(pkg, add)
+    _update(pkg, add)
 
 
-def record_redliner(pkg: Package, author: str) -> bool:
-    """Note in the package's source map that `author` made its redline; False if it has none.
+def record_redliner(pkg: Package, author: str) -> None:
+    """Note in the package's source map that `author` made its redline (none: nothing to do).
 
     `build --since` calls this, so absorb does not take the redline's author
     for a lead member who reviewed the draft.
@@ -166,17 +166,15 @@ def record_redliner(pkg: Package, author: str) -> bool:
         if author and author not in smap.redliners:
             smap.redliners.append(author)
 
-    return _update(pkg, add)
+    _update(pkg, add)
 
 
-def _update(pkg: Package, change) -> bool:
-    """Apply `change` to the package's source map in place; return False when it has none."""
+def _update(pkg: Package, change) -> None:
+    """Apply `change` to the package's source map in place (none, or not ours: nothing)."""
     for name in sorted(pkg.parts):
         if re.fullmatch(r"customXml/item\d+\.xml", name) and BR.encode() in pkg.parts[name][:512]:
             smap = SourceMap.from_xml(pkg.parts[name], f"{pkg.path}:{name}")
-            if smap is None:
-                return False
-            change(smap)
-            pkg.set_bytes(name, smap.to_xml())
-            return True
-    return False
+            if smap is not None:
+                change(smap)
+                pkg.set_bytes(name, smap.to_xml())
+            return
