@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from briefing import sourceid
 from briefing.clearance.review import read_review, resolve_file
 from briefing.cli import app
+from briefing.errors import BriefingError
 from briefing.ooxml.package import Package
 from briefing.ooxml.sourcemap import bookmark_name, read_source_map
 from tests.conftest import validate_ooxml
@@ -311,6 +312,18 @@ def test_an_author_asked_of_a_document_without_changes_is_refused_saying_there_a
     assert result.stderr == (f"{path}: no changes by {ALICE!r}; nothing was written. "
                              "Authors: none\n")
     assert not out.exists()
+
+
+def test_resolve_file_called_without_force_never_replaces_an_existing_output(reviewed,
+                                                                          tmp_path):
+    # the web app and scripts call resolve_file directly: replacing is theirs to ask for
+    out = tmp_path / "accepted.docx"
+    out.write_bytes(b"keep me")
+
+    with pytest.raises(BriefingError, match="already exists; use --force to replace it"):
+        resolve_file(reviewed, out)
+
+    assert out.read_bytes() == b"keep me"
 
 
 def test_an_item_with_no_changes_is_refused_naming_the_items_with_changes(reviewed, tmp_path):
