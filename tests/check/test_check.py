@@ -445,6 +445,15 @@ def test_a_final_briefing_that_embeds_its_data_carries_hidden_data(tmp_path):
     assert "it embeds the briefing's data (what absorb reads)" in finding.message
 
 
+def test_a_source_map_whose_data_does_not_parse_still_counts_as_embedded_data(tmp_path):
+    # cut short or edited by hand: what it holds is unknown, so it is reported, not trusted
+    from briefing.ooxml.hidden import find_hidden
+    from briefing.ooxml.package import Package
+
+    pkg = Package.open(make_docx(tmp_path / "ours.docx"))
+    assert find_hidden(pkg, SourceMap(data_json='{"briefing": {"status": "fi', version=1)).embedded
+
+
 def test_cleared_briefing_without_changes_passes(tmp_path):
     data = {"briefing": {"status": "cleared", "classification": "OFFICIAL"}}
     assert check_file(make_docx(tmp_path / "ours.docx", data=data)) == []

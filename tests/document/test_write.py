@@ -344,3 +344,26 @@ def test_a_briefing_saved_as_the_template_leaves_only_the_new_source_map(tmp_pat
     smap = read_source_map(built)
     assert smap is not None and smap.data_hash == "2" * 64
     built.check_sound()
+
+
+def test_a_templates_own_custom_xml_is_kept_beside_the_source_map(tmp_path):
+    # a template kept in SharePoint carries its document-library properties as a custom XML
+    # part: the build keeps it and adds the source map as a part of its own
+    from briefing.ooxml.sourcemap import RT_CUSTOM_XML
+
+    folder = tmp_path / "sharepoint"
+    shutil.copytree(ROOT / "templates" / "chairman-briefing", folder)
+    reference = Package.open(folder / "reference.docx")
+    library = (b'<?xml version="1.0"?><p:properties xmlns:p="http://schemas.microsoft.com/'
+               b'office/2006/metadata/properties"><documentManagement/></p:properties>')
+    reference.set_bytes("customXml/item1.xml", library)
+    reference.relate("word/document.xml", "customXml/item1.xml", RT_CUSTOM_XML)
+    (folder / "reference.docx").write_bytes(reference.to_bytes())
+
+    built = Package.from_bytes(build_bytes(Briefing.model_validate(minimal_data()),
+                                           find_template(str(folder)), data_hash="2" * 64),
+                               "built.docx")
+    assert built.parts["customXml/item1.xml"] == library
+    smap = read_source_map(built)
+    assert smap is not None and smap.data_hash == "2" * 64
+    built.check_sound()
