@@ -17,7 +17,17 @@ from pathlib import Path
 import pytest
 
 from briefing.check.rules import check_file
-from tests.check.test_check import GOOD_BODY, TITLE, W_NS, cell, h, image, make_docx, p
+from tests.check.test_check import (
+    GOOD_BODY,
+    TITLE,
+    W_NS,
+    cell,
+    h,
+    image,
+    make_docx,
+    p,
+    vml_image,
+)
 
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 DML = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -311,3 +321,15 @@ def test_a_merged_cell_after_a_nested_table_is_still_found_in_the_outer_table(tm
     found = findings(make_docx(tmp_path / "nested.docx", body=GOOD_BODY + outer))
     assert found == [("A07-merged-cells", "table 2 has merged cells; screen readers cannot "
                                           "follow them")]
+
+
+
+@pytest.mark.parametrize(("picture", "name"), [(image(None), "Picture 1"),
+                                               (vml_image(None), "_x0000_i1025")],
+                         ids=["DrawingML", "VML"])
+def test_a_picture_beside_a_text_box_in_one_paragraph_is_still_checked(tmp_path, picture, name):
+    # the box (a drawing, and a VML shape in its fallback) is skipped, not the rest
+    box = in_text_box(p("Councils commission."), descr="")
+    beside = box.removesuffix("</w:p>") + picture.removeprefix("<w:p>")
+    assert findings(make_docx(tmp_path / "beside.docx", body=GOOD_BODY + beside)) == [
+        ("A08-alt-text", f"image \"{name}\" has no alternative text")]

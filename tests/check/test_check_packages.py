@@ -101,6 +101,16 @@ def test_a_body_ending_with_a_table_exempts_no_empty_paragraph_from_spacing(tmp_
     assert [rule for rule, *_ in findings(make_docx(tmp_path / "t.docx", body=body))] == [
         "A12-empty-paragraph"]
 
+
+def test_a_footer_part_a_tool_dropped_is_reported_missing_not_a_failure(tmp_path):
+    # the relationship and the section's reference are kept, the part itself is gone
+    path = make_docx(tmp_path / "cut.docx")
+    entries = _entries(path)
+    del entries["word/footer1.xml"]
+    assert findings(_rewrite(path, entries)) == [
+        ("A11-classification", "the document has no footer; add one with the classification "
+         "marking", None, None)]
+
 # --- the document language --------------------------------------------------------------
 
 NO_DEFAULT_LANGUAGE = '<w:sz w:val="24"/>'
