@@ -201,3 +201,10 @@ def test_unnamed_styles_are_not_taken_for_one_another(tmp_path):
     out = tmp_path / "out.docx"
     out.write_bytes(redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z").value)
     assert [r.kind for r in read_review(out).revisions] == ["paragraph-format"]
+
+
+def test_bold_switched_off_where_nothing_sets_it_is_no_change(tmp_path):
+    # `<w:b w:val="0"/>` with no style making the text bold restates what it was
+    summary, out = _redline(tmp_path, w.p(w.r(w.rPr(w.b(val="0")), w.t(TEXT))),
+                            w.p(w.r(w.t(TEXT))))
+    assert read_review(out).revisions == [], summary
