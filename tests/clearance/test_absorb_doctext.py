@@ -77,6 +77,15 @@ def test_text_reads_as_accepted_and_tables_flatten_row_by_row(tmp_path):
     assert [q.in_table for q in paras] == [False] + [True] * 5
 
 
+def test_text_moved_away_and_a_text_box_are_not_the_paragraphs_words(tmp_path):
+    box = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+           f'<w:txbxContent>{p(r("Key facts"))}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    pkg = make(tmp_path, p(r("Councils ") + '<w:moveFrom w:id="5" w:author="A"><w:r><w:t>'
+                           "locally </w:t></w:r></w:moveFrom>" + r("commission.") + box))
+
+    assert [q.text for q in read_paragraphs(pkg)] == ["Councils commission."]
+
+
 def test_the_body_is_read_from_a_main_part_with_another_name(tmp_path):
     # Word for the web saves the body as word/document2.xml.
     path = write_docx(tmp_path / "web.docx", [para("Councils know."), para("Their places.")],
