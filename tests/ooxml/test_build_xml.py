@@ -33,6 +33,14 @@ def test_a_line_break_and_a_tab_in_a_value_are_word_breaks_and_tabs(newline):
     assert len(list(p.iter(qn("w:br")))) == 1 and len(list(p.iter(qn("w:tab")))) == 1
 
 
+@pytest.mark.parametrize("kind", ["body", "numbered", "bullet"])
+def test_a_paragraph_outside_a_table_is_free_to_end_a_page(kind):
+    # only table rows keep with the next (so no row stands alone); a briefing whose every
+    # paragraph kept with the next would push whole sections onto the next page
+    (p,) = body_elements([BodyWriter(9638).paragraph(kind, [("Leeds", None)])])
+    assert p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is None
+
+
 @pytest.mark.parametrize("value", [" Leeds", "Leeds ", "Leeds  City Council"])
 def test_spaces_at_either_end_or_doubled_are_marked_for_word_to_keep(value):
     (p,) = body_elements([BodyWriter(9638).paragraph("body", [(value, None)])])
