@@ -209,6 +209,17 @@ def test_a_briefing_that_lost_its_source_map_is_reviewed_without_items(tmp_path)
         (r["kind"], r["text"], None) for r in EXPECTED_REVISIONS[:6]]
 
 
+def test_changes_without_comments_are_still_reported_by_author(tmp_path):
+    path = write_docx(tmp_path / "memo.docx", [para("Members ", ins("warmly ", ALICE), "agreed.")])
+
+    result = runner.invoke(app, ["review", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:4] == [
+        f"{path}: 1 tracked change and 0 comments by 1 author", "", "By author",
+        f"  {ALICE}: 1 insert"]
+
+
 def test_a_document_without_changes_says_so(tmp_path):
     path = write_docx(tmp_path / "clean.docx", [para("Nothing to see")])
     result = runner.invoke(app, ["review", str(path)])
