@@ -516,7 +516,8 @@ def test_review_reports_each_change_under_its_own_id_when_ids_are_prefixes(prefi
 
 def test_each_change_goes_with_the_item_of_the_paragraph_it_edits(tmp_path):
     """A word typed before a point's bookmark starts (Word puts the start after it) is the
-    point's; a paragraph split off one holding two items continues the second."""
+    point's; a paragraph split off one holding two items continues the second; one split
+    off template wording belongs to no item."""
     objective, other = "objectives/0", "objectives/1"
     blocks = [
         w.p(ins("Newly ", ALICE), w.bookmarkStart(id="1", name=bookmark_name(POINT)),
@@ -525,7 +526,10 @@ def test_each_change_goes_with_the_item_of_the_paragraph_it_edits(tmp_path):
             w.bookmarkStart(id="2", name=bookmark_name(objective)), run("Agree the plan."),
             w.bookmarkEnd(id="2"), w.bookmarkStart(id="3", name=bookmark_name(other)),
             run(" Agree the budget."), w.bookmarkEnd(id="3")),
-        w.p(ins("And the timetable.", BOB)),
+        w.p(w.pPr(w.rPr(w.ins(author=BOB))), ins("And the timetable.", BOB)),
+        w.p(ins("And the venue.", BOB)),
+        para("Template wording"),  # no item's: what is split off it is no item's either
+        w.p(w.pPr(w.rPr(w.ins(author=BOB))), ins("Typed after it.", BOB)),
     ]
     path = write_docx(tmp_path / "briefing.docx", blocks, extra=source_map_parts(
         {bookmark_name(i): i for i in (POINT, objective, other)}))
@@ -533,4 +537,8 @@ def test_each_change_goes_with_the_item_of_the_paragraph_it_edits(tmp_path):
         ("insert", "Newly ", POINT),
         ("paragraph-insert", "Agree the plan. Agree the budget.", other),
         ("insert", "And the timetable.", other),
+        ("paragraph-insert", "And the timetable.", other),
+        ("insert", "And the venue.", other),
+        ("insert", "Typed after it.", None),
+        ("paragraph-insert", "Typed after it.", None),
     ]
