@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from briefing.ooxml.read.revisions import read_part
-from briefing.ooxml.track.conflicts import with_conflict_words
+from briefing.ooxml.track.conflicts import insertion_conflicts, with_conflict_words
 from briefing.ooxml.track.merge import DEL, INS, merge_paragraph
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper
@@ -320,3 +320,34 @@ def test_a_deletion_across_two_runs_is_one_wording_in_a_conflict():
     merged = merge_paragraph(_draft(), [ann, bob], _stamper())
     assert merged is not None
     assert [(a.text, b.text) for a, b in merged.conflicts] == [("Officials see", "Councils see")]
+
+
+@pytest.mark.parametrize("after", [True, False])
+def test_words_inserted_beside_a_conflict_are_not_one_of_its_wordings(after):
+    # Ann and Bob reword "local labour" differently; Cat inserts a word just after (or just
+    # before) those words: Cat's insertion is no side of their conflict
+    def reworded(who: str, words: str):
+        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+                   w.del_(w.r(w.delText("local labour")), author=who),
+                   w.ins(w.r(w.t(words)), author=who), w.r(w.t(" markets.")))
+
+    cat = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour")),
+              w.ins(w.r(w.t(" skilled")), author="Cat"), w.r(w.t(" markets."))) if after else \
+        w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+            w.ins(w.r(w.t("own ")), author="Cat"), w.r(w.t("local labour markets.")))
+    merged = merge_paragraph(_draft(), [reworded("Ann", "regional"),
+                                        reworded("Bob", "local job"), cat], _stamper())
+    assert merged is not None
+    assert [(a.text, b.text) for a, b in merged.conflicts] == [("regional", "local job")]
+    changes = [el for el in merged.paragraph if el.tag in (INS, DEL)]
+    words = ["".join(el.itertext()) for el in changes]
+    assert [(words[i], words[j]) for i, j in insertion_conflicts(changes)] == [
+        ("regional", "local job")]
+    assert [el.get(f"{W}author") for el in changes if "".join(el.itertext()) in (
+        "regional", "local job")] == ["Ann", "Bob"]
+    accepted = "Councils know their regional skilled markets." if after else \
+        "Councils know their own regional markets."
+    cat_then_ann = copy.deepcopy(merged.paragraph)
+    for el in [c for c in cat_then_ann if c.tag == INS and "".join(c.itertext()) == "local job"]:
+        cat_then_ann.remove(el)
+    assert _read(cat_then_ann, accept=True) == accepted

@@ -134,10 +134,13 @@ def _conflict_of(el: etree._Element) -> str | None:
     """Return the id of the conflict bookmark `el` sits in, walking back over revisions
     (LibreOffice saves the bookmark's start inside the revision that follows it)."""
     here: etree._Element | None = el
+    passed: set[str | None] = set()
     while here is not None:
         found = _conflict_mark(here)
         if found is not None:
-            return found
+            return None if found in passed else found  # after that conflict's end: not in it
+        if here.tag == BOOKMARK_END:
+            passed.add(here.get(W_ID))
         if here.tag not in (INS, DEL, BOOKMARK_START, BOOKMARK_END) and isinstance(here.tag, str):
             return None
         here = here.getprevious()

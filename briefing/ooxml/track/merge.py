@@ -277,14 +277,17 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
     while pos <= n:
         for el in zeros.get(pos, ()):
             p.append(copy.deepcopy(el))
-        p.extend(opens.get(pos, ()))
-        # a wording that replaces the words ending here comes before words inserted after them
-        for e in sorted(inserts.get(pos, ()), key=lambda e: (e.start == e.end, e.member)):
-            wrap = _stamped(stamper, "w:ins", e.author, e.date, "insert")
-            rpr = e.rpr if e.rpr is not None else (runs[pos - 1][1] if pos else None)
-            wrap.append(_run(e.text, rpr, deleted=False))
-            p.append(wrap)
-        p.extend(closes.get(pos, ()))
+        # wordings that replace the words ending here, and the conflict they close; then words
+        # inserted here (inside their own conflict, if any); then the conflicts that start here
+        here = {el.get(W_ID) for el in opens.get(pos, ())} & \
+            {el.get(W_ID) for el in closes.get(pos, ())}
+        at = sorted(inserts.get(pos, ()), key=lambda e: e.member)
+        _insert(p, [e for e in at if e.end > e.start], pos, runs, stamper)
+        p.extend(el for el in closes.get(pos, ()) if el.get(W_ID) not in here)
+        p.extend(el for el in opens.get(pos, ()) if el.get(W_ID) in here)
+        _insert(p, [e for e in at if e.end == e.start], pos, runs, stamper)
+        p.extend(el for el in closes.get(pos, ()) if el.get(W_ID) in here)
+        p.extend(el for el in opens.get(pos, ()) if el.get(W_ID) not in here)
         if pos == n:
             break
         end = pos + 1
@@ -302,6 +305,16 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
             p.append(_run(chunk, runs[pos][1], deleted=False))
         pos = end
     return p
+
+
+def _insert(p: etree._Element, edits: list[Edit], pos: int,
+            runs: list[tuple[str, etree._Element | None]], stamper: Stamper) -> None:
+    """Append each edit's new words at draft position `pos` as an insertion."""
+    for e in edits:
+        wrap = _stamped(stamper, "w:ins", e.author, e.date, "insert")
+        rpr = e.rpr if e.rpr is not None else (runs[pos - 1][1] if pos else None)
+        wrap.append(_run(e.text, rpr, deleted=False))
+        p.append(wrap)
 
 
 def _char_runs(base: list[Piece]) -> list[tuple[str, etree._Element | None]]:
