@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy as copying
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,14 @@ from briefing.ooxml.track.members import (
 )
 from briefing.ooxml.track.merge import shift_ids
 from briefing.ooxml.track.noise import normalise, restate
+from briefing.ooxml.track.rehome import (
+    Rehomer,
+    drawing_ids,
+    fresh_drawing_ids,
+    leave_out_dangling,
+    refers_to_notes,
+    rehome_blocks,
+)
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
@@ -72,7 +80,7 @@ class Member:
     entries: list[Entry] = field(default_factory=list)
     stories: dict[str, list[Entry]] = field(default_factory=dict)  # header/footer part -> changes
     untracked_ids: set[str] = field(default_factory=set)  # w:id of changes found untracked
-    left_out: bool = False  # changed blocks (content controls, say) combine cannot track
+    left_out: bool = False  # changes combine cannot track: content controls, say
 
 
 def review_against(copy: str | Path, draft: str | Path, *,
@@ -152,6 +160,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
         _check_copy(draft, smap, pkg)
     date = revision_date()
     next_id = max_used_id(draft) + 1
+    ids = drawing_ids(draft)  # for the pictures members' changes carry in
     draft_body = _body(draft)
     versions = []
     normalise(draft)
@@ -163,8 +172,9 @@ def combine_packages(draft: Package, copies: list[Package], *,
         anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
-        member.entries = _entries(draft, draft_body, _body(pkg), stamper, use_ids, member)
-        member.stories = _story_entries(draft, pkg, stamper, member)
+        member.entries = _entries(draft, pkg, (_main(draft), _main(pkg)), stamper, use_ids,
+                                  member, ids)
+        member.stories = _story_entries(draft, pkg, stamper, member, ids)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
         member.untracked_ids = {el.get(qn("w:id"), "") for entry in _all_entries(member)
@@ -205,6 +215,10 @@ def _copy_date(pkg: Package) -> str | None:
         return revision_date(modified.replace("Z", "+00:00"))
     except BriefingError:
         return None
+
+
+def _main(pkg: Package) -> str:
+    return pkg.main_part or "word/document.xml"
 
 
 def _body(pkg: Package):
@@ -259,10 +273,17 @@ def _similar(draft: Package, pkg: Package) -> float:
     return sum((a & b).values()) / total if total else 1.0
 
 
-def _entries(draft: Package, draft_root, copy_root, stamper: Stamper,
-             use_ids: bool, member: Member) -> list[Entry]:
-    """Return the member's changes to the blocks of one story of the draft: the body
-    (`draft_root` and `copy_root` the two w:body elements) or a header or footer."""
+def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stamper,
+             use_ids: bool, member: Member, ids: Iterator[int]) -> list[Entry]:
+    """Return the member's changes to the blocks of one story of the draft: the body (`parts`
+    the two main parts, the draft's first) or a header or footer, pointing at the draft's
+    relationships."""
+    ours, theirs = parts
+    draft_root, copy_root = _story_root(draft, ours), _story_root(pkg, theirs)
+    # the copy's pictures and links point at the draft's relationships from here on (Word
+    # renumbers them when it saves): a picture left alone then compares equal to the draft's
+    stories = {t: o for t, o in story_part_pairs(pkg, draft)}
+    rehome_blocks(Rehomer(pkg, theirs, draft, ours, stories), [copy_root])
     mark_blocks(copy_root)
     # a copy of the whole part, not the body alone: namespace declarations stay where they
     # were, so unchanged paragraphs serialise alike and compare fast
@@ -272,20 +293,30 @@ def _entries(draft: Package, draft_root, copy_root, stamper: Stamper,
         rejected = tree.child(rejected, copy_root.tag)
     resolve_part(rejected, accept=False)
     strip_comment_markup(rejected)
-    builder = Builder(stamper, keep_pstyles=style_ids(draft))
+    # a deleted picture keeps pointing at the draft's part (note references are left out)
+    builder = Builder(stamper, keep_pstyles=style_ids(draft),
+                      carry=lambda el: None if refers_to_notes(el) else copying.deepcopy(el))
     differ = BodyDiffer(builder, use_ids)
     entries = member_entries(draft_root, copy_root, rejected, differ)
-    if differ.dropped_blocks or differ.untracked_blocks:
+    blocks = [block for entry in entries for block in entry.blocks]
+    left_out = leave_out_dangling(blocks, draft, ours)  # a chart, say: not carried
+    fresh_drawing_ids([ins for block in blocks for ins in block.iter(qn("w:ins"))], ids)
+    if differ.dropped_blocks or differ.untracked_blocks or builder.dropped_objects or left_out:
         member.left_out = True
     return entries
 
 
-def _story_entries(draft: Package, pkg: Package, stamper: Stamper,
-                   member: Member) -> dict[str, list[Entry]]:
+def _story_root(pkg: Package, part: str):
+    """Return the blocks' parent of story `part`: the body of the main part, else its root."""
+    return _body(pkg) if part == (pkg.main_part or "word/document.xml") else pkg.xml(part)
+
+
+def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Member,
+                   ids: Iterator[int]) -> dict[str, list[Entry]]:
     """Return the member's changes to each of the draft's headers and footers, by part."""
     out: dict[str, list[Entry]] = {}
     for theirs, ours in story_part_pairs(pkg, draft):
-        entries = _entries(draft, draft.xml(ours), pkg.xml(theirs), stamper, False, member)
+        entries = _entries(draft, pkg, (ours, theirs), stamper, False, member, ids)
         if entries:
             out[ours] = entries
     return out
@@ -341,8 +372,9 @@ def _summary(members: list[Member], assembly: Assembly, draft_blocks: list,
                            f"{m.untracked} found untracked, {plural(m.comments, 'comment')}"))
         if m.left_out:
             out.append(Message("warning", f"{m.path.name}: {m.name} added, deleted or changed "
-                               "blocks such as content controls, which combine cannot track: "
-                               "left out; make those changes by hand if wanted"))
+                               "blocks such as content controls, or pictures or objects, which "
+                               "combine cannot track: left out; make those changes by hand if "
+                               "wanted"))
     items: dict[str, list[str]] = {}
     for index, who in sorted(assembly.touched.items()):
         item = _item_name(draft_blocks, index, smap)

@@ -10,7 +10,9 @@ documents were built by briefing, otherwise by content.
 
 from __future__ import annotations
 
+import copy
 import getpass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +29,12 @@ from briefing.ooxml.track.diff import BodyDiffer, replace_blocks
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.noise import normalise_pair
 from briefing.ooxml.track.notes import NoteCarrier
+from briefing.ooxml.track.rehome import (
+    Rehomer,
+    drawing_ids,
+    fresh_drawing_ids,
+    refers_to_notes,
+)
 from briefing.ooxml.track.revids import Stamper, max_used_id
 from briefing.paths import atomic_write_bytes, check_output
 from briefing.results import Message, Result, plural
@@ -122,11 +130,34 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     new_body = _body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
     builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new),
-                      carry_note=NoteCarrier(old, new).carry)
+                      carry=_carrier(old, new))
     differ = BodyDiffer(builder, use_ids)
     _redline_headers_and_footers(old, new, differ)
     replace_body(new.xml(_main(new)), differ.container(old_body, new_body))
     return _messages(stamper, builder, differ, use_ids)
+
+
+def _carrier(old: Package, new: Package) -> Callable[[etree._Element], etree._Element | None]:
+    """Return how an element NEW deleted that is bound to OLD's package is carried into NEW:
+    a note reference with its note, a picture or link of the body or of a header or footer
+    with what it points at."""
+    notes = NoteCarrier(old, new)
+    ids = drawing_ids(new)
+    pairs = story_part_pairs(old, new)
+    rehomers = {old.xml(source): Rehomer(old, source, new, target, dict(pairs))
+                for source, target in [(_main(old), _main(new)), *pairs]}
+
+    def carry(el: etree._Element) -> etree._Element | None:
+        if refers_to_notes(el):
+            return notes.carry(el)
+        rehomer = rehomers.get(el.getroottree().getroot())
+        out = copy.deepcopy(el)
+        if rehomer is None or not rehomer.rehome(out):
+            return None
+        fresh_drawing_ids([out], ids)
+        return out
+
+    return carry
 
 
 def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer) -> None:

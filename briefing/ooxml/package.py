@@ -228,16 +228,21 @@ class Package:
 
     # --- changing parts and relationships -------------------------------------------
 
-    def relate(self, source: str, name: str, rel_type: str, prefix: str = "rId") -> str:
-        """Relate part `name` from `source` ('' = package) as `rel_type`; return the new id
-        (`prefix` and the first number not yet taken)."""
+    def relate(self, source: str, name: str, rel_type: str, prefix: str = "rId", *,
+               external: bool = False) -> str:
+        """Relate part `name` (or, `external`, the address `name`) from `source` ('' =
+        package) as `rel_type`; return the new id (`prefix` and the first number not yet
+        taken)."""
         base = posixpath.dirname(source)
-        target = "/" + name if not source else posixpath.relpath(name, base or ".")
+        target = ("/" + name if not source else posixpath.relpath(name, base or ".")
+                  ) if not external else name
         rels = self._rels_root(source)
         taken = {el.get("Id") for el in rels}
         n = next(k for k in range(1, len(taken) + 2) if f"{prefix}{k}" not in taken)
-        etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"{prefix}{n}", Type=rel_type,
-                         Target=target)
+        el = etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"{prefix}{n}", Type=rel_type,
+                              Target=target)
+        if external:
+            el.set("TargetMode", "External")
         return f"{prefix}{n}"
 
     def add_part(self, source: str, name: str, data: bytes, rel_type: str,
@@ -312,12 +317,15 @@ class Package:
         names = sorted(self.parts, key=lambda n: n != "[Content_Types].xml")
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in names:
-                data = self.parts[name]
-                if name in self._xml:
-                    data = etree.tostring(self._xml[name], encoding="UTF-8",
-                                          standalone=True)  # standalone: with a declaration
-                zf.writestr(name, data)
+                zf.writestr(name, self.part_bytes(name))
         return buf.getvalue()
+
+    def part_bytes(self, name: str) -> bytes:
+        """Return part `name` as it would be saved (its edits serialised)."""
+        if name in self._xml:
+            return etree.tostring(self._xml[name], encoding="UTF-8",
+                                  standalone=True)  # standalone: with a declaration
+        return self.parts[name]
 
     def save(self, path: str | Path) -> None:
         """Write the package to `path` atomically, refusing to write a package Word cannot open."""

@@ -504,36 +504,3 @@ def test_a_tracked_change_in_a_footer_is_counted_whatever_the_order_of_the_parts
 
     _refused(combine(commented, copy, "-o", out), out,
              rf"{re.escape(str(commented))}: holds 1 tracked change and 3 comments; ")
-
-
-def test_a_deleted_picture_is_named_as_left_out_and_not_hidden_behind_no_differences(tmp_path):
-    # a picture lives in its own package part, which the redline (written into the new
-    # draft's package) does not have: it cannot be shown as a deletion, and the officer is
-    # told so rather than told that nothing changed
-    import io
-    import struct
-    import zlib
-
-    from docx.shared import Pt
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
-    old, new = docx.Document(), docx.Document()
-    old.add_paragraph("Map of the pilot areas: ").add_run().add_picture(io.BytesIO(png),
-                                                                         width=Pt(20))
-    new.add_paragraph("Map of the pilot areas: ")
-    old.save(tmp_path / "old.docx")
-    new.save(tmp_path / "new.docx")
-
-    result = redline_result(tmp_path / "old.docx", tmp_path / "new.docx", author="Officer",
-                            date="2026-03-02T10:00:00Z")
-
-    assert [(m.level, m.text) for m in result.messages] == [
-        ("info", "no other differences found (matched by content)"),
-        ("warning", "1 deleted picture(s), object(s) or note reference(s) could not be shown "
-                    "as deletions and are left out: rejecting every change will not bring "
-                    "them back")]

@@ -14,7 +14,8 @@ from tests.conftest import validate_ooxml
 from tests.support.cxml import w, write_docx
 
 LINES = "Councils know their markets."
-WARNING = ("warning: {file}: {name} added, deleted or changed blocks such as content controls, "
+WARNING = ("warning: {file}: {name} added, deleted or changed blocks such as content controls, or "
+           "pictures or objects, "
            "which combine cannot track: left out; make those changes by hand if wanted")
 
 

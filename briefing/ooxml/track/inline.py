@@ -68,10 +68,12 @@ class Builder:
     """Builds output paragraphs from pieces; stamps every revision it writes."""
 
     def __init__(self, stamper: Stamper, *, keep_pstyles=None, keep_num_ids=None,
-                 carry_note: Callable[[etree._Element], etree._Element | None] | None = None,
+                 carry: Callable[[etree._Element], etree._Element | None] | None = None,
                  ) -> None:
         self.stamper = stamper
-        self.carry_note = carry_note  # a deleted note reference -> its copy in NEW, or None
+        # a deleted element bound to OLD's package (a picture, a note reference) -> its copy
+        # valid in NEW, or None: it is then left out and counted in dropped_objects
+        self.carry = carry
         self.keep_pstyles = keep_pstyles
         self.keep_num_ids = keep_num_ids
         self.dropped_objects = 0
@@ -166,6 +168,13 @@ class Builder:
             key = self._rpr_keys[run] = rpr_key(run.find(RPR))
         return key
 
+    def carried(self, el: etree._Element) -> etree._Element | None:
+        """Return deleted `el` made valid in NEW by `carry`, or None (counted as dropped)."""
+        out = self.carry(el) if self.carry is not None else None
+        if out is None:
+            self.dropped_objects += 1
+        return out
+
     def run_from(self, group: list[Piece]) -> etree._Element | None:
         """Return one run holding the pieces of `group` (same source run, state and format)."""
         first = group[0]
@@ -188,10 +197,8 @@ class Builder:
             if piece.atom.kind == TEXT:
                 _append_text(run, piece.atom.text[piece.start:piece.end], deleted)
             elif deleted and item.tag in _PACKAGE_BOUND:
-                carried = self.carry_note(item) if self.carry_note is not None else None
-                if carried is None:
-                    self.dropped_objects += 1
-                else:
+                carried = self.carried(item)
+                if carried is not None:
                     run.append(carried)
             else:
                 item = copy.deepcopy(item)
@@ -286,7 +293,9 @@ class _Filler:
                 self._close_wrapper()
                 self.target.append(element)
             elif piece.state == DELETED and _package_bound(element):
-                self.b.dropped_objects += 1
+                carried = self.b.carried(piece.atom.el)
+                if carried is not None:
+                    self._add(carried, piece.state)
             else:
                 self._add(element, piece.state)
             i += 1
