@@ -17,14 +17,13 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn as docx_qn
 from docx.shared import Pt
-from lxml import etree
 
 from briefing.clearance.redline import redline_result
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
 from tests.clearance.test_combine import combine
-from tests.support.pictures import png
+from tests.support.pictures import pictures_of, png
 
 GREEN, RED = png((0, 160, 0)), png((200, 0, 0))
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -63,19 +62,12 @@ def _renumbered(path: Path) -> Path:
     return path
 
 
-def _pictures(pkg: Package, root: etree._Element, part: str | None = None) -> list[bytes]:
-    """Return the bytes of every picture `root` (of `part`, default: the main part) shows."""
-    by_id = pkg.parts_by_id(part)
-    return [pkg.parts[by_id[blip.get(f"{{{R}}}embed")]]
-            for blip in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")]
-
-
 def _resolved(path: Path, accept: bool) -> tuple[list[bytes], str]:
     """Return the pictures and the text of `path` with every change accepted or rejected."""
     pkg = Package.open(path)
     root = pkg.xml(pkg.main_part)
     resolve_part(root, accept=accept)
-    return _pictures(pkg, root), "".join(t.text or "" for t in root.iter(qn("w:t")))
+    return pictures_of(pkg, root), "".join(t.text or "" for t in root.iter(qn("w:t")))
 
 
 def _combined(tmp_path: Path, *copies: Path) -> Path:
@@ -261,4 +253,4 @@ def test_a_picture_deleted_from_a_header_comes_back_when_the_redline_is_rejected
     assert header is not None
     root = pkg.xml(header)
     resolve_part(root, accept=False)
-    assert _pictures(pkg, root, header) == [GREEN]
+    assert pictures_of(pkg, root, header) == [GREEN]

@@ -21,6 +21,7 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import ROOT, validate_ooxml
 from tests.support.cxml import w, write_docx
+from tests.support.pictures import pictures_of
 from tests.support.redline_pairs import valid_zoom
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -75,10 +76,9 @@ def _equation_with_picture(path: Path, ending: str, with_equation: bool = True) 
 
 
 @pytest.mark.parametrize("kept", [True, False], ids=["kept", "removed"])
-def test_an_equation_holding_a_picture_is_kept_or_named_as_left_out(tmp_path, kept):
-    """NEW's package has NEW's pictures only: an equation with one that NEW removed cannot
-    be shown as a deletion and is named as left out; one NEW kept stays, words edited
-    around it."""
+def test_an_equation_holding_a_picture_is_kept_or_shown_deleted_with_its_picture(tmp_path, kept):
+    """An equation with a picture NEW removed is a deletion that rejecting brings back, its
+    picture carried into NEW's package; one NEW kept stays, words edited around it."""
     old = _equation_with_picture(tmp_path / "old.docx", " per cent.")
     new = _equation_with_picture(tmp_path / "new.docx", " per cent a year.", with_equation=kept)
     out = tmp_path / "out.docx"
@@ -86,9 +86,11 @@ def test_an_equation_holding_a_picture_is_kept_or_named_as_left_out(tmp_path, ke
     out.write_bytes(result.value)
     valid, report = validate_ooxml(out)
     assert valid, report
-    warnings = [m.text for m in result.messages if m.level == "warning"]
-    assert warnings == ([] if kept else [
-        "1 deleted picture(s), object(s) or note reference(s) could not be shown as deletions "
-        "and are left out: rejecting every change will not bring them back"])
+    Package.open(out).check_sound()
+    assert [m.text for m in result.messages if m.level == "warning"] == []
     assert _equations(out, accept=True) == (1 if kept else 0)
-    assert _equations(out, accept=False) == (1 if kept else 0)
+    assert _equations(out, accept=False) == 1
+    pkg = Package.open(out)
+    root = pkg.xml(pkg.main_part)
+    resolve_part(root, accept=False)
+    assert pictures_of(pkg, root) == [(ROOT / "docs" / "serve-minutes.png").read_bytes()]

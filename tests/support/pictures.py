@@ -1,9 +1,17 @@
-"""Small pictures for documents under test: a one-pixel PNG of a given colour."""
+"""Pictures for documents under test: a one-pixel PNG of a given colour, and the pictures a
+part shows."""
 
 from __future__ import annotations
 
 import struct
 import zlib
+
+from lxml import etree
+
+from briefing.ooxml.ns import R
+from briefing.ooxml.package import Package
+
+BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 
 
 def png(rgb: tuple[int, int, int] = (0, 255, 0)) -> bytes:
@@ -15,3 +23,10 @@ def png(rgb: tuple[int, int, int] = (0, 255, 0)) -> bytes:
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(rgb))) + chunk(b"IEND", b""))
+
+
+def pictures_of(pkg: Package, root: etree._Element, part: str | None = None) -> list[bytes]:
+    """Return the bytes of every picture `root` (of `part`, default: the main part) shows, in
+    order; a KeyError when one points at no part."""
+    by_id = pkg.parts_by_id(part)
+    return [pkg.parts[by_id[blip.get(f"{{{R}}}embed")]] for blip in root.iter(BLIP)]
