@@ -96,6 +96,7 @@ class Mutant:
     uses: list[int] | None = None  # import-time code: the lines that read what it defines
     status: str = "pending"  # killed, survived, no tests, timeout
     seconds: float = 0.0
+    source: str = ""  # the mutated line as it was (the file may change while mutants run)
 
 
 def _points(tree: ast.Module):
@@ -210,7 +211,7 @@ def enumerate_mutants(package: str, path: Path) -> list[Mutant]:
             continue
         out.append(Mutant(package, str(path.relative_to(ROOT)), index, line,
                           getattr(node, "end_lineno", line) or line, change, scope,
-                          None if scope else _uses(tree, line)))
+                          None if scope else _uses(tree, line), source=lines[line - 1].strip()))
     return out
 
 
@@ -695,9 +696,8 @@ def report(mutants: list[Mutant]) -> str:
     if survivors:
         lines += ["", "survivors:"]
         for m in survivors:
-            source = (ROOT / m.file).read_text(encoding="utf-8").splitlines()[m.line - 1].strip()
             tag = " (no test runs it)" if m.status == "no tests" else ""
-            lines.append(f"{m.file}:{m.line}: {m.change}{tag}: {source[:90]}")
+            lines.append(f"{m.file}:{m.line}: {m.change}{tag}: {m.source[:90]}")
     return "\n".join(lines)
 
 
@@ -741,10 +741,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill reports, as Ctrl-C does
     mutants = run(args)
+    if args.json:  # first: the results are kept whatever happens next
+        args.json.write_text(json.dumps([asdict(m) for m in mutants], indent=1))
     print(report(mutants))
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(m) for m in mutants], indent=1))
     return 0
 
 

@@ -142,3 +142,19 @@ def test_a_constant_read_only_in_other_modules_runs_the_tests_of_those_modules()
 
     assert at_import
     assert "tests/x.py::test_resolve" in tests
+
+
+def test_the_survivors_are_listed_with_their_line_as_it_was_when_the_run_began(tmp_path):
+    # the source may be edited while a run goes on (a test written, dead code taken out):
+    # the report still names each survivor's line as mutated, and never fails on it
+    path = mutation.ROOT / "briefing" / "ooxml" / "tree.py"
+    (first,) = [m for m in mutation.enumerate_mutants("ooxml", path)][:1]
+    first.status = "survived"
+    gone = mutation.Mutant("ooxml", first.file, 999, 10_000, 10_000, "1 -> 2", None,
+                           status="survived", source="x = 1")
+
+    lines = mutation.report([first, gone]).splitlines()
+
+    line = path.read_text(encoding="utf-8").splitlines()[first.line - 1].strip()
+    assert f"{first.file}:{first.line}: {first.change}: {line[:90]}" in lines
+    assert f"{first.file}:10000: 1 -> 2: x = 1" in lines
