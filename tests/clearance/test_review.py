@@ -542,3 +542,10 @@ def test_each_change_goes_with_the_item_of_the_paragraph_it_edits(tmp_path):
         ("insert", "Typed after it.", None),
         ("paragraph-insert", "Typed after it.", None),
     ]
+
+
+def test_a_row_inserted_under_a_repeating_header_row_is_listed_with_its_text(tmp_path):
+    table = w.tbl(w.tr(w.trPr(w.tblHeader()), w.tc(para("Council"))),
+                  w.tr(w.trPr(w.cantSplit(), w.ins(author=ALICE)), w.tc(para("Wigan"))))
+    path = write_docx(tmp_path / "rows.docx", [table, para("End.")])
+    assert [(r.kind, r.text) for r in read_review(path).revisions] == [("row-insert", "Wigan")]
