@@ -18,27 +18,14 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.sourcemap import bookmark_name
 from tests.clearance.test_combine import POINT, member_copy
+from tests.clearance.test_review import D1, dele, ins, sourced
 from tests.conftest import validate_ooxml
 from tests.support.cxml import para, run, source_map_parts, w, write_docx
 
 runner = CliRunner()
 ANN, BOB = "Cllr Ann Baker", "Cllr Bob Lee"
-D1 = "2026-03-02T10:00:00Z"
 IDS = [f"objectives/{n}" for n in range(12)]  # objectives/1 is a prefix of /10 and /11
 NESTED = "background/funding/paragraphs/0"
-
-
-def sourced(source_id: str, number: int, *content):
-    return w.p(w.bookmarkStart(id=str(number), name=bookmark_name(source_id)), *content,
-               w.bookmarkEnd(id=str(number)))
-
-
-def ins(text, author):
-    return w.ins(run(text), author=author, date=D1)
-
-
-def dele(text, author):
-    return w.del_(w.r(w.delText(text)), author=author, date=D1)
 
 
 @pytest.fixture
