@@ -549,3 +549,11 @@ def test_a_row_inserted_under_a_repeating_header_row_is_listed_with_its_text(tmp
                   w.tr(w.trPr(w.cantSplit(), w.ins(author=ALICE)), w.tc(para("Wigan"))))
     path = write_docx(tmp_path / "rows.docx", [table, para("End.")])
     assert [(r.kind, r.text) for r in read_review(path).revisions] == [("row-insert", "Wigan")]
+
+
+def test_a_change_to_the_page_setup_is_listed_without_the_documents_text(tmp_path):
+    page = w.pgSz(w="11906", h="16838")
+    section = w.sectPr(page, w.sectPrChange(w.sectPr(w.pgSz(w="16838", h="11906")),
+                                            author=ALICE))
+    path = write_docx(tmp_path / "page.docx", w.document(w.body(para("Councils know."), section)))
+    assert [(r.kind, r.text) for r in read_review(path).revisions] == [("section-format", "")]
