@@ -557,3 +557,13 @@ def test_a_change_to_the_page_setup_is_listed_without_the_documents_text(tmp_pat
                                             author=ALICE))
     path = write_docx(tmp_path / "page.docx", w.document(w.body(para("Councils know."), section)))
     assert [(r.kind, r.text) for r in read_review(path).revisions] == [("section-format", "")]
+
+
+def test_a_deletion_inside_an_insertion_in_the_header_names_that_insertion_as_its_parent(
+        tmp_path):
+    header = w.hdr(para(w.ins(run("the "), dele("new ", ALICE), author=BOB)))
+    path = write_docx(tmp_path / "header.docx", [para(ins("Councils ", ALICE))],
+                      parts={"word/header1.xml": header})
+    revisions = read_review(path).revisions
+    (inner,) = [r for r in revisions if r.kind == "delete"]
+    assert inner.parent is not None and revisions[inner.parent].text == "the new "
