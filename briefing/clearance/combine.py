@@ -185,7 +185,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
     merger = Stamper(author or default_author(), date, next_id)
     draft_blocks = body_blocks(draft_body)
     assembly = assemble(draft_blocks, [v for v, _ in versions], merger)
-    replace_body(draft.xml(draft.main_part or "word/document.xml"), assembly.blocks)
+    replace_body(draft.xml(_main(draft)), assembly.blocks)
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
     stories = _assemble_stories(draft, members, merger)
@@ -222,7 +222,7 @@ def _main(pkg: Package) -> str:
 
 
 def _body(pkg: Package):
-    body = pkg.xml(pkg.main_part or "word/document.xml").find(qn("w:body"))
+    body = pkg.xml(_main(pkg)).find(qn("w:body"))
     if body is None:
         raise DocumentError(f"{pkg.path}: the document has no body")
     return body
@@ -282,8 +282,8 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
     draft_root, copy_root = _story_root(draft, ours), _story_root(pkg, theirs)
     # the copy's pictures and links point at the draft's relationships from here on (Word
     # renumbers them when it saves): a picture left alone then compares equal to the draft's
-    stories = {t: o for t, o in story_part_pairs(pkg, draft)}
-    rehome_blocks(Rehomer(pkg, theirs, draft, ours, stories), [copy_root])
+    rehome_blocks(Rehomer(pkg, theirs, draft, ours, dict(story_part_pairs(pkg, draft))),
+                  [copy_root])
     mark_blocks(copy_root)
     # a copy of the whole part, not the body alone: namespace declarations stay where they
     # were, so unchanged paragraphs serialise alike and compare fast
@@ -308,7 +308,7 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
 
 def _story_root(pkg: Package, part: str):
     """Return the blocks' parent of story `part`: the body of the main part, else its root."""
-    return _body(pkg) if part == (pkg.main_part or "word/document.xml") else pkg.xml(part)
+    return _body(pkg) if part == _main(pkg) else pkg.xml(part)
 
 
 def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Member,
