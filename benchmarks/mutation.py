@@ -658,6 +658,7 @@ def run(args: argparse.Namespace) -> list[Mutant]:
         for start in range(0, len(fresh), 10):
             runner.run_fresh_all(fresh[start:start + 10])
             _progress(mutants, started)
+        retry_timeouts(runner, forked, fresh)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: report what finished, the rest "not run"
         print("interrupted: the mutants not finished count as not run", file=sys.stderr)
     finally:
@@ -669,6 +670,28 @@ def run(args: argparse.Namespace) -> list[Mutant]:
         now = {(m.file, m.index): m for m in mutants}
         return [now.get((m.file, m.index), m) for m in earlier]
     return mutants
+
+
+def retry_timeouts(runner: Runner, forked: list[tuple[Mutant, list[str], float]],
+                   fresh: list[tuple[Mutant, list[str], float]]) -> None:
+    """Run each mutant that timed out again, alone and with twice the time: on a busy
+    machine a slow process times out without any loop, and counting it as killed would
+    flatter the score. What times out again is counted killed (a loop)."""
+    in_fresh = {id(m) for m, _, _ in fresh}
+    again = [(m, tests, 2 * limit) for m, tests, limit in forked
+             if m.status == "timeout" and id(m) not in in_fresh]
+    again_fresh = [(m, tests, 2 * limit) for m, tests, limit in fresh if m.status == "timeout"]
+    if not again and not again_fresh:
+        return
+    print(f"{len(again) + len(again_fresh)} timed out: each run again alone, with twice the "
+          "time", file=sys.stderr)
+    jobs, runner.jobs = runner.jobs, 1
+    try:
+        runner.run_forked(again)
+        again_fresh += [item for item in again if item[0].status == "fresh"]
+        runner.run_fresh_all(again_fresh)
+    finally:
+        runner.jobs = jobs
 
 
 def _progress(mutants: list[Mutant], started: float) -> None:

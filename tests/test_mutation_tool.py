@@ -158,3 +158,37 @@ def test_the_survivors_are_listed_with_their_line_as_it_was_when_the_run_began(t
     line = path.read_text(encoding="utf-8").splitlines()[first.line - 1].strip()
     assert f"{first.file}:{first.line}: {first.change}: {line[:90]}" in lines
     assert f"{first.file}:10000: 1 -> 2: x = 1" in lines
+
+
+def test_a_mutant_that_timed_out_is_run_again_alone_with_twice_the_time():
+    # on a busy machine a slow process times out without any loop: a second run, alone,
+    # tells a survivor (passes now) from a real loop (times out again)
+    class Runner:
+        jobs = 2
+
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, int, list[tuple[int, float]]]] = []
+
+        def run_forked(self, batch):
+            self.calls.append(("forked", self.jobs, [(m.index, limit) for m, _, limit in batch]))
+            for m, _, _ in batch:
+                m.status = "survived"
+
+        def run_fresh_all(self, batch):
+            self.calls.append(("fresh", self.jobs, [(m.index, limit) for m, _, limit in batch]))
+            for m, _, _ in batch:
+                m.status = "timeout"
+
+    def mutant(n: int, status: str):
+        return mutation.Mutant("ooxml", "briefing/ooxml/tree.py", n, 1, 1, "x", "f",
+                               status=status)
+
+    slow, killed, looping = mutant(0, "timeout"), mutant(1, "killed"), mutant(2, "timeout")
+    runner = Runner()
+
+    mutation.retry_timeouts(runner, [(slow, [], 10.0), (killed, [], 10.0)],
+                            [(looping, [], 30.0)])
+
+    assert runner.calls == [("forked", 1, [(0, 20.0)]), ("fresh", 1, [(2, 60.0)])]
+    assert [m.status for m in (slow, killed, looping)] == ["survived", "killed", "timeout"]
+    assert runner.jobs == 2
