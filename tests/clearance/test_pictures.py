@@ -123,6 +123,24 @@ def test_pictures_two_members_insert_each_get_a_drawing_id_of_their_own(tmp_path
     assert _resolved(out, accept=True)[0] == [RED, GREEN, RED]
 
 
+def test_a_picture_the_draft_already_shows_is_shown_again_from_the_same_part(tmp_path):
+    # a member who pastes the draft's own picture again adds no copy of its image and no
+    # second relationship to it: the combined draft points at the part it has
+    _document(tmp_path / "draft.docx", GREEN)
+    d = docx.Document(str(tmp_path / "draft.docx"))
+    d.paragraphs[2].add_run().add_picture(io.BytesIO(GREEN), width=Pt(20))
+    d.core_properties.last_modified_by = "Cllr Ann"
+    d.save(tmp_path / "ann.docx")
+
+    out = _combined(tmp_path, _renumbered(tmp_path / "ann.docx"))
+
+    pkg = Package.open(out)
+    images = [rel for rel in pkg.rels("word/document.xml") if rel.kind == "image"]
+    assert len(images) == 1, images
+    assert [n for n in pkg.parts if n.startswith("word/media/")] == [images[0].target]
+    assert _resolved(out, accept=True)[0] == [GREEN, GREEN]
+
+
 def test_a_link_a_member_adds_keeps_its_address(tmp_path):
     _document(tmp_path / "draft.docx", None)
     d = docx.Document(str(tmp_path / "draft.docx"))
