@@ -182,6 +182,24 @@ def test_a_headline_rewritten_beyond_recognition_beside_a_deleted_point_keeps_it
         f"-    headline: {HEADLINE}", f'+    headline: "{new}"', f"-      - {first}"]
 
 
+def test_a_field_cut_short_beside_a_deleted_one_is_still_found_by_its_bookmark(
+        built, tmp_path):
+    yaml, draft = built
+
+    def edit(document):
+        para(document, "Senior Policy Consultant").runs[0].text = "Adviser"  # bookmark kept
+        remove(para(document, "Philip Mind"))
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = absorb_file(cleared, yaml, dry_run=True, record=False)
+
+    assert result.value.splitlines()[1:] == [
+        "  contact.position: [-Senior Policy Consultant-]{+Adviser+}"]
+    assert [m.text for m in result.messages] == [
+        f"{cleared}: paragraph 48 (under \"Contact\"): contact.name deleted ('Philip Mind'); "
+        "not absorbed: a briefing needs it: edit the YAML by hand"]
+
+
 def test_document_without_its_source_map_is_compared_with_the_yaml(built, tmp_path):
     yaml, draft = built
 
@@ -428,6 +446,24 @@ def test_reviewers_recorded_by_accept_become_clearance_entries(built, tmp_path):
     again = absorb_file(cleared, yaml, today=dt.date(2010, 9, 25))
     assert "nothing to absorb" in again.value
     assert yaml.read_text(encoding="utf-8") == after
+
+
+def test_clearance_entries_record_the_version_the_members_cleared(built, tmp_path):
+    yaml, draft = built
+    cleared = tmp_path / "cleared.docx"
+    pkg = Package.open(draft)
+    record_reviewers(pkg, {"Cllr Ann Baker": 1})
+    pkg.save(cleared)
+    moved_on = yaml.read_text(encoding="utf-8").replace("  version: 2 ", "  version: 3 ")
+    yaml.write_text(moved_on, encoding="utf-8")  # the officer raised it after sending the draft
+
+    result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
+
+    assert result.value.splitlines()[-1] == (
+        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)")
+    assert yaml.read_text(encoding="utf-8").endswith(
+        "  - reviewer: Cllr Ann Baker\n    role: Lead member\n    version: 2\n"
+        "    date: 2010-09-24\n    outcome: cleared-with-changes\n")
 
 
 def test_role_option_is_recorded(built, tmp_path):
