@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.clearance.absorb.fresh import FreshParagraph
+from briefing.clearance.absorb.items import owner
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.doctext import read_paragraphs
@@ -303,6 +305,17 @@ def test_a_new_if_asked_line_without_an_answer_is_reported(built, tmp_path):
     assert ("new 'If asked' line 'If asked: Will this cost more?' has no answer under it; "
             "not absorbed") in result.stderr
     assert yaml.read_bytes() == before
+
+
+@pytest.mark.parametrize(("source_id", "item"), [
+    ("key_messages/local-commissioning/headline", ("key_messages", "local-commissioning")),
+    ("lines_to_take/capacity", ("lines_to_take", "capacity")),
+    ("key_messages", None),  # a line drawn from several key messages belongs to none of them
+    ("case_studies/northshire-brokerage/title", None),
+], ids=["field", "item", "whole-section", "not-an-item-section"])
+def test_a_paragraph_belongs_to_the_item_its_source_id_names(source_id, item):
+    paragraph = FreshParagraph(1, (("text", None),), (source_id,), None, "derived")
+    assert owner(paragraph) == item
 
 
 @pytest.mark.libreoffice
