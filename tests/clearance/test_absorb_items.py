@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from briefing.clearance.absorb.fresh import FreshParagraph
@@ -305,6 +308,38 @@ def test_a_new_if_asked_line_without_an_answer_is_reported(built, tmp_path):
     assert ("new 'If asked' line 'If asked: Will this cost more?' has no answer under it; "
             "not absorbed") in result.stderr
     assert yaml.read_bytes() == before
+
+
+def test_a_new_key_message_after_a_heading_of_the_templates_own_follows_the_message_above(
+        built, tmp_path, monkeypatch):
+    """A template's fixed third-level heading inside a key message does not start a section."""
+    yaml, _ = built
+    monkeypatch.chdir(tmp_path)  # the document names its template folder as it was given
+    shipped = Path(__file__).resolve().parents[2] / "templates" / "chairman-briefing"
+    template = shutil.copytree(shipped, tmp_path / "under-messages")
+    layout = (template / "layout.j2").read_text(encoding="utf-8")
+    layout = layout.replace("{% endfor %}\n{% if other_comments %}", (
+        "{% if case_studies_for[km.id] %}\nh3: Evidence\n{% for cs in case_studies_for[km.id] %}\n"
+        "{{ case_study(cs, \"label\") }}\n{% endfor %}\n{% endif %}\n"
+        "{% endfor %}\n{% if other_comments %}"), 1)  # case studies under their message
+    layout = layout.replace("{% if case_studies %}", "{% if false %}", 1)
+    (template / "layout.j2").write_text(layout, encoding="utf-8")
+    draft = build_file(yaml, out=tmp_path / "under.docx", template="under-messages").value
+    texts = [p.text for p in read_paragraphs(Package.open(draft))]
+    title = "Northshire County Council: A single jobs brokerage across a two-tier county"
+    assert texts.index("Evidence") < texts.index(title) < texts.index(
+        "Government cannot ask for partnership and commission from the centre.")
+
+    def add(d):
+        anchor = para(d, "Government cannot ask")  # under the first message's "Evidence"
+        anchor.insert_paragraph_before(NEW_HEADLINE, style="Heading 3")
+        anchor.insert_paragraph_before("Suggested by Cllr Hart", style="Note")
+
+    absorbed(yaml, edit_docx(draft, tmp_path / "cleared.docx", add))
+
+    data = load_text(yaml.read_text(encoding="utf-8"), str(yaml)).value.briefing
+    assert [m.id for m in data.key_messages] == [
+        "local-commissioning", "councils-must-keep-a-say", "partnership-not-centralism"]
 
 
 @pytest.mark.parametrize(("source_id", "item"), [
