@@ -33,7 +33,7 @@ def as_composed(data: dict, template: str) -> list[tuple]:
     """Return the same for absorb's fresh build in memory."""
     smap = SourceMap(template=template)
     return [(f.number, [t for t, _ in f.parts], list(f.source_ids), f.heading)
-            for f in fresh_paragraphs(data, smap, [])]
+            for f in fresh_paragraphs(data, smap)]
 
 
 @pytest.mark.parametrize("template", ["chairman-briefing", "lines-card"])

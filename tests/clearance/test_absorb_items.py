@@ -388,3 +388,28 @@ def test_items_added_and_deleted_in_libreoffice_are_absorbed(lo, built, tmp_path
     ours = [p.text for p in read_paragraphs(Package.open(tmp_path / "rebuilt.docx"))]
     cleared = [p.text for p in read_paragraphs(Package.open(tmp_path / "cleared.docx"))]
     assert ours[:ours.index("Clearance record")] == cleared[:cleared.index("Clearance record")]
+
+
+def test_a_document_whose_template_is_not_found_from_here_is_refused_and_the_yaml_kept(
+        built, tmp_path, monkeypatch):
+    # absorb tells which field each paragraph holds by laying the briefing out as the
+    # document's template does: another template's layout would put words in the wrong
+    # fields (a key message read as deleted), so it stops and names what to do
+    yaml, _ = built
+    monkeypatch.chdir(tmp_path)  # the document names its template folder as it was given
+    shipped = Path(__file__).resolve().parents[2] / "templates" / "chairman-briefing"
+    shutil.copytree(shipped, tmp_path / "house-style")
+    draft = build_file(yaml, out=tmp_path / "house.docx", template="house-style").value
+    before = yaml.read_bytes()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    result = invoke("absorb", str(draft), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 1, result.output
+    assert (f"{draft}: built with template 'house-style', which cannot be used from this "
+            "folder") in result.stderr
+    assert "run absorb in the folder the document was built in" in result.stderr
+    assert "Traceback" not in result.output
+    assert yaml.read_bytes() == before

@@ -37,7 +37,7 @@ NEW_TEXT = st.lists(WORDS, min_size=2, max_size=9).map(
 def _targets():
     """Return (field paragraphs, list-item paragraphs) of the test briefing's build, by text."""
     loaded = load_briefing(FIXTURE).value
-    fresh = fresh_paragraphs(json.loads(loaded.canonical_json), None, [])
+    fresh = fresh_paragraphs(json.loads(loaded.canonical_json), None)
     unique = {p.text for p in fresh if [q.text for q in fresh].count(p.text) == 1}
     fields = [p.text for p in fresh if p.kind == "field" and len(p.fields) == 1
               and len(p.parts) == 1 and p.text in unique and p.heading is None

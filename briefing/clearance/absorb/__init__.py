@@ -62,7 +62,7 @@ def absorb_file(docx: str | Path, into: str | Path, dry_run: bool = False, recor
     ours = json.loads(loaded.canonical_json)
     recorded, briefing = base_data(smap, loaded, docx, into, messages)
     base = ours if recorded is None else recorded
-    fresh = fresh_paragraphs(base, smap, messages, docx, briefing=briefing)
+    fresh = fresh_paragraphs(base, smap, docx, briefing=briefing)
     found = compare(fresh, read_paragraphs(pkg), base, str(docx))
     messages.extend(found.warnings + comments_note(pkg, docx))
     edits = merge(found.changes, base, ours, docx, into, smap)

@@ -19,7 +19,6 @@ from typing import Any
 from briefing import sourceid
 from briefing.document.blocks import Block, Paragraph, Table, joined_runs
 from briefing.errors import BriefingError
-from briefing.results import Message
 from briefing.sourceid import FieldPath
 
 Index = dict[str, tuple[FieldPath, Any]]
@@ -54,7 +53,7 @@ class FreshParagraph:
         return None
 
 
-def fresh_paragraphs(base: dict, smap: Any, messages: list[Message],
+def fresh_paragraphs(base: dict, smap: Any,
                      docx: Path | None = None, *, briefing: Any = None) -> list[FreshParagraph]:
     """Return the paragraphs of the document built again from `base`, with their field paths.
 
@@ -66,7 +65,7 @@ def fresh_paragraphs(base: dict, smap: Any, messages: list[Message],
 
     if briefing is None:
         briefing = _validated(base, docx, smap is not None and smap.data_partial)
-    template = _template(smap, messages)
+    template = _template(smap, docx)
     levels = heading_levels(template)
     index = sourceid.index(base)
     carried: set[str] = set()
@@ -90,16 +89,21 @@ def _validated(base: dict, docx: Path | None, partial: bool = False) -> Any:
                             "build the document again from the YAML") from None
 
 
-def _template(smap: Any, messages: list[Message]) -> Any:
+def _template(smap: Any, docx: Path | None) -> Any:
+    """Return the template the document was built with. Absorb finds each paragraph's field
+    by laying the briefing out as that template does; another template's layout would put
+    words in the wrong fields, so a template not found stops absorb."""
     from briefing.document.template import TemplateError, find_template
 
     name = smap.template if smap is not None and smap.template else None
     try:
         return find_template(name)
-    except TemplateError:
-        messages.append(Message("warning", f"template '{name}' the document was built with "
-                                           "is not available; comparing with chairman-briefing"))
-        return find_template(None)
+    except TemplateError as exc:
+        where = f"{docx}: " if docx is not None else ""
+        raise BriefingError(
+            f"{where}built with template '{name}', which cannot be used from this folder "
+            f"({exc}); absorb needs it to tell which field each paragraph holds: run absorb "
+            "in the folder the document was built in") from None
 
 
 def _body_paragraphs(blocks: list[Block]) -> Iterator[Paragraph]:
