@@ -83,6 +83,11 @@ class Member:
     left_out: bool = False  # changes combine cannot track: content controls, say
 
 
+# what carries a copy's pictures into the draft: the drawing ids still free, and the
+# copy's headers and footers with the draft's (read before its ids are rehomed)
+Carried = tuple[Iterator[int], list[tuple[str, str]]]
+
+
 def review_against(copy: str | Path, draft: str | Path, *,
                    author: str | None = None) -> Result[Review]:
     """Return the review of `copy` with its untracked edits against `draft` shown as changes
@@ -172,9 +177,11 @@ def combine_packages(draft: Package, copies: list[Package], *,
         anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
+        # read before the copy's relationship ids are pointed at the draft's (in _entries)
+        pairs = story_part_pairs(pkg, draft)
         member.entries = _entries(draft, pkg, (_main(draft), _main(pkg)), stamper, use_ids,
-                                  member, ids)
-        member.stories = _story_entries(draft, pkg, stamper, member, ids)
+                                  member, (ids, pairs))
+        member.stories = _story_entries(draft, pkg, stamper, member, (ids, pairs))
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
         member.untracked_ids = {el.get(qn("w:id"), "") for entry in _all_entries(member)
@@ -274,16 +281,17 @@ def _similar(draft: Package, pkg: Package) -> float:
 
 
 def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stamper,
-             use_ids: bool, member: Member, ids: Iterator[int]) -> list[Entry]:
+             use_ids: bool, member: Member, carried: Carried) -> list[Entry]:
     """Return the member's changes to the blocks of one story of the draft: the body (`parts`
     the two main parts, the draft's first) or a header or footer, pointing at the draft's
-    relationships."""
+    relationships (`carried`: the drawing ids to give pictures, the copy's headers and
+    footers with the draft's)."""
     ours, theirs = parts
+    ids, stories = carried
     draft_root, copy_root = _story_root(draft, ours), _story_root(pkg, theirs)
     # the copy's pictures and links point at the draft's relationships from here on (Word
     # renumbers them when it saves): a picture left alone then compares equal to the draft's
-    rehome_blocks(Rehomer(pkg, theirs, draft, ours, dict(story_part_pairs(pkg, draft))),
-                  [copy_root])
+    rehome_blocks(Rehomer(pkg, theirs, draft, ours, dict(stories)), [copy_root])
     mark_blocks(copy_root)
     # a copy of the whole part, not the body alone: namespace declarations stay where they
     # were, so unchanged paragraphs serialise alike and compare fast
@@ -312,11 +320,11 @@ def _story_root(pkg: Package, part: str):
 
 
 def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Member,
-                   ids: Iterator[int]) -> dict[str, list[Entry]]:
+                   carried: Carried) -> dict[str, list[Entry]]:
     """Return the member's changes to each of the draft's headers and footers, by part."""
     out: dict[str, list[Entry]] = {}
-    for theirs, ours in story_part_pairs(pkg, draft):
-        entries = _entries(draft, pkg, (ours, theirs), stamper, False, member, ids)
+    for theirs, ours in carried[1]:
+        entries = _entries(draft, pkg, (ours, theirs), stamper, False, member, carried)
         if entries:
             out[ours] = entries
     return out

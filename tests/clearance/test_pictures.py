@@ -35,6 +35,7 @@ LAST = "Ministers have been told the pilots save money within two years."
 def _document(path: Path, picture: bytes | None, *, saved_by: str = "Officer",
               map_text: str = MAP) -> Path:
     d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "OFFICIAL"
     d.add_paragraph(FIRST)
     p = d.add_paragraph(map_text)
     if picture is not None:
@@ -90,6 +91,31 @@ def test_a_picture_a_member_inserts_shows_in_the_combined_draft_as_their_inserti
     root = Package.open(out).xml("word/document.xml")
     assert [ins.get(qn("w:author")) for ins in root.iter(qn("w:ins"))
             if next(ins.iter(qn("w:drawing")), None) is not None] == ["Cllr Ann"]
+
+
+def test_a_header_edited_in_a_copy_saved_with_new_relationship_ids_reaches_the_draft(
+        tmp_path):
+    # the copy's section points at its header by the copy's own id: it is read before that
+    # id is pointed at the draft's, so the member's header edit is still found
+    _document(tmp_path / "draft.docx", GREEN)
+    d = docx.Document(str(tmp_path / "draft.docx"))
+    d.sections[0].header.paragraphs[0].text = "OFFICIAL SENSITIVE"
+    d.core_properties.last_modified_by = "Cllr Ann"
+    d.save(tmp_path / "ann.docx")
+    out = tmp_path / "out.docx"
+
+    result = combine(tmp_path / "draft.docx", _renumbered(tmp_path / "ann.docx"), "-o", out)
+
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stderr.splitlines() if "header" in line)
+    assert re.fullmatch(r"info: header \(word/header\d*\.xml\): changed by Cllr Ann", header)
+    pkg = Package.open(out)
+    part = pkg.related_part("header")
+    assert part is not None
+    root = pkg.xml(part)
+    resolve_part(root, accept=True)
+    assert "".join(t.text or "" for t in root.iter(qn("w:t"))) == "OFFICIAL SENSITIVE"
+    assert _resolved(out, accept=True) == ([GREEN], FIRST + MAP + LAST)
 
 
 def test_a_picture_a_member_deletes_comes_back_when_their_deletion_is_rejected(tmp_path):

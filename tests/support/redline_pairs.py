@@ -88,6 +88,15 @@ PAIRS = {
         ["Intro.", "Closing remark goes."],
         ["Intro.", {"table": [["A", "B"]]}, "Something else entirely at the end."],
     ),
+    "two-paragraphs-added-last-paragraph-replaced": (
+        ["Intro.", "Closing remark goes."],
+        ["Intro.", "Councils now lead on jobs.", "Something else entirely at the end."],
+    ),
+    "table-and-paragraph-added-last-paragraph-replaced": (
+        ["Intro.", "Closing remark goes."],
+        ["Intro.", {"table": [["A", "B"]]}, "Councils now lead on jobs.",
+         "Something else entirely at the end."],
+    ),
     "formatting": (
         [[("Plain ", {}), ("important", {}), (" words and ", {}), ("emphasis", {"italic": True})]],
         [[("Plain ", {}), ("important", {"bold": True}), (" words and ", {}),
