@@ -46,6 +46,18 @@ def _document(path: Path, picture: bytes | None, *, saved_by: str = "Officer",
     return path
 
 
+def _copy(tmp_path: Path, name: str, saved_by: str, paragraph: int | None = None,
+          picture: bytes | None = None) -> Path:
+    """Return a copy of tmp_path/draft.docx saved by `saved_by`, with `picture` added to
+    paragraph number `paragraph` when given."""
+    d = docx.Document(str(tmp_path / "draft.docx"))
+    if paragraph is not None and picture is not None:
+        d.paragraphs[paragraph].add_run().add_picture(io.BytesIO(picture), width=Pt(20))
+    d.core_properties.last_modified_by = saved_by
+    d.save(tmp_path / name)
+    return tmp_path / name
+
+
 def _renumbered(path: Path) -> Path:
     """Give every relationship of the main part a new id, as Word does when it saves."""
     with zipfile.ZipFile(path) as zf:
@@ -131,14 +143,8 @@ def test_a_picture_a_member_deletes_comes_back_when_their_deletion_is_rejected(t
 
 def test_pictures_two_members_insert_each_get_a_drawing_id_of_their_own(tmp_path):
     _document(tmp_path / "draft.docx", GREEN)
-    d = docx.Document(str(tmp_path / "draft.docx"))
-    d.paragraphs[0].add_run().add_picture(io.BytesIO(RED), width=Pt(20))
-    d.core_properties.last_modified_by = "Cllr Ann"
-    d.save(tmp_path / "ann.docx")
-    d = docx.Document(str(tmp_path / "draft.docx"))
-    d.paragraphs[2].add_run().add_picture(io.BytesIO(RED), width=Pt(20))
-    d.core_properties.last_modified_by = "Cllr Bob"
-    d.save(tmp_path / "bob.docx")
+    _copy(tmp_path, "ann.docx", "Cllr Ann", 0, RED)
+    _copy(tmp_path, "bob.docx", "Cllr Bob", 2, RED)
 
     out = _combined(tmp_path, _renumbered(tmp_path / "ann.docx"), tmp_path / "bob.docx")
 
@@ -153,10 +159,7 @@ def test_a_picture_the_draft_already_shows_is_shown_again_from_the_same_part(tmp
     # a member who pastes the draft's own picture again adds no copy of its image and no
     # second relationship to it: the combined draft points at the part it has
     _document(tmp_path / "draft.docx", GREEN)
-    d = docx.Document(str(tmp_path / "draft.docx"))
-    d.paragraphs[2].add_run().add_picture(io.BytesIO(GREEN), width=Pt(20))
-    d.core_properties.last_modified_by = "Cllr Ann"
-    d.save(tmp_path / "ann.docx")
+    _copy(tmp_path, "ann.docx", "Cllr Ann", 2, GREEN)
 
     out = _combined(tmp_path, _renumbered(tmp_path / "ann.docx"))
 
@@ -211,10 +214,7 @@ def test_a_deleted_picture_in_a_redline_is_a_deletion_that_rejecting_brings_back
 def test_libreoffice_shows_the_carried_pictures_and_restores_the_deleted_one(lo, tmp_path):
     _document(tmp_path / "draft.docx", GREEN)
     ann = _renumbered(_document(tmp_path / "ann.docx", None, saved_by="Cllr Ann"))
-    d = docx.Document(str(tmp_path / "draft.docx"))
-    d.paragraphs[0].add_run().add_picture(io.BytesIO(RED), width=Pt(20))
-    d.core_properties.last_modified_by = "Cllr Bob"
-    d.save(tmp_path / "bob.docx")
+    _copy(tmp_path, "bob.docx", "Cllr Bob", 0, RED)
     out = _combined(tmp_path, ann, _renumbered(tmp_path / "bob.docx"))
 
     def images(path: Path) -> list[bytes]:
