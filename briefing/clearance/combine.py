@@ -179,7 +179,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
         # read before the copy's relationship ids are pointed at the draft's (in _entries)
         pairs = story_part_pairs(pkg, draft)
-        member.entries = _entries(draft, pkg, (_main(draft), _main(pkg)), stamper, use_ids,
+        member.entries = _entries(draft, pkg, (draft.main_name, pkg.main_name), stamper, use_ids,
                                   member, (ids, pairs))
         member.stories = _story_entries(draft, pkg, stamper, member, (ids, pairs))
         next_id = stamper.next_id
@@ -192,7 +192,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
     merger = Stamper(author or default_author(), date, next_id)
     draft_blocks = body_blocks(draft_body)
     assembly = assemble(draft_blocks, [v for v, _ in versions], merger)
-    replace_body(draft.xml(_main(draft)), assembly.blocks)
+    replace_body(draft.xml(draft.main_name), assembly.blocks)
     for _, anchors in versions:
         anchor_missing(draft_body, anchors)
     stories = _assemble_stories(draft, members, merger)
@@ -224,12 +224,9 @@ def _copy_date(pkg: Package) -> str | None:
         return None
 
 
-def _main(pkg: Package) -> str:
-    return pkg.main_part or "word/document.xml"
-
 
 def _body(pkg: Package):
-    body = pkg.xml(_main(pkg)).find(qn("w:body"))
+    body = pkg.xml(pkg.main_name).find(qn("w:body"))
     if body is None:
         raise DocumentError(f"{pkg.path}: the document has no body")
     return body
@@ -316,7 +313,7 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
 
 def _story_root(pkg: Package, part: str):
     """Return the blocks' parent of story `part`: the body of the main part, else its root."""
-    return _body(pkg) if part == _main(pkg) else pkg.xml(part)
+    return _body(pkg) if part == pkg.main_name else pkg.xml(part)
 
 
 def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Member,

@@ -133,7 +133,7 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
                       carry=_carrier(old, new))
     differ = BodyDiffer(builder, use_ids)
     _redline_headers_and_footers(old, new, differ)
-    replace_body(new.xml(_main(new)), differ.container(old_body, new_body))
+    replace_body(new.xml(new.main_name), differ.container(old_body, new_body))
     return _messages(stamper, builder, differ, use_ids)
 
 
@@ -145,7 +145,7 @@ def _carrier(old: Package, new: Package) -> Callable[[etree._Element], etree._El
     ids = drawing_ids(new)
     pairs = story_part_pairs(old, new)
     rehomers = {old.xml(source): Rehomer(old, source, new, target, dict(pairs))
-                for source, target in [(_main(old), _main(new)), *pairs]}
+                for source, target in [(old.main_name, new.main_name), *pairs]}
 
     def carry(el: etree._Element) -> etree._Element | None:
         if refers_to_notes(el):
@@ -167,14 +167,10 @@ def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer)
         replace_blocks(root, differ.container(old.xml(source), root))
 
 
-def _main(pkg: Package) -> str:
-    """Return the main document part (an opened Package always has one)."""
-    return pkg.main_part or "word/document.xml"
-
 
 def _body(pkg: Package) -> etree._Element:
     """Return the document's body, or raise DocumentError when it has none."""
-    body = pkg.xml(_main(pkg)).find(qn("w:body"))
+    body = pkg.xml(pkg.main_name).find(qn("w:body"))
     if body is None:
         raise DocumentError(f"{pkg.path}: the document has no body")
     return body

@@ -49,7 +49,7 @@ class DocumentInfo:
 def write_docx(blocks: list[Block], template: Template, info: DocumentInfo) -> bytes:
     """Return the .docx bytes of `blocks` on `template`'s reference.docx."""
     pkg = _reference_package(template)
-    main = pkg.main_part or "word/document.xml"
+    main = pkg.main_name
     _check_reference(pkg, main, template)
     document = pkg.xml(main)
     smap = SourceMap(data_hash=info.data_hash, version=info.version, template=template.name,

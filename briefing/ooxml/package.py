@@ -141,6 +141,11 @@ class Package:
         return "word/document.xml" if "word/document.xml" in self.parts else None
 
     @property
+    def main_name(self) -> str:
+        """Return the main document part's name, word/document.xml when none is found."""
+        return self.main_part or "word/document.xml"
+
+    @property
     def has_macros(self) -> bool:
         """Return True for macro-enabled packages (.docm); macros are never run."""
         main = self.main_part
@@ -199,7 +204,7 @@ class Package:
 
     def _internal(self, source: str | None) -> list[Rel]:
         """Return the internal relationships of `source` (None: the main document)."""
-        where = (self.main_part or "word/document.xml") if source is None else source
+        where = self.main_name if source is None else source
         return [rel for rel in self.rels(where) if not rel.external]
 
     def relationship(self, kind: str, source: str | None = None) -> Rel | None:
@@ -223,7 +228,7 @@ class Package:
 
     def story_parts(self) -> list[str]:
         """Return the parts that hold text: main document, headers, footers, notes, comments."""
-        main = self.main_part or "word/document.xml"
+        main = self.main_name
         return [main, *self.related_parts(_STORY_KINDS, main)]
 
     # --- changing parts and relationships -------------------------------------------

@@ -104,7 +104,7 @@ def shown(path: Path, review: Review) -> Shown:
     """Return the paragraphs with changes of the document at `path`, and `review` by member."""
     pkg = Package.open(path)
     smap = read_source_map(pkg)
-    root = pkg.xml(pkg.main_part or "word/document.xml")
+    root = pkg.xml(pkg.main_name)
     out = Shown()
     walk = _Walk(_notes(review.comments))
     for p in root.iter(P):

@@ -94,7 +94,7 @@ def drop_comments(pkg: Package) -> int:
     for story in pkg.story_parts():
         if not story.endswith("comments.xml"):
             strip_comment_markup(pkg.xml(story))
-    main = pkg.main_part or "word/document.xml"
+    main = pkg.main_name
     doomed = [rel for rel in pkg.rels(main)
               if rel.kind in COMMENT_KINDS and not rel.external]
     for rel in doomed:

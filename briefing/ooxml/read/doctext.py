@@ -65,7 +65,7 @@ class DocParagraph:
 
 def read_paragraphs(pkg: Package) -> list[DocParagraph]:
     """Return the main document's paragraphs in reading order, tables flattened."""
-    main = pkg.main_part or "word/document.xml"
+    main = pkg.main_name
     body = pkg.xml(main).find(qn("w:body"))
     if body is None:
         return []

@@ -99,7 +99,7 @@ class DocView:
 def inspect_package(pkg: Package) -> DocView:
     """Return the DocView of `pkg`; raises DocumentError only for damaged XML."""
     styles = read_styles(pkg)
-    main = pkg.main_part or "word/document.xml"
+    main = pkg.main_name
     smap = _safe_source_map(pkg)
     view = DocView(title=core_title(pkg), language=document_language(pkg, styles),
                    source_map=smap)
@@ -356,7 +356,7 @@ def _is_text_box(doc_pr: etree._Element) -> bool:
 
 
 def _headers_footers(pkg: Package) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    main = pkg.main_part or "word/document.xml"
+    main = pkg.main_name
     parts = pkg.parts_by_id(main)
     body = pkg.xml(main).find(qn("w:body"))
     headers: dict[str, str] = {}

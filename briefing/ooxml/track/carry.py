@@ -62,7 +62,7 @@ def _part(pkg: Package, name: str, rel_type: str, content_type: str,
     root = etree.Element(f"{{{ns}}}{local}", nsmap={"w": W, "w14": W14, "w15": W15, "mc": MC})
     root.set(f"{{{MC}}}Ignorable", "w14 w15")  # paragraph ids and thread state, as Word writes
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    pkg.add_part(pkg.main_part or "word/document.xml", name, data, rel_type, content_type)
+    pkg.add_part(pkg.main_name, name, data, rel_type, content_type)
     return pkg.xml(name)
 
 

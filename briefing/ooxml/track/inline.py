@@ -15,7 +15,7 @@ from lxml import etree
 
 from briefing.errors import DocumentError
 from briefing.ooxml import tree
-from briefing.ooxml.ns import R, qn
+from briefing.ooxml.ns import qn
 from briefing.ooxml.track.atoms import (
     ITEM,
     MARK,
@@ -33,6 +33,7 @@ from briefing.ooxml.track.atoms import (
     ppr_key,
     rpr_key,
 )
+from briefing.ooxml.track.rehome import points_at_relationships
 from briefing.ooxml.track.revids import Stamper
 
 P = qn("w:p")
@@ -344,7 +345,6 @@ def _package_bound(element: etree._Element) -> bool:
     for el in element.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in _PACKAGE_BOUND or any(
-                k.startswith(f"{{{R}}}") for k, _ in tree.attributes(el)):
+        if el.tag in _PACKAGE_BOUND or points_at_relationships(el):
             return True
     return False

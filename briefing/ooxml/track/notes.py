@@ -14,9 +14,9 @@ import copy
 
 from lxml import etree
 
-from briefing.ooxml import tree
-from briefing.ooxml.ns import R, qn
+from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
+from briefing.ooxml.track.rehome import points_at_relationships
 
 _REFERENCES = {qn("w:footnoteReference"): ("footnotes", qn("w:footnote")),
                qn("w:endnoteReference"): ("endnotes", qn("w:endnote"))}
@@ -65,7 +65,7 @@ class NoteCarrier:
         for note in list(root.iter(note_tag)):
             if note.get(W_TYPE) is None or _points_outside(note):  # keep the separators only
                 root.remove(note)
-        main = self.new.main_part or "word/document.xml"
+        main = self.new.main_name
         self.new.add_part(main, old_part, b"", rel.type, ctype)
         self.new.set_xml(old_part, root)
         return root
@@ -73,4 +73,4 @@ class NoteCarrier:
 
 def _points_outside(note: etree._Element) -> bool:
     """Return True when `note` refers to a relationship (a picture, a link) of its part."""
-    return any(key.startswith(f"{{{R}}}") for el in note.iter() for key, _ in tree.attributes(el))
+    return any(points_at_relationships(el) for el in note.iter())

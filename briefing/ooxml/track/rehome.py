@@ -61,7 +61,7 @@ class Rehomer:
     def rehome(self, unit: etree._Element, nodes: list[etree._Element] | None = None) -> bool:
         """Point the relationship ids in `unit` (in place; only those of `nodes` when given)
         at the target's; return False, nothing changed, when one of them cannot be carried."""
-        nodes = [n for n in unit.iter() if _points(n)] if nodes is None else nodes
+        nodes = [n for n in unit.iter() if points_at_relationships(n)] if nodes is None else nodes
         found = [(node, key, value) for node in nodes for key, value in tree.attributes(node)
                  if key.startswith(_R_PREFIX)]
         ids = {value: self._carry(value) for _, _, value in found}
@@ -132,7 +132,7 @@ def units(blocks: list[etree._Element]) -> dict[etree._Element, list[etree._Elem
     out: dict[etree._Element, list[etree._Element]] = {}
     for block in blocks:
         for node in block.iter():
-            if not _points(node):
+            if not points_at_relationships(node):
                 continue
             run = None if node.tag == HYPERLINK else next(node.iterancestors(RUN), None)
             out.setdefault(node if run is None else run, []).append(node)
@@ -176,11 +176,11 @@ def refers_to_notes(el: etree._Element) -> bool:
     return any(node.tag in NOTE_REFERENCES for node in el.iter())
 
 
-def _points(node: etree._Element) -> bool:
+def points_at_relationships(node: etree._Element) -> bool:
     """Return True when `node` has an attribute in the relationships namespace."""
     return isinstance(node.tag, str) and any(key.startswith(_R_PREFIX)
                                              for key, _ in tree.attributes(node))
 
 
-__all__ = ["Rehomer", "drawing_ids", "fresh_drawing_ids", "leave_out_dangling", "refers_to_notes",
-           "rehome_blocks", "units"]
+__all__ = ["Rehomer", "drawing_ids", "fresh_drawing_ids", "leave_out_dangling",
+           "points_at_relationships", "refers_to_notes", "rehome_blocks", "units"]
