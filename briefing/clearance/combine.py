@@ -25,7 +25,7 @@ from pathlib import Path
 
 from briefing.clearance.redline import default_author, revision_date
 from briefing.clearance.review import Review, review_of
-from briefing.errors import BriefingError, DocumentError
+from briefing.errors import BriefingError
 from briefing.ooxml import tree
 from briefing.ooxml.build_xml import replace_body
 from briefing.ooxml.ns import CP, DCTERMS, qn
@@ -37,7 +37,12 @@ from briefing.ooxml.read.revisions import read_package
 from briefing.ooxml.read.text import block_text, paragraph_texts
 from briefing.ooxml.sourcemap import SourceMap, is_source_bookmark, read_source_map
 from briefing.ooxml.styles import style_ids
-from briefing.ooxml.track.blocks import paragraph_sid, replace_blocks, story_part_pairs
+from briefing.ooxml.track.blocks import (
+    document_body,
+    paragraph_sid,
+    replace_blocks,
+    story_part_pairs,
+)
 from briefing.ooxml.track.carry import anchor_missing, carry_comments
 from briefing.ooxml.track.diff import BodyDiffer
 from briefing.ooxml.track.inline import Builder
@@ -166,7 +171,7 @@ def combine_packages(draft: Package, copies: list[Package], *,
     date = revision_date()
     next_id = max_used_id(draft) + 1
     ids = drawing_ids(draft)  # for the pictures members' changes carry in
-    draft_body = _body(draft)
+    draft_body = document_body(draft)
     versions = []
     normalise(draft)
     use_ids = bool(_source_bookmarks(draft_body))  # paragraphs matched by source id
@@ -225,13 +230,6 @@ def _copy_date(pkg: Package) -> str | None:
 
 
 
-def _body(pkg: Package):
-    body = pkg.xml(pkg.main_name).find(qn("w:body"))
-    if body is None:
-        raise DocumentError(f"{pkg.path}: the document has no body")
-    return body
-
-
 def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
     """Raise BriefingError unless `pkg` is a copy of `draft` as sent out."""
     theirs = read_source_map(pkg)
@@ -248,8 +246,8 @@ def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
             f"{pkg.path}: not a copy of {draft.path}: it was built from other briefing data "
             f"(version {theirs.version}, data {theirs.data_hash[:12]}; the draft is version "
             f"{smap.version}, data {smap.data_hash[:12]})")
-    ours = _source_bookmarks(_body(draft))
-    if ours and len(_source_bookmarks(_body(pkg)) & ours) < len(ours) / 2:
+    ours = _source_bookmarks(document_body(draft))
+    if ours and len(_source_bookmarks(document_body(pkg)) & ours) < len(ours) / 2:
         if _similar(draft, pkg) < SAME_TEXT:
             raise BriefingError(f"{pkg.path}: not a copy of {draft.path}: its text is not the "
                                 "draft's")
@@ -271,8 +269,8 @@ def _source_bookmarks(body) -> set[str]:
 def _similar(draft: Package, pkg: Package) -> float:
     """Return the share of paragraphs the two documents have in common, word for word
     (a member edits a few paragraphs of a copy; another briefing shares next to none)."""
-    a = Counter(t for t in paragraph_texts(_body(draft)) if t.strip())
-    b = Counter(t for t in paragraph_texts(_body(pkg)) if t.strip())
+    a = Counter(t for t in paragraph_texts(document_body(draft)) if t.strip())
+    b = Counter(t for t in paragraph_texts(document_body(pkg)) if t.strip())
     total = max(sum(a.values()), sum(b.values()))
     return sum((a & b).values()) / total if total else 1.0
 
@@ -313,7 +311,7 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
 
 def _story_root(pkg: Package, part: str):
     """Return the blocks' parent of story `part`: the body of the main part, else its root."""
-    return _body(pkg) if part == pkg.main_name else pkg.xml(part)
+    return document_body(pkg) if part == pkg.main_name else pkg.xml(part)
 
 
 def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Member,

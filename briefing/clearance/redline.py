@@ -17,14 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.errors import BriefingError, DocumentError
+from briefing.errors import BriefingError
 from briefing.ooxml.build_xml import replace_body
-from briefing.ooxml.ns import qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.changes import Census, refuse_pending_changes
 from briefing.ooxml.sourcemap import read_source_map, record_redliner
 from briefing.ooxml.styles import numbering_ids, style_ids
-from briefing.ooxml.track.blocks import story_part_pairs
+from briefing.ooxml.track.blocks import document_body, story_part_pairs
 from briefing.ooxml.track.diff import BodyDiffer, replace_blocks
 from briefing.ooxml.track.inline import Builder
 from briefing.ooxml.track.noise import normalise_pair
@@ -126,8 +125,8 @@ def _open_new(new_docx: bytes | str | Path, label: str) -> Package:
 def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Message]:
     """Rewrite NEW's body in place with tracked changes; return the messages to show."""
     normalise_pair(old, new)  # what an editor wrote on its own is not a change
-    old_body = _body(old)
-    new_body = _body(new)
+    old_body = document_body(old)
+    new_body = document_body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
     builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new),
                       carry=_carrier(old, new))
@@ -166,14 +165,6 @@ def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer)
         root = new.xml(target)
         replace_blocks(root, differ.container(old.xml(source), root))
 
-
-
-def _body(pkg: Package) -> etree._Element:
-    """Return the document's body, or raise DocumentError when it has none."""
-    body = pkg.xml(pkg.main_name).find(qn("w:body"))
-    if body is None:
-        raise DocumentError(f"{pkg.path}: the document has no body")
-    return body
 
 
 

@@ -414,3 +414,14 @@ def _narrow_comment(path: Path, words: str) -> Path:
     reference.addnext(rest)
     pkg.save(path)
     return path
+
+
+def test_a_copy_without_a_body_is_refused(draft, tmp_path):
+    pkg = Package.open(draft)
+    root = pkg.xml(pkg.main_part)
+    root.remove(root.find(qn("w:body")))
+    bodiless = tmp_path / "bodiless.docx"
+    pkg.save(bodiless)
+    out = tmp_path / "out.docx"
+    _refused(combine(draft, bodiless, "-o", out), out,
+             rf"{re.escape(str(bodiless))}: the document has no body")

@@ -492,6 +492,20 @@ def test_cli_refuses_a_file_that_is_not_a_word_document(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_cli_refuses_a_document_without_a_body(tmp_path, side):
+    pair = dict(zip(("old", "new"), write_pair(tmp_path, "word-edit")))
+    pkg = Package.open(pair[side])
+    root = pkg.xml(pkg.main_part)
+    root.remove(root.find(qn("w:body")))
+    pkg.save(pair[side])
+    out = tmp_path / "out.docx"
+    result = runner.invoke(app, ["redline", str(pair["old"]), str(pair["new"]), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{pair[side]}: the document has no body"
+    assert not out.exists()
+
+
 def test_cli_refuses_a_bad_date(tmp_path):
     old, new = write_pair(tmp_path, "word-edit")
     out = tmp_path / "out.docx"

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from lxml import etree
 
 from briefing.align import best_pairs, stitch, walk
+from briefing.errors import DocumentError
 from briefing.ooxml.ns import R, qn
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import block_text, paragraph_text
@@ -144,13 +145,18 @@ def story_part_pairs(old: Package, new: Package) -> list[tuple[str, str]]:
     return out
 
 
-def _section_parts(pkg: Package) -> dict[tuple[int, str, str], str]:
-    main = pkg.main_part
-    body = pkg.xml(main).find(qn("w:body")) if main else None
+def document_body(pkg: Package) -> etree._Element:
+    """Return the document's body, or raise DocumentError when it has none."""
+    body = pkg.xml(pkg.main_name).find(qn("w:body"))
     if body is None:
-        return {}
-    rels = pkg.parts_by_id(main)
-    return {key: rels[rid] for key, rid in section_stories(body).items() if rid in rels}
+        raise DocumentError(f"{pkg.path}: the document has no body")
+    return body
+
+
+def _section_parts(pkg: Package) -> dict[tuple[int, str, str], str]:
+    rels = pkg.parts_by_id(pkg.main_name)
+    return {key: rels[rid] for key, rid in section_stories(document_body(pkg)).items()
+            if rid in rels}
 
 
 def replace_blocks(container: etree._Element, blocks: list[etree._Element]) -> None:
@@ -211,10 +217,7 @@ def pair_last_marks(ops: list[Op]) -> list[Op]:
         return ops
     moved = last_old.olds.pop()
     out = [op for op in ops if op.olds or op.news]
-    out[-1] = Op([moved], last_new.news) if len(last_new.news) == 1 else last_new
-    if len(last_new.news) > 1:
-        end = last_new.news.pop()
-        out.append(Op([moved], [end]))
+    out[-1] = Op([moved], last_new.news)  # an insertion step holds one block (`align`)
     return out
 
 
