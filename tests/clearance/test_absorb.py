@@ -12,7 +12,8 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from briefing.clearance.absorb import absorb_file, merge_lists
+from briefing.clearance.absorb import absorb_file, merge_lists, update_yaml
+from briefing.clearance.absorb.compare import Change
 from briefing.cli import app
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
@@ -739,3 +740,52 @@ def test_a_document_without_its_data_is_refused_when_the_yaml_changed_since_the_
     assert result.stderr.startswith(f"{bare}: was built from another version of {yaml} and "
                                     "does not carry the data it was built from")
     assert yaml.read_bytes() == before
+
+
+def test_a_commenter_word_lists_among_its_people_cleared_without_changes(built, tmp_path):
+    yaml, draft = built
+
+    def edit_and_comment(document) -> None:
+        member_edits(document)
+        document.add_comment(para(document, POINT_2).runs, text="Fine by me.",
+                             author="Cllr Sue Green")
+
+    edited = edit_docx(draft, tmp_path / "edited.docx", edit_and_comment)
+    cleared = with_people(edited, tmp_path / "cleared.docx", ["Cllr Ann Baker", "Cllr Sue Green"])
+
+    result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
+
+    assert result.value.splitlines()[-2:] == [
+        "  clearance: Cllr Ann Baker (Lead member, version 2, 2010-09-24, cleared-with-changes)",
+        "  clearance: Cllr Sue Green (Lead member, version 2, 2010-09-24, cleared)"]
+
+
+def test_a_point_whose_words_are_all_deleted_is_deleted_from_the_yaml(built, tmp_path):
+    yaml, draft = built
+
+    def empty_point(document) -> None:  # words gone but a space, inside the field's bookmark
+        runs = para(document, POINT_1).runs
+        for run in runs:
+            run.text = ""
+        runs[0].text = " "
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", empty_point)
+    before = yaml.read_text(encoding="utf-8")
+
+    result = absorb_file(cleared, yaml, record=False)
+
+    assert result.value.splitlines()[1:] == [
+        f"  key_messages[local-commissioning].points[1]: deleted '{POINT_1[:69]}…'"]
+    assert diff_lines(before, yaml.read_text(encoding="utf-8")) == [f"-      - {POINT_1}"]
+
+
+def test_changes_that_leave_the_yaml_text_as_it_was_are_not_written(tmp_path):
+    yaml = tmp_path / "briefing.yaml"
+    shutil.copyfile(FIXTURE, yaml)
+    text = yaml.read_text(encoding="utf-8")
+    written = yaml.stat().st_mtime_ns, yaml.stat().st_ino
+    same = Change(("contact", "name"), "Philip Mind", "Philip Mind")
+
+    assert update_yaml(yaml, [], [], dry_run=False, text=text, bom=False) is False
+    assert update_yaml(yaml, [same], [], dry_run=False, text=text, bom=False) is False
+    assert (yaml.stat().st_mtime_ns, yaml.stat().st_ino) == written
