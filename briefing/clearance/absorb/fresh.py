@@ -74,7 +74,7 @@ def fresh_paragraphs(base: dict, smap: Any,
                                           start=1)]
 
 
-def _validated(base: dict, docx: Path | None, partial: bool = False) -> Any:
+def _validated(base: dict, docx: Path | None, partial: bool) -> Any:
     """Return `base` as a Briefing; `partial` data (what a lines card shows) is completed."""
     from pydantic import ValidationError
 
