@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from briefing.clearance.absorb import absorb_file, merge_lists
-from briefing.clearance.absorb.compare import Change
+from briefing.clearance.absorb.compare import Change, compare
+from briefing.clearance.absorb.fresh import FreshParagraph
 from briefing.clearance.absorb.merge import merge
 from briefing.document.build import build_file
 from briefing.errors import Conflict
 from briefing.ooxml.package import Package
-from briefing.ooxml.sourcemap import record_reviewers
+from briefing.ooxml.read.doctext import DocParagraph, Segment
+from briefing.ooxml.sourcemap import bookmark_name, record_reviewers
 from briefing.source.load import load_text
 from tests.clearance.test_absorb import (
     POINT_1,
@@ -335,3 +337,47 @@ def test_a_point_rewritten_below_a_deleted_headline_pairs_only_with_its_own_plac
     assert "key_messages[local-commissioning].headline deleted" in result.stderr
     assert diff_lines(before, yaml.read_text(encoding="utf-8")) == [
         f"-      - {FIRST_POINT}", f"-      - {POINT_1}", f"+      - {first}", f"+      - {new}"]
+
+
+def test_an_objective_deleted_above_a_renamed_heading_is_deleted_not_given_the_headings_words(
+        built, tmp_path):
+    # Two out and one in at one place: the heading cannot have gone, so it takes the new
+    # paragraph and the objective (a list item, which can go) is the one deleted.
+    yaml, draft = built
+    last = "Agree that officials meet the Group before contracts are let."
+
+    def edit(d):
+        remove(para(d, last))
+        para(d, "Key messages").runs[0].text = "Our case"
+
+    cleared = edit_docx(draft, tmp_path / "cleared.docx", edit)
+    result = invoke("absorb", str(cleared), "--into", str(yaml), "--no-record")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [f"  objectives[2]: deleted '{last}'"]
+    assert ("heading changed from 'Key messages' to 'Our case'; not absorbed: headings come "
+            "from the template") in result.stderr
+    assert briefing_of(yaml).objectives == [
+        "Secure agreement that councils and DWP test joint commissioning in two areas.",
+        "Establish employment support as part of place-based budgets."]
+
+
+def test_a_long_stretch_rewritten_throughout_pairs_each_field_by_its_bookmark():
+    # 501 fields out and 500 in at one place is beyond the similarity pairing's limit: each
+    # rewrite still goes to the field whose bookmark it carries, and the one field cut is
+    # reported, not taken for a rewrite of its neighbour.
+    n, cut = 501, 7
+    paths = [("notes", f"n{i}") for i in range(n)]
+    old = [f"Wording {i} as the officer drafted it." for i in range(n)]
+    new = [f"Members' own text for note {i}." for i in range(n)]
+    fresh = [FreshParagraph(i + 1, ((old[i], paths[i]),), (f"notes/n{i}",), None, "field")
+             for i in range(n)]
+    doc = [DocParagraph(k + 1, (Segment(new[i], bookmark_name(f"notes/n{i}")),))
+           for k, i in enumerate(i for i in range(n) if i != cut)]
+
+    found = compare(fresh, doc, {"notes": {f"n{i}": old[i] for i in range(n)}}, "cleared.docx")
+
+    assert found.changes == [Change(paths[i], old[i], new[i]) for i in range(n) if i != cut]
+    assert [m.text for m in found.warnings] == [
+        f"cleared.docx: paragraph {cut + 1}: notes.n{cut} deleted ('{old[cut]}'); not "
+        "absorbed: a briefing needs it: edit the YAML by hand"]
