@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from briefing.clearance.absorb import absorb_file, merge_lists, update_yaml
 from briefing.clearance.absorb.compare import Change
+from briefing.clearance.absorb.record import describe
 from briefing.cli import app
 from briefing.document.build import build_file
 from briefing.ooxml.package import Package
@@ -789,3 +790,10 @@ def test_changes_that_leave_the_yaml_text_as_it_was_are_not_written(tmp_path):
     assert update_yaml(yaml, [], [], dry_run=False, text=text, bom=False) is False
     assert update_yaml(yaml, [same], [], dry_run=False, text=text, bom=False) is False
     assert (yaml.stat().st_mtime_ns, yaml.stat().st_ino) == written
+
+
+def test_a_value_filled_in_or_emptied_is_shown_whole_not_as_words():
+    assert describe(Change(("meeting", "when"), "", "Autumn 2010")) == [
+        "meeting.when: '' -> 'Autumn 2010'"]
+    assert describe(Change(("meeting", "when"), "Autumn 2010", "")) == [
+        "meeting.when: 'Autumn 2010' -> ''"]

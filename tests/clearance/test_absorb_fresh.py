@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,20 @@ def test_line_breaks_tabs_and_markup_characters_read_as_the_document_holds_them(
     km["points"][0] = km["headline"]
     briefing = Briefing.model_validate(data)
     assert as_composed(data, "chairman-briefing") == as_written(briefing, "chairman-briefing")
+
+
+def test_a_field_a_template_shows_twice_is_the_fields_in_its_first_place_only(tmp_path):
+    # The title's bookmark is written once, around its first place; the second copy reads as
+    # fixed wording, so an edit to it is not taken for the title.
+    folder = tmp_path / "mine"
+    shutil.copytree(ROOT / "templates" / "lines-card", folder)
+    (folder / "layout.j2").write_text("h1: {{ briefing.title }}\nbody: {{ briefing.title }}\n",
+                                      encoding="utf-8")
+    loaded = load_briefing(ROOT / "tests/fixtures/absorb/briefing.yaml").value
+    data = json.loads(loaded.canonical_json)
+
+    composed = as_composed(data, str(folder))
+
+    assert composed == as_written(loaded.briefing, str(folder))
+    title = data["briefing"]["title"]
+    assert composed == [(1, [title], ["briefing/title"], 1), (2, [title], [], None)]
