@@ -576,6 +576,20 @@ def test_lists_changed_on_both_sides_merge_item_by_item(ours, theirs, merged):
     assert merge_lists(["a", "b", "c", "d"], ours, theirs) == merged
 
 
+def test_a_long_list_with_a_repeated_item_merges_item_by_item_too():
+    # in a list of 200 or more, an item that repeats still marks where edits fall
+    base = [f"Point {i}." for i in range(200)]
+    for i in (50, 100, 150, 199):
+        base[i] = "Agreed."
+    ours, theirs = list(base), list(base)
+    ours[49], ours[51] = "Point 49, reworded.", "Point 51, reworded."
+    theirs[50] = "Agreed, with changes."
+    merged = list(base)
+    merged[49:52] = ["Point 49, reworded.", "Agreed, with changes.", "Point 51, reworded."]
+    assert merge_lists(base, ours, theirs) == merged
+    assert merge_lists(base, theirs, ours) == merged
+
+
 def test_officer_adds_a_point_while_a_member_rewords_another(built, tmp_path):
     yaml, draft = built
     cleared = edit_docx(draft, tmp_path / "cleared.docx",
