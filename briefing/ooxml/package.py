@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 from lxml import etree
@@ -180,7 +181,7 @@ class Package:
         for el in root.iter(f"{{{CT}}}Override"):
             if el.get("PartName", "").lstrip("/") == name:
                 return el.get("ContentType")
-        ext = name.rsplit(".", 1)[-1].lower()
+        ext = name.rpartition(".")[2].lower()
         for el in root.iter(f"{{{CT}}}Default"):
             if el.get("Extension", "").lower() == ext:
                 return el.get("ContentType")
@@ -243,7 +244,7 @@ class Package:
                   ) if not external else name
         rels = self._rels_root(source)
         taken = {el.get("Id") for el in rels}
-        n = next(k for k in range(1, len(taken) + 2) if f"{prefix}{k}" not in taken)
+        n = next(k for k in count(1) if f"{prefix}{k}" not in taken)
         el = etree.SubElement(rels, f"{{{PR}}}Relationship", Id=f"{prefix}{n}", Type=rel_type,
                               Target=target)
         if external:

@@ -131,3 +131,16 @@ def test_a_damaged_extended_properties_part_is_left_out_with_a_warning(tmp_path)
     assert note.startswith(f"{path}:docProps/app.xml: damaged XML (")
     assert note.endswith("; left out of the output, as Word does")
     assert "docProps/app.xml" not in Package.open(out).parts
+
+
+def test_a_part_without_a_content_type_is_refused_and_nothing_written(tmp_path, pkg):
+    # Word will not open a package holding a part it has no content type for
+    pkg.set_bytes("word/media/logo.webp", b"RIFF")
+    out = tmp_path / "out.docx"
+    with pytest.raises(DocumentError, match=r"damaged package: part word/media/logo\.webp has no "
+                                            r"content type; nothing was written"):
+        pkg.save(out)
+    assert not out.exists()
+    pkg.drop_part("word/media/logo.webp")
+    pkg.save(out)  # [Content_Types].xml itself needs no content type
+    assert Package.open(out).story_parts() == pkg.story_parts()
