@@ -75,6 +75,46 @@ def merge_lists(base: list, ours: list, theirs: list) -> list | None:
 
 
 def _hunks(base: list, side: list) -> list[tuple[int, int, tuple]]:
-    sm = difflib.SequenceMatcher(None, base, side, autojunk=False)
-    return [(i1, i2, tuple(side[j1:j2])) for op, i1, i2, j1, j2 in sm.get_opcodes()
-            if op != "equal"]
+    """Return `side`'s changes to `base`: (start, end, new items) over base positions.
+
+    difflib lines an item changed inside a run of equal items up as an insert at
+    one end of the run and a delete at the other (base A A A, side D A A: D put
+    before the run, the last A deleted); such a pair is taken as the item
+    replaced, so that two sides changing different items of the run merge
+    without an item too many or too few.
+    """
+    ops = difflib.SequenceMatcher(None, base, side, autojunk=False).get_opcodes()
+    out, k = [], 0
+    while k < len(ops):
+        replaced = _replaced(base, side, ops[k:k + 3]) if k + 3 <= len(ops) else None
+        if replaced is not None:
+            out.append(replaced)
+            k += 3
+            continue
+        op, i1, i2, j1, j2 = ops[k]
+        if op != "equal":
+            out.append((i1, i2, tuple(side[j1:j2])))
+        k += 1
+    return out
+
+
+def _replaced(base: list, side: list, ops: list) -> tuple[int, int, tuple] | None:
+    """Return the one replace that an insert, a run of equal items and a delete of as many
+    items make when the run repeats itself across the deleted items, or None.
+
+    (difflib matches a run as early as it can in `base`, so the insert comes first.)
+    """
+    (first, _, _, b1, b2), (_, e1, e2, _, _), (last, c1, c2, _, _) = ops  # the run: "equal"
+    n = c2 - c1
+    if first == "insert" and last == "delete" and b2 - b1 == n \
+            and base[e1:e2] == base[e1 + n:e2 + n]:
+        return _trimmed(base, e1, e1 + n, side[b1:b2])
+    return None
+
+
+def _trimmed(base: list, i1: int, i2: int, items: list) -> tuple[int, int, tuple]:
+    """Return base[i1:i2] replaced by as many `items`, less those it starts with unchanged
+    (difflib's insert can start with items of the run: base A A A A, side A D A A)."""
+    while items and base[i1] == items[0]:
+        i1, items = i1 + 1, items[1:]
+    return i1, i2, tuple(items)
