@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from briefing.ooxml.ns import W
+from briefing.ooxml.package import Package
 from briefing.ooxml.read.changes import has_revision_markup
 from briefing.ooxml.read.revisions import read_part
 from briefing.ooxml.read.text import paragraph_texts
-from briefing.ooxml.track.resolve import resolve_part
-from tests.support.cxml import body_of, para, run, w, xml
+from briefing.ooxml.track.resolve import resolvable_parts, resolve_part
+from tests.support.cxml import body_of, para, run, w, write_docx, xml
 
 
 def resolved(doc, *, accept: bool, selected=None) -> list[str]:
@@ -309,3 +310,63 @@ def test_a_cut_off_field_keeps_its_result_when_a_run_holds_both_code_and_text():
                       w.r(w.fldChar(fldCharType="end"), w.t(" for detail."))))
     assert resolved(doc, accept=True) == ["See Annex A for detail."]
     assert "fldChar" not in xml(doc) and "instrText" not in xml(doc)
+
+
+def test_accepting_the_deleted_mark_of_a_content_controls_only_paragraph_removes_the_empty_control():
+    doc = body_of(w.sdt(w.sdtPr(), w.sdtContent(w.p(mark("del"), run("Draft ")))),
+                  para("text."))
+    assert resolved(doc, accept=True) == ["Draft text."]
+    assert "sdt" not in xml(doc)
+
+
+def test_resolving_some_changes_keeps_a_move_left_alone_and_drops_range_ends_with_no_start():
+    keep = w.moveFrom(run("moved"), author="Ann")
+    doc = body_of(para(w.moveFromRangeStart(id="1", name="m1", author="Ann"), keep,
+                       w.moveFromRangeEnd(id="1")),
+                  para(inserted("new"), w.moveToRangeEnd(id="9")))
+    todo = [el for el in doc.iter(f"{{{W}}}ins")]
+    assert resolve_part(doc, accept=True, selected=todo) == 1
+    out = xml(doc)
+    assert "moveFromRangeStart" in out and "moveFromRangeEnd" in out and "moveFrom " in out
+    assert "moveToRangeEnd" not in out
+
+
+def test_a_count_of_resolved_changes_leaves_out_those_removed_with_their_table():
+    # rejecting the only row's insertion removes the table, and its format change with it
+    doc = body_of(w.tbl(w.tblPr(w.tblW(w="0", type="auto"),
+                                w.tblPrChange(w.tblPr(), id="2", author="Ann")),
+                        w.tblGrid(w.gridCol(w="100")),
+                        w.tr(w.trPr(w.ins(id="1", author="Ann")), w.tc(para("row")))),
+                  para("after"))
+    assert resolve_part(doc, accept=False) == 1
+    assert paragraph_texts(doc) == ["after"]
+
+
+def test_a_field_cut_off_by_accepting_goes_whole_even_after_code_that_was_already_damaged():
+    # an instruction outside any field, as a damaged file has it, is not ours to change
+    doc = body_of(para(w.r(w.instrText(" stray ")), "Earlier."),
+                  w.p(run("See "),
+                      w.del_(w.r(w.fldChar(fldCharType="begin")),
+                             w.r(w.delInstrText(" REF _Ref1 ")), author="Ann"),
+                      w.r(w.rPr(w.b()), w.instrText(" \\* MERGEFORMAT ")),
+                      w.r(w.fldChar(fldCharType="separate")), w.r(w.t("Annex A")),
+                      w.r(w.fldChar(fldCharType="end"))))
+    resolve_part(doc, accept=True)
+    out = xml(doc)
+    assert out.count("instrText") == 2 and " stray " in out and "MERGEFORMAT" not in out
+    assert all(len([c for c in r if c.tag != f"{{{W}}}rPr"]) for r in doc.iter(f"{{{W}}}r")), out
+
+
+def test_accept_and_reject_reach_every_word_part_but_not_settings_or_fonts(tmp_path):
+    ct = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+    path = write_docx(tmp_path / "a.docx", [para("x")],
+                      parts={"word/header1.xml": w.hdr(para("h"))},
+                      extra={"word/glossary/document.xml": xml(body_of(para("g"))).encode(),
+                             "word/settings.xml": xml(w.settings()).encode(),
+                             "word/fontTable.xml": xml(w.fonts()).encode()})
+    pkg = Package.open(path)
+    pkg.set_override("word/glossary/document.xml", ct + "document.glossary+xml")
+    pkg.set_override("word/settings.xml", ct + "settings+xml")
+    pkg.set_override("word/fontTable.xml", ct + "fontTable+xml")
+    assert resolvable_parts(pkg) == ["word/document.xml", "word/header1.xml",
+                                     "word/glossary/document.xml"]
