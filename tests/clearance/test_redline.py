@@ -253,6 +253,17 @@ def test_a_redlines_changes_share_no_id_with_a_bookmark_new_already_has(tmp_path
     assert changes and not marks & set(changes), changes
 
 
+def test_a_long_paragraph_keeps_its_common_words_between_two_changed_words(tmp_path):
+    # in a long paragraph "and", "the" and spaces are common tokens: between two changed
+    # words they must still be kept text, or "and the" is shown deleted and typed again
+    middle = " ".join(f"point{n} and the" for n in range(60))
+    _, out = redline_paragraphs(tmp_path, para(f"Cats and the dogs {middle} end."),
+                                para(f"Rats and the hogs {middle} close."))
+
+    assert sorted(_kinds(out)) == [("delete", "Cats"), ("delete", "dogs"), ("delete", "end"),
+                                   ("insert", "Rats"), ("insert", "close"), ("insert", "hogs")]
+
+
 def test_a_redline_against_an_old_draft_without_a_source_map_matches_by_content(tmp_path):
     # OLD was saved by an editor that drops custom XML parts, source map and all: NEW's
     # paragraphs are matched to OLD's by their text, so one added word is one insertion
