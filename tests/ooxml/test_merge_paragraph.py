@@ -15,10 +15,10 @@ from lxml import etree
 
 from briefing.ooxml.read.revisions import read_part
 from briefing.ooxml.track.conflicts import insertion_conflicts, with_conflict_words
-from briefing.ooxml.track.merge import DEL, INS, merge_paragraph
+from briefing.ooxml.track.merge import DEL, INS, has_revisions, merge_paragraph, shift_ids
 from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper
-from tests.support.cxml import body_of, w
+from tests.support.cxml import DEFAULT_DATE, body_of, w
 
 BOLD = w.rPr(w.b())
 W = f"{{{w.t().nsmap['w']}}}"
@@ -351,3 +351,113 @@ def test_words_inserted_beside_a_conflict_are_not_one_of_its_wordings(after):
     for el in [c for c in cat_then_ann if c.tag == INS and "".join(c.itertext()) == "local job"]:
         cat_then_ann.remove(el)
     assert _read(cat_then_ann, accept=True) == accepted
+
+
+def test_a_styled_draft_paragraph_merges_and_keeps_its_style():
+    # every real paragraph carries its properties (a heading or list style): the members'
+    # edits are still merged word by word and the merged paragraph keeps the draft's style
+    def styled(*content):
+        return w.p(w.pPr(w.pStyle(val="Heading2")), *content)
+
+    ann = styled(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+                 w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")))
+    bob = styled(*list(_bob_economies()))
+    merged = merge_paragraph(styled(*list(_draft())), [ann, bob], _stamper())
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == "Councils know their own local labour economies."
+    assert merged.paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Heading2"
+
+
+def test_a_draft_already_holding_a_tracked_change_is_not_merged_word_by_word():
+    # the draft's own change would be read as text of the draft and credited to nobody
+    draft = w.p(w.r(BOLD, w.t("Councils")), w.del_(w.r(w.delText(" know")), author="Officer"),
+                w.r(w.t(" their local labour markets.")))
+    assert merge_paragraph(draft, [_bob_economies()], _stamper()) is None
+
+
+def test_a_footnote_inside_a_members_insertion_is_not_lost_in_a_merge():
+    # the insertion holds a footnote: merging word by word would drop the note
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")),
+              w.ins(w.r(w.footnoteReference(id="1")), author="Ann"))
+    assert merge_paragraph(_draft(), [ann, _bob_economies()], _stamper()) is None
+
+
+def test_merged_changes_are_written_as_deleted_text_and_keep_each_members_date():
+    # a deleted word is w:delText (Word shows it struck through, rejecting restores it), and
+    # the officer sees when each member made each change
+    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann", date="2026-03-05T09:00:00Z"),
+              w.ins(w.r(BOLD, w.t("Officials")), author="Ann", date="2026-03-05T09:00:00Z"),
+              w.r(w.t(" know their local labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
+    assert merged is not None
+    changes = [el for el in merged.paragraph if el.tag in (INS, DEL)]
+    assert [(etree.QName(el).localname, el.get(f"{W}author"), el.get(f"{W}date"))
+            for el in changes] == [("del", "Ann", "2026-03-05T09:00:00Z"),
+                                   ("ins", "Ann", "2026-03-05T09:00:00Z"),
+                                   ("del", "Bob", DEFAULT_DATE), ("ins", "Bob", DEFAULT_DATE)]
+    for el in changes:
+        kinds = {etree.QName(t).localname for t in el.iter(f"{W}t", f"{W}delText")}
+        assert kinds == ({"delText"} if el.tag == DEL else {"t"})
+
+
+def test_words_a_member_adds_at_the_end_of_the_paragraph_are_kept():
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")),
+              w.ins(w.r(w.t(" Ministers agree.")), author="Ann"))
+    merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
+    assert merged is not None and merged.conflicts == []
+    assert _read(merged.paragraph, accept=True) == \
+        "Councils know their local labour economies. Ministers agree."
+
+
+def test_a_word_inserted_after_a_space_takes_the_formatting_before_it():
+    # Ann's inserted run has no formatting of its own: it reads like the plain space before
+    # it, not like the bold word before that
+    def bold(text: str):
+        return w.r(w.rPr(w.b()), w.t(text))
+
+    draft = w.p(bold("Councils"), w.r(w.t(" know their local labour markets.")))
+    ann = w.p(bold("Councils"), w.r(w.t(" ")), w.ins(w.r(w.t("really ")), author="Ann"),
+              w.r(w.t("know their local labour markets.")))
+    merged = merge_paragraph(draft, [ann], _stamper())
+    assert merged is not None
+    assert _formatted(merged.paragraph) == [("same", "Councils", "b"), ("same", " ", ""),
+                                            ("insert", "really ", ""),
+                                            ("same", "know their local labour markets.", "")]
+
+
+def test_a_members_double_space_is_kept_in_word():
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+              w.del_(w.r(w.delText("local")), author="Ann"),
+              w.ins(w.r(w.t("local  and regional")), author="Ann"),
+              w.r(w.t(" labour markets.")))
+    merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
+    assert merged is not None
+    (t,) = [t for t in merged.paragraph.iter(f"{W}t") if t.text == "local  and regional"]
+    assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
+def test_a_bookmark_in_the_draft_keeps_its_place_in_the_merged_paragraph():
+    # a cross-reference to the bookmark still points at the same words
+    draft = w.p(w.r(BOLD, w.t("Councils")), w.bookmarkStart(id="5", name="who"),
+                w.r(w.t(" know their local labour markets.")))
+    ann = w.p(w.r(BOLD, w.t("Councils")), w.bookmarkStart(id="5", name="who"),
+              w.r(w.t(" know their ")), w.ins(w.r(w.t("own ")), author="Ann"),
+              w.r(w.t("local labour markets.")))
+    merged = merge_paragraph(draft, [ann, _bob_economies()], _stamper())
+    assert merged is not None
+    names = [etree.QName(el).localname for el in merged.paragraph]
+    assert names[:2] == ["r", "bookmarkStart"]
+    assert "".join(merged.paragraph[0].itertext()) == "Councils"
+
+
+def test_shift_ids_moves_every_numeric_id_up_and_returns_the_largest():
+    # a member's added paragraphs get ids above every id the combined document uses
+    p = w.p(w.ins(w.r(w.t("new")), author="Ann", id="3"), w.bookmarkStart(id="7", name="x"),
+            w.bookmarkEnd(id="7"))
+    assert shift_ids([p], 100) == 107
+    assert sorted(el.get(f"{W}id") for el in p.iter() if el.get(f"{W}id")) == ["103", "107", "107"]
+
+
+def test_has_revisions_tells_a_tracked_paragraph_from_a_plain_one():
+    assert has_revisions(w.p(w.ins(w.r(w.t("new")), author="Ann"))) is True
+    assert has_revisions(_draft()) is False
