@@ -18,7 +18,7 @@ from typing import Any
 
 from briefing.align import best_pairs, stitch, walk
 from briefing.clearance.absorb.fresh import FreshParagraph
-from briefing.clearance.absorb.items import ItemChange, find_deleted, new_item, owner
+from briefing.clearance.absorb.items import SHOW, ItemChange, find_deleted, new_item, owner
 from briefing.ooxml.read.doctext import DocParagraph
 from briefing.ooxml.sourcemap import bookmark_name
 from briefing.results import Message, short
@@ -27,7 +27,6 @@ from briefing.sourceid import FieldPath, format_path, get_value
 MATCH_THRESHOLD = 0.5  # similarity above which two paragraphs are "the same one, edited"
 HINT_BONUS = 0.5  # added when the cleared paragraph still carries the field's bookmark
 MAX_FUZZY_CELLS = 250_000  # above this, a replaced stretch pairs by bookmark only
-SHOW = 70  # characters of a text shown in messages
 
 
 @dataclass(frozen=True)

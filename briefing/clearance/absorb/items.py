@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from briefing.ooxml.read.doctext import DocParagraph
 
 ITEM_SECTIONS = ("key_messages", "lines_to_take", "background")
-SHOW = 70
+SHOW = 70  # characters of a text shown in absorb's messages
 SLUG_WORDS = 5
 SLUG_MAX = 60  # the schema's longest id
 PLACEHOLDER = "TO FILL IN: who suggested this message"

@@ -7,7 +7,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from briefing.clearance.absorb.compare import SHOW, Change
+from briefing.clearance.absorb.compare import Change
+from briefing.clearance.absorb.items import SHOW
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.comments import comment_authors, people
 from briefing.ooxml.sourcemap import SourceMap
