@@ -88,3 +88,35 @@ def test_a_struck_paragraph_mark_leaves_its_word_ids_behind_and_the_kept_one_kee
     new = [w.p(run("Kept paragraph"), **{"w14:paraId": "5E6F7A8B"})]
     root = _redline(tmp_path, old, new)
     assert [p.get(para_id) for p in root.iter(f"{{{W}}}p")] == [None, "5E6F7A8B"]
+
+
+def _words(p: etree._Element) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{{{W}}}t", f"{{{W}}}delText"))
+
+
+def test_a_word_struck_out_of_a_formatted_run_stays_in_the_redline_with_its_formatting(tmp_path):
+    old = [w.p(run("Keep "), w.r(w.rPr(w.b()), w.t("struck")), run(" end"))]
+    new = [w.p(run("Keep  end"))]
+    root = _redline(tmp_path, old, new)
+    (p,) = root.iter(f"{{{W}}}p")
+    deleted = [r for r in p.iter(f"{{{W}}}r") if r.find(f"{{{W}}}delText") is not None]
+    assert "struck" in "".join(t.text for r in deleted for t in r.iter(f"{{{W}}}delText"))
+    assert any(r.find(f"{{{W}}}rPr/{{{W}}}b") is not None for r in deleted)
+
+
+def test_a_struck_paragraph_keeps_a_style_the_new_document_has_and_drops_one_it_lacks(tmp_path):
+    styles = w.styles(w.style(w.name(val="heading 1"), type="paragraph", styleId="Heading1"))
+    old = [w.p(w.pPr(w.pStyle(val="Heading1")), run("Struck heading")),
+           w.p(w.pPr(w.pStyle(val="OldNote")), run("Struck note")),
+           w.p(w.pPr(w.pStyle(val="Heading1")), run("Kept heading"))]
+    new = [w.p(w.pPr(w.pStyle(val="Heading1")), run("Kept heading"))]
+    a = write_docx(tmp_path / "old.docx", old, parts={"word/styles.xml": styles})
+    b = write_docx(tmp_path / "new.docx", new, parts={"word/styles.xml": styles})
+    out = tmp_path / "out.docx"
+    out.write_bytes(redline_result(a, b, author="Officer", date="2026-03-02T10:00:00Z").value)
+    with zipfile.ZipFile(out) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    styled = {_words(p): p.find(f"{{{W}}}pPr/{{{W}}}pStyle") for p in root.iter(f"{{{W}}}p")}
+    assert {words: s.get(f"{{{W}}}val") if s is not None else None
+            for words, s in styled.items()} == {
+        "Kept heading": "Heading1", "Struck heading": "Heading1", "Struck note": None}
