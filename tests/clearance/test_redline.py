@@ -253,6 +253,25 @@ def test_a_redlines_changes_share_no_id_with_a_bookmark_new_already_has(tmp_path
     assert changes and not marks & set(changes), changes
 
 
+@pytest.mark.parametrize(("old", "new", "changes"), [
+    # a rewritten sentence is one deletion and one insertion, not alternating words
+    ("Councils agreed the plan.", "Members rejected every proposal.",
+     [("delete", "Councils agreed the plan"), ("insert", "Members rejected every proposal")]),
+    # a lone comma and space between two changed words goes with them
+    ("Cats, dogs.", "Rats, hogs.", [("delete", "Cats, dogs"), ("insert", "Rats, hogs")]),
+    # a spaced dash (three tokens) or a word (even one such as "s_106") stays kept text
+    ("Cats - dogs.", "Rats - hogs.",
+     [("delete", "Cats"), ("insert", "Rats"), ("delete", "dogs"), ("insert", "hogs")]),
+    ("Cats-s_106-dogs.", "Rats+s_106+hogs.",
+     [("delete", "Cats-"), ("insert", "Rats+"), ("delete", "-dogs"), ("insert", "+hogs")]),
+])
+def test_only_lone_spaces_or_punctuation_between_two_changes_are_folded_into_them(
+        tmp_path, old, new, changes):
+    _, out = redline_paragraphs(tmp_path, para(old), para(new))
+
+    assert _kinds(out) == changes
+
+
 def test_a_long_paragraph_keeps_its_common_words_between_two_changed_words(tmp_path):
     # in a long paragraph "and", "the" and spaces are common tokens: between two changed
     # words they must still be kept text, or "and the" is shown deleted and typed again
