@@ -16,6 +16,7 @@ from lxml import etree
 
 from briefing.clearance.redline import redline_result
 from briefing.ooxml.track.inline import DELETED, INSERTED, Builder
+from briefing.ooxml.track.pieces import group_pieces
 from briefing.ooxml.track.revids import Stamper
 from tests.conftest import validate_ooxml
 from tests.support.cxml import W14, XML_NS, W, run, w, write_docx
@@ -120,3 +121,15 @@ def test_a_struck_paragraph_keeps_a_style_the_new_document_has_and_drops_one_it_
     assert {words: s.get(f"{{{W}}}val") if s is not None else None
             for words, s in styled.items()} == {
         "Kept heading": "Heading1", "Struck heading": "Heading1", "Struck note": None}
+
+
+def test_a_struck_equation_needs_no_carrier_only_package_bound_objects_do():
+    math = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+    equation = etree.Element(f"{{{math}}}oMath")
+    etree.SubElement(etree.SubElement(equation, f"{{{math}}}r"), f"{{{math}}}t").text = "x=1"
+    old = w.p(run("Area "), equation)
+    builder = Builder(Stamper("Officer", "2026-03-02T10:00:00Z"))  # no carrier
+    (p,) = builder.paragraphs(group_pieces([old], [], builder))
+    assert builder.dropped_objects == 0
+    assert [t.text for t in p.iter(f"{{{math}}}t")] == ["x=1"]
+    assert _words(p) == "Area "
