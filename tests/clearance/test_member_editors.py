@@ -315,3 +315,20 @@ def test_libreoffice_rejects_the_deleted_footnote_back(lo, tmp_path):
     assert _note_texts(theirs) == ["Source: LGA survey."]
     theirs = Package.open(lo.accept_all_save(red, tmp_path / "lo-acc.docx"))
     assert _note_texts(theirs) == []
+
+
+def test_a_deleted_footnote_reference_without_a_notes_part_in_old_is_left_out_with_a_warning(
+        tmp_path):
+    # OLD refers to a footnote but has no footnotes part (a damaged copy): the redline is
+    # still written, valid, and says the reference was left out
+    from briefing.clearance.redline import redline_files
+
+    ref = w.r(w.rPr(w.vertAlign(val="superscript")), w.footnoteReference(id="1"))
+    old = write_docx(tmp_path / "old.docx", [para("Councils lead.", ref), para("Next.")])
+    new = _footnoted(tmp_path / "new.docx", new=True)
+    result = redline_files(old, new, tmp_path / "red.docx", author="Officer",
+                           date="2026-03-02T10:00:00Z")
+    assert any(m.text.startswith("1 deleted picture(s), object(s) or note reference(s)")
+               for m in result.messages)
+    ok, out = validate_ooxml(result.value)
+    assert ok, out

@@ -461,3 +461,22 @@ def test_shift_ids_moves_every_numeric_id_up_and_returns_the_largest():
 def test_has_revisions_tells_a_tracked_paragraph_from_a_plain_one():
     assert has_revisions(w.p(w.ins(w.r(w.t("new")), author="Ann"))) is True
     assert has_revisions(_draft()) is False
+
+
+def test_two_members_inserting_at_one_place_are_offered_as_one_conflict_to_decide():
+    # the officer's conflicts list pairs Ann's and Bob's words: both lie inside one conflict
+    # bookmark, which opens before them and closes after them
+    def inserted(who: str, words: str):
+        return w.p(w.r(w.rPr(w.b()), w.t("Councils")), w.r(w.t(" know their ")),
+                   w.ins(w.r(w.t(words)), author=who), w.r(w.t("local labour markets.")))
+
+    merged = merge_paragraph(_draft(), [inserted("Ann", "own "), inserted("Bob", "regional ")],
+                             _stamper())
+    assert merged is not None
+    names = [etree.QName(el).localname for el in merged.paragraph]
+    assert names.count("bookmarkStart") == names.count("bookmarkEnd") == 1
+    assert names.index("bookmarkStart") < names.index("ins") < names.index("bookmarkEnd")
+    changes = [el for el in merged.paragraph if el.tag in (INS, DEL)]
+    words = ["".join(el.itertext()) for el in changes]
+    assert [(words[i], words[j]) for i, j in insertion_conflicts(changes)] == [
+        ("own ", "regional ")]
