@@ -270,7 +270,7 @@ def _render(draft: etree._Element, base: list[Piece], edits: list[Edit], stamper
     inserts: dict[int, list[Edit]] = {}
     for e in edits:
         if e.text:
-            inserts.setdefault(e.end if e.end > e.start else e.start, []).append(e)
+            inserts.setdefault(e.end, []).append(e)  # where the replaced words end
     opens, closes = conflict_regions(conflicts, stamper)
     pos = 0
     n = len(runs)
