@@ -370,3 +370,10 @@ def test_accept_and_reject_reach_every_word_part_but_not_settings_or_fonts(tmp_p
     pkg.set_override("word/fontTable.xml", ct + "fontTable+xml")
     assert resolvable_parts(pkg) == ["word/document.xml", "word/header1.xml",
                                      "word/glossary/document.xml"]
+
+
+def test_a_deletion_marker_in_a_runs_own_properties_joins_no_paragraphs():
+    # only a paragraph mark (w:pPr/w:rPr) can be deleted; a marker a producer left in a
+    # run's properties is dropped and the paragraphs stay apart
+    doc = body_of(w.p(w.r(w.rPr(w.del_(id="1", author="Ann")), w.t("First."))), para("Second."))
+    assert resolved(doc, accept=True) == ["First.", "Second."]
