@@ -480,3 +480,17 @@ def test_two_members_inserting_at_one_place_are_offered_as_one_conflict_to_decid
     words = ["".join(el.itertext()) for el in changes]
     assert [(words[i], words[j]) for i, j in insertion_conflicts(changes)] == [
         ("own ", "regional ")]
+
+
+def test_a_word_inserted_inside_words_another_member_replaced_is_a_conflict():
+    # Ann adds "skilled" between "local" and "labour", Bob rewords "local labour": the
+    # officer is asked which wording stands, not given both mixed together
+    ann = w.p(w.r(w.rPr(w.b()), w.t("Councils")), w.r(w.t(" know their local ")),
+              w.ins(w.r(w.t("skilled ")), author="Ann"), w.r(w.t("labour markets.")))
+    bob = w.p(w.r(w.rPr(w.b()), w.t("Councils")), w.r(w.t(" know their ")),
+              w.del_(w.r(w.delText("local labour")), author="Bob"),
+              w.ins(w.r(w.t("regional")), author="Bob"), w.r(w.t(" markets.")))
+    merged = merge_paragraph(_draft(), [ann, bob], _stamper())
+    assert merged is not None
+    assert [(a.text, b.text) for a, b in merged.conflicts] == [("local skilled labour",
+                                                                "regional")]
