@@ -20,12 +20,16 @@ from briefing.ooxml.track.resolve import resolve_part
 from briefing.ooxml.track.revids import Stamper
 from tests.support.cxml import DEFAULT_DATE, body_of, w
 
-BOLD = w.rPr(w.b())
 W = f"{{{w.t().nsmap['w']}}}"
 
 
+def bold():
+    """Return new bold run properties (one element appended twice would move, not copy)."""
+    return w.rPr(w.b())
+
+
 def _draft():
-    return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")))
+    return w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour markets.")))
 
 
 def _read(p: etree._Element, accept: bool) -> str:
@@ -35,10 +39,10 @@ def _read(p: etree._Element, accept: bool) -> str:
 
 
 def test_a_deletion_across_a_formatting_change_merges_with_another_members_edit():
-    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
+    ann = w.p(w.del_(w.r(bold(), w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
               w.ins(w.r(w.t("Officials see")), author="Ann"),
               w.r(w.t(" their local labour markets.")))
-    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+    bob = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour ")),
               w.del_(w.r(w.delText("markets")), author="Bob"),
               w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
     merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
@@ -48,11 +52,11 @@ def test_a_deletion_across_a_formatting_change_merges_with_another_members_edit(
 
 
 def test_two_separate_deletions_by_one_member_stay_two_beside_another_members_edit():
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.del_(w.r(w.delText("local ")), author="Ann"), w.r(w.t("labour ")),
               w.del_(w.r(w.delText("markets")), author="Ann"), w.r(w.t(".")))
-    bob = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Bob"),
-              w.ins(w.r(BOLD, w.t("Officials")), author="Bob"),
+    bob = w.p(w.del_(w.r(bold(), w.delText("Councils")), author="Bob"),
+              w.ins(w.r(bold(), w.t("Officials")), author="Bob"),
               w.r(w.t(" know their local labour markets.")))
     merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
     assert merged is not None and merged.conflicts == []
@@ -61,9 +65,9 @@ def test_two_separate_deletions_by_one_member_stay_two_beside_another_members_ed
 
 
 def test_a_word_one_member_inserted_mid_sentence_stands_beside_another_members_edit():
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")))
-    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+    bob = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour ")),
               w.del_(w.r(w.delText("markets")), author="Bob"),
               w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
     merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
@@ -74,11 +78,11 @@ def test_a_word_one_member_inserted_mid_sentence_stands_beside_another_members_e
 
 def test_side_by_side_deletions_by_two_people_keep_their_own_authors():
     # A copy that passed through two people: Ann deleted "local ", Cat the word after it.
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.del_(w.r(w.delText("local ")), author="Ann"),
               w.del_(w.r(w.delText("labour ")), author="Cat"), w.r(w.t("markets.")))
-    bob = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Bob"),
-              w.ins(w.r(BOLD, w.t("Officials")), author="Bob"),
+    bob = w.p(w.del_(w.r(bold(), w.delText("Councils")), author="Bob"),
+              w.ins(w.r(bold(), w.t("Officials")), author="Bob"),
               w.r(w.t(" know their local labour markets.")))
     merged = merge_paragraph(_draft(), [ann, bob], Stamper("Officer", "2026-03-02T10:00:00Z"))
     assert merged is not None and merged.conflicts == []
@@ -92,7 +96,7 @@ def test_three_members_rewording_the_same_words_offer_each_wording_once():
     # Ann, Bob and Cat each reword "local labour markets": one conflict, the words
     # deleted once and each member's wording kept as its own insertion to choose from.
     def reworded(who: str, words: str):
-        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+        return w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
                    w.del_(w.r(w.delText("local labour markets")), author=who),
                    w.ins(w.r(w.t(words)), author=who), w.r(w.t(".")))
 
@@ -115,14 +119,14 @@ def _stamper() -> Stamper:
 
 def _bob_economies():
     """Bob's version: "markets" replaced by "economies"."""
-    return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+    return w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour ")),
                w.del_(w.r(w.delText("markets")), author="Bob"),
                w.ins(w.r(w.t("economies")), author="Bob"), w.r(w.t(".")))
 
 
 def test_marks_word_leaves_in_a_saved_copy_do_not_stop_the_merge():
     # Word writes page-break and proofing marks, and smart tags, into the copies it saves
-    ann = w.p(w.r(BOLD, w.lastRenderedPageBreak(), w.t("Councils")),
+    ann = w.p(w.r(bold(), w.lastRenderedPageBreak(), w.t("Councils")),
               w.proofErr(type="spellStart"), w.r(w.t(" know their ")),
               w.proofErr(type="spellEnd"), w.ins(w.r(w.t("own ")), author="Ann"),
               w.smartTag(w.r(w.t("local")), element="place"), w.r(w.t(" labour markets.")))
@@ -153,7 +157,7 @@ BEYOND_TEXT = {
 def test_a_version_holding_more_than_text_is_not_merged_word_by_word(extra):
     # the caller then keeps one member's version whole and reports a conflict, so nothing
     # a member added beyond words is lost in the merge
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")),
               BEYOND_TEXT[extra]())
     assert merge_paragraph(_draft(), [ann, _bob_economies()], _stamper()) is None
@@ -161,7 +165,7 @@ def test_a_version_holding_more_than_text_is_not_merged_word_by_word(extra):
 
 def test_two_members_inserting_different_words_at_one_place_is_a_conflict():
     def inserted(who: str, words: str):
-        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+        return w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
                    w.ins(w.r(w.t(words)), author=who), w.r(w.t("local labour markets.")))
 
     merged = merge_paragraph(_draft(), [inserted("Ann", "own "), inserted("Bob", "regional ")],
@@ -175,8 +179,8 @@ def test_two_members_inserting_different_words_at_one_place_is_a_conflict():
 
 def test_the_same_change_made_by_two_members_is_made_once():
     def officials(who: str, *rest):
-        return w.p(w.del_(w.r(BOLD, w.delText("Councils")), author=who),
-                   w.ins(w.r(BOLD, w.t("Officials")), author=who), *rest)
+        return w.p(w.del_(w.r(bold(), w.delText("Councils")), author=who),
+                   w.ins(w.r(bold(), w.t("Officials")), author=who), *rest)
 
     ann = officials("Ann", w.r(w.t(" know their local labour ")),
                     w.del_(w.r(w.delText("markets")), author="Ann"),
@@ -195,8 +199,8 @@ def test_a_wording_accepted_takes_its_conflicts_words_when_another_conflict_has_
     # Word (its deletion is left alone); accepting Ann's wording of the second still
     # accepts the deletion of the words it replaces
     def version(who: str, first: str, last: str):
-        return w.p(w.del_(w.r(BOLD, w.delText("Councils")), author=who),
-                   w.ins(w.r(BOLD, w.t(first)), author=who),
+        return w.p(w.del_(w.r(bold(), w.delText("Councils")), author=who),
+                   w.ins(w.r(bold(), w.t(first)), author=who),
                    w.r(w.t(" know their local labour ")),
                    w.del_(w.r(w.delText("markets")), author=who),
                    w.ins(w.r(w.t(last)), author=who), w.r(w.t(".")))
@@ -230,10 +234,10 @@ def _formatted(p: etree._Element) -> list[tuple[str, str, str]]:
 def test_the_merged_paragraph_keeps_the_draft_and_the_members_formatting_and_spaces():
     # Bob's wording is in italics, Ann's in bold; the draft's bold first word stays bold and
     # only that word; text with outer spaces keeps them in Word (xml:space="preserve")
-    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann"),
-              w.ins(w.r(BOLD, w.t("Officials")), author="Ann"),
+    ann = w.p(w.del_(w.r(bold(), w.delText("Councils")), author="Ann"),
+              w.ins(w.r(bold(), w.t("Officials")), author="Ann"),
               w.r(w.t(" know their local labour markets.")))
-    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour ")),
+    bob = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour ")),
               w.del_(w.r(w.delText("markets")), author="Bob"),
               w.ins(w.r(w.rPr(w.i()), w.t("economies")), author="Bob"), w.r(w.t(".")))
     merged = merge_paragraph(_draft(), [ann, bob], _stamper())
@@ -266,8 +270,8 @@ def _marks(p: etree._Element) -> list[tuple[str, int]]:
 
 def test_a_members_comment_keeps_its_words_in_the_merged_paragraph():
     # Ann comments on "local labour" and rewords the first word; Bob rewords the last
-    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann"),
-              w.ins(w.r(BOLD, w.t("Officials")), author="Ann"),
+    ann = w.p(w.del_(w.r(bold(), w.delText("Councils")), author="Ann"),
+              w.ins(w.r(bold(), w.t("Officials")), author="Ann"),
               w.r(w.t(" know their ")), w.commentRangeStart(id="5"),
               w.r(w.t("local labour")), w.commentRangeEnd(id="5"),
               w.r(w.rPr(w.rStyle(val="CommentReference")), w.commentReference(id="5")),
@@ -298,8 +302,8 @@ TOUCHING = {  # Ann's edit, which ends or starts where Bob's "local labour" -> "
 @pytest.mark.parametrize("case", TOUCHING)
 def test_edits_that_only_touch_another_members_edit_both_stand(case):
     rest, accepted = TOUCHING[case]
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")), *copy.deepcopy(rest))
-    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")), *copy.deepcopy(rest))
+    bob = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.del_(w.r(w.delText("local labour")), author="Bob"),
               w.ins(w.r(w.t("regional")), author="Bob"), w.r(w.t(" markets.")))
     merged = merge_paragraph(_draft(), [ann, bob], _stamper())
@@ -311,10 +315,10 @@ def test_edits_that_only_touch_another_members_edit_both_stand(case):
 def test_a_deletion_across_two_runs_is_one_wording_in_a_conflict():
     # Ann replaced "Councils know" (a bold run and a plain one), Bob only "know": the
     # conflict offers each member's wording of all those words
-    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
+    ann = w.p(w.del_(w.r(bold(), w.delText("Councils")), w.r(w.delText(" know")), author="Ann"),
               w.ins(w.r(w.t("Officials see")), author="Ann"),
               w.r(w.t(" their local labour markets.")))
-    bob = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" ")),
+    bob = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" ")),
               w.del_(w.r(w.delText("know")), author="Bob"), w.ins(w.r(w.t("see")), author="Bob"),
               w.r(w.t(" their local labour markets.")))
     merged = merge_paragraph(_draft(), [ann, bob], _stamper())
@@ -327,13 +331,13 @@ def test_words_inserted_beside_a_conflict_are_not_one_of_its_wordings(after):
     # Ann and Bob reword "local labour" differently; Cat inserts a word just after (or just
     # before) those words: Cat's insertion is no side of their conflict
     def reworded(who: str, words: str):
-        return w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+        return w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
                    w.del_(w.r(w.delText("local labour")), author=who),
                    w.ins(w.r(w.t(words)), author=who), w.r(w.t(" markets.")))
 
-    cat = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour")),
+    cat = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour")),
               w.ins(w.r(w.t(" skilled")), author="Cat"), w.r(w.t(" markets."))) if after else \
-        w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+        w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
             w.ins(w.r(w.t("own ")), author="Cat"), w.r(w.t("local labour markets.")))
     merged = merge_paragraph(_draft(), [reworded("Ann", "regional"),
                                         reworded("Bob", "local job"), cat], _stamper())
@@ -359,7 +363,7 @@ def test_a_styled_draft_paragraph_merges_and_keeps_its_style():
     def styled(*content):
         return w.p(w.pPr(w.pStyle(val="Heading2")), *content)
 
-    ann = styled(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = styled(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
                  w.ins(w.r(w.t("own ")), author="Ann"), w.r(w.t("local labour markets.")))
     bob = styled(*list(_bob_economies()))
     merged = merge_paragraph(styled(*list(_draft())), [ann, bob], _stamper())
@@ -370,14 +374,14 @@ def test_a_styled_draft_paragraph_merges_and_keeps_its_style():
 
 def test_a_draft_already_holding_a_tracked_change_is_not_merged_word_by_word():
     # the draft's own change would be read as text of the draft and credited to nobody
-    draft = w.p(w.r(BOLD, w.t("Councils")), w.del_(w.r(w.delText(" know")), author="Officer"),
+    draft = w.p(w.r(bold(), w.t("Councils")), w.del_(w.r(w.delText(" know")), author="Officer"),
                 w.r(w.t(" their local labour markets.")))
     assert merge_paragraph(draft, [_bob_economies()], _stamper()) is None
 
 
 def test_a_footnote_inside_a_members_insertion_is_not_lost_in_a_merge():
     # the insertion holds a footnote: merging word by word would drop the note
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour markets.")),
               w.ins(w.r(w.footnoteReference(id="1")), author="Ann"))
     assert merge_paragraph(_draft(), [ann, _bob_economies()], _stamper()) is None
 
@@ -385,8 +389,8 @@ def test_a_footnote_inside_a_members_insertion_is_not_lost_in_a_merge():
 def test_merged_changes_are_written_as_deleted_text_and_keep_each_members_date():
     # a deleted word is w:delText (Word shows it struck through, rejecting restores it), and
     # the officer sees when each member made each change
-    ann = w.p(w.del_(w.r(BOLD, w.delText("Councils")), author="Ann", date="2026-03-05T09:00:00Z"),
-              w.ins(w.r(BOLD, w.t("Officials")), author="Ann", date="2026-03-05T09:00:00Z"),
+    ann = w.p(w.del_(w.r(bold(), w.delText("Councils")), author="Ann", date="2026-03-05T09:00:00Z"),
+              w.ins(w.r(bold(), w.t("Officials")), author="Ann", date="2026-03-05T09:00:00Z"),
               w.r(w.t(" know their local labour markets.")))
     merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
     assert merged is not None
@@ -401,7 +405,7 @@ def test_merged_changes_are_written_as_deleted_text_and_keep_each_members_date()
 
 
 def test_words_a_member_adds_at_the_end_of_the_paragraph_are_kept():
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their local labour markets.")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their local labour markets.")),
               w.ins(w.r(w.t(" Ministers agree.")), author="Ann"))
     merged = merge_paragraph(_draft(), [ann, _bob_economies()], _stamper())
     assert merged is not None and merged.conflicts == []
@@ -426,7 +430,7 @@ def test_a_word_inserted_after_a_space_takes_the_formatting_before_it():
 
 
 def test_a_members_double_space_is_kept_in_word():
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.r(w.t(" know their ")),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.r(w.t(" know their ")),
               w.del_(w.r(w.delText("local")), author="Ann"),
               w.ins(w.r(w.t("local  and regional")), author="Ann"),
               w.r(w.t(" labour markets.")))
@@ -438,9 +442,9 @@ def test_a_members_double_space_is_kept_in_word():
 
 def test_a_bookmark_in_the_draft_keeps_its_place_in_the_merged_paragraph():
     # a cross-reference to the bookmark still points at the same words
-    draft = w.p(w.r(BOLD, w.t("Councils")), w.bookmarkStart(id="5", name="who"),
+    draft = w.p(w.r(bold(), w.t("Councils")), w.bookmarkStart(id="5", name="who"),
                 w.r(w.t(" know their local labour markets.")))
-    ann = w.p(w.r(BOLD, w.t("Councils")), w.bookmarkStart(id="5", name="who"),
+    ann = w.p(w.r(bold(), w.t("Councils")), w.bookmarkStart(id="5", name="who"),
               w.r(w.t(" know their ")), w.ins(w.r(w.t("own ")), author="Ann"),
               w.r(w.t("local labour markets.")))
     merged = merge_paragraph(draft, [ann, _bob_economies()], _stamper())
