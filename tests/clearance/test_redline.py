@@ -272,6 +272,17 @@ def test_only_lone_spaces_or_punctuation_between_two_changes_are_folded_into_the
     assert _kinds(out) == changes
 
 
+def test_a_changed_first_word_of_a_paragraph_resplit_into_two_runs_is_the_only_change(tmp_path):
+    # NEW keeps OLD's words after the change, but in two runs where OLD had one: the kept
+    # text is walked across both, neither lost, doubled nor made a change
+    _, out = redline_paragraphs(tmp_path, para("Councils agreed the plan."),
+                                para(run("Members agreed "), run("the plan.")))
+
+    assert _kinds(out) == [("delete", "Councils"), ("insert", "Members")]
+    accepted = resolve_file(out, tmp_path / "accepted.docx", accept=True).value
+    assert [p.text for p in docx.Document(accepted).paragraphs] == ["Members agreed the plan."]
+
+
 def test_a_long_paragraph_keeps_its_common_words_between_two_changed_words(tmp_path):
     # in a long paragraph "and", "the" and spaces are common tokens: between two changed
     # words they must still be kept text, or "and the" is shown deleted and typed again
