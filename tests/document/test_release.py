@@ -384,3 +384,22 @@ def test_a_bookmark_a_field_points_at_is_kept_whole_and_no_bookmark_end_is_left_
     ends = {el.get(f"{{{W}}}id") for el in root.iter(f"{{{W}}}bookmarkEnd")}
     assert starts.get("901") == "_Ref42" and "900" not in starts
     assert ends == set(starts)
+
+
+def test_a_picture_in_the_briefing_is_released_unchanged(tmp_path):
+    # an officer pastes a chart into the background: the release copy still shows it
+    import docx
+
+    from tests.support.pictures import pictures_of, png
+
+    built = build_file(SAMPLES[0], out=tmp_path / "draft.docx").value
+    doc = docx.Document(str(built))
+    doc.add_picture(io.BytesIO(png((200, 16, 46))))
+    doc.save(str(built))
+    result = run("release", built)
+    out = built.with_name("draft-release.docx")
+    assert result.exit_code == 0, result.output
+    pkg = Package.open(out)
+    assert pictures_of(pkg, pkg.xml(pkg.main_name)) == [png((200, 16, 46))]
+    assert beyond_the_listed_kinds(parts_of(out)) == []
+    validate_ooxml(out)
