@@ -17,6 +17,7 @@ from briefing.ooxml.package import Package
 from briefing.ooxml.read.text import paragraph_texts
 from briefing.ooxml.track.resolve import resolve_part
 from tests.conftest import ROOT
+from tests.support import cxml
 from tests.support.wordnoise import add_word_noise
 
 runner = CliRunner()
@@ -425,3 +426,17 @@ def test_a_copy_without_a_body_is_refused(draft, tmp_path):
     out = tmp_path / "out.docx"
     _refused(combine(draft, bodiless, "-o", out), out,
              rf"{re.escape(str(bodiless))}: the document has no body")
+
+
+def test_a_paragraph_a_member_adds_after_the_last_one_is_named_in_the_summary(draft, tmp_path):
+    copy = member_copy(draft, tmp_path / "end.docx", {}, "Cllr End")
+    pkg = Package.open(copy)
+    body = pkg.xml(pkg.main_part).find(qn("w:body"))
+    body.find(qn("w:sectPr")).addprevious(cxml.para(cxml.run("Closing note from the lead member.")))
+    pkg.save(copy)
+    out = tmp_path / "out.docx"
+    result = combine(draft, copy, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "changed by Cllr End" in result.stderr
+    assert texts(out, accept=True)[-1] == "Closing note from the lead member."
+    assert "Closing note from the lead member." not in texts(out, accept=False)
