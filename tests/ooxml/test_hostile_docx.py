@@ -206,3 +206,18 @@ def test_a_missing_file_is_named(tmp_path):
     result = runner.invoke(app, ["review", str(missing)])
     assert result.exit_code == 1
     assert result.stderr == f"{missing}: no such file\n"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_xml_nested_too_deep_to_read_is_refused_as_damaged(tmp_path, command):
+    # 1,200 nested levels: real documents nest a few dozen; this many would exhaust the
+    # readers' recursion, so the parser's depth limit refuses the part by name
+    deep = "<w:sdt><w:sdtContent>" * 600
+    body = (f'<w:document xmlns:w="{W_NS}"><w:body>{deep}<w:p><w:r><w:t>deep</w:t></w:r></w:p>'
+            + "</w:sdtContent></w:sdt>" * 600 + "</w:body></w:document>")
+    path = write_docx(tmp_path / "deep.docx", body.encode())
+    result = runner.invoke(app, [*command, str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"{path}:word/document.xml: damaged XML (Excessive depth")
+    assert "Recursion" not in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.docx"]

@@ -93,3 +93,11 @@ def test_redline_writes_a_paragraph_every_reader_sees_as_the_new_one(tmp_path):
     for before, path in ((REJECTED, old), (ACCEPTED, new)):
         assert read_paragraphs(Package.open(path))[0].text == before
     assert {r.author for r in read_review(out).revisions} == {author}
+
+
+def test_a_paragraphs_tab_stops_are_not_read_as_tab_characters():
+    # w:tab is a tab character inside a run, but a tab stop inside the paragraph's properties
+    p = w.p(w.pPr(w.tabs(w.tab(val="left", pos="720"), w.tab(val="right", pos="9026"))),
+            w.r(w.t("Item")), w.r(w.tab()), w.r(w.t("Page 2")))
+    assert paragraph_text(p) == "Item\tPage 2"
+    assert paragraph_text(p, ALL) == paragraph_text(p, ORIGINAL) == "Item\tPage 2"
