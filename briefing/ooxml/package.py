@@ -408,7 +408,7 @@ class Rel:
     def kind(self) -> str:
         """Return the last segment of the type URI ('styles', 'comments', 'core-properties'):
         the same for transitional and strict OOXML."""
-        return self.type.rsplit("/", 1)[-1]
+        return self.type.rpartition("/")[2]
 
 
 def _read_members(zf: zipfile.ZipFile, path: Path) -> dict[str, bytes]:

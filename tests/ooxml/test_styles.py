@@ -89,3 +89,12 @@ def test_a_paragraph_is_numbered_by_its_own_numbering_or_its_styles(tmp_path):
     path = write_docx(tmp_path / "d.docx", blocks, parts={"word/styles.xml": styles})
     paragraphs = inspect_package(Package.open(path)).paragraphs
     assert [p.numbered for p in paragraphs] == [True, False, False, True, False]
+
+
+def test_a_heading_is_known_by_its_style_name_or_its_style_id(tmp_path):
+    # Word in French saves "heading 1" with the id Titre1; a renamed style keeps its id
+    styles_part = w.styles(style("Titre1", "heading 1"), style("Heading3", "Section title"))
+    path = write_docx(tmp_path / "d.docx", [w.p(w.r(w.t("x")))],
+                      parts={"word/styles.xml": styles_part})
+    styles = read_styles(Package.open(path))
+    assert (styles.heading_level("Titre1"), styles.heading_level("Heading3")) == (1, 3)
