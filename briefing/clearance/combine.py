@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing.clearance.redline import default_author, revision_date
 from briefing.clearance.review import Review, review_of
@@ -88,9 +89,11 @@ class Member:
     left_out: bool = False  # changes combine cannot track: content controls, say
 
 
-# what carries a copy's pictures into the draft: the drawing ids still free, and the
-# copy's headers and footers with the draft's (read before its ids are rehomed)
-Carried = tuple[Iterator[int], list[tuple[str, str]]]
+class Carried(NamedTuple):
+    """What carries a copy's pictures into the draft."""
+
+    ids: Iterator[int]  # the drawing ids still free
+    pairs: list[tuple[str, str]]  # the copy's header and footer parts with the draft's
 
 
 def review_against(copy: str | Path, draft: str | Path, *,
@@ -182,11 +185,11 @@ def combine_packages(draft: Package, copies: list[Package], *,
         anchors = {cid: a.bookmark for cid, a in read_package(pkg)[1].items()
                    if a.bookmark} if comments_part(pkg) else {}
         stamper = Stamper(member.name, _copy_date(pkg) or date, next_id)
-        # read before the copy's relationship ids are pointed at the draft's (in _entries)
-        pairs = story_part_pairs(pkg, draft)
+        # headers paired before the copy's relationship ids are pointed at the draft's
+        carried = Carried(ids, story_part_pairs(pkg, draft))
         member.entries = _entries(draft, pkg, (draft.main_name, pkg.main_name), stamper, use_ids,
-                                  member, (ids, pairs))
-        member.stories = _story_entries(draft, pkg, stamper, member, (ids, pairs))
+                                  member, carried)
+        member.stories = _story_entries(draft, pkg, stamper, member, carried)
         next_id = stamper.next_id
         member.tracked, member.untracked = _counts(member)
         member.untracked_ids = {el.get(qn("w:id"), "") for entry in _all_entries(member)
@@ -227,7 +230,6 @@ def _copy_date(pkg: Package) -> str | None:
         return revision_date(modified.replace("Z", "+00:00"))
     except BriefingError:
         return None
-
 
 
 def _check_copy(draft: Package, smap: SourceMap | None, pkg: Package) -> None:
@@ -282,11 +284,10 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
     relationships (`carried`: the drawing ids to give pictures, the copy's headers and
     footers with the draft's)."""
     ours, theirs = parts
-    ids, stories = carried
     draft_root, copy_root = _story_root(draft, ours), _story_root(pkg, theirs)
     # the copy's pictures and links point at the draft's relationships from here on (Word
     # renumbers them when it saves): a picture left alone then compares equal to the draft's
-    rehome_blocks(Rehomer(pkg, theirs, draft, ours, dict(stories)), [copy_root])
+    rehome_blocks(Rehomer(pkg, theirs, draft, ours, dict(carried.pairs)), [copy_root])
     mark_blocks(copy_root)
     # a copy of the whole part, not the body alone: namespace declarations stay where they
     # were, so unchanged paragraphs serialise alike and compare fast
@@ -303,7 +304,7 @@ def _entries(draft: Package, pkg: Package, parts: tuple[str, str], stamper: Stam
     entries = member_entries(draft_root, copy_root, rejected, differ)
     blocks = [block for entry in entries for block in entry.blocks]
     left_out = leave_out_dangling(blocks, draft, ours)  # a chart, say: not carried
-    fresh_drawing_ids([ins for block in blocks for ins in block.iter(qn("w:ins"))], ids)
+    fresh_drawing_ids([ins for block in blocks for ins in block.iter(qn("w:ins"))], carried.ids)
     if differ.dropped_blocks or differ.untracked_blocks or builder.dropped_objects or left_out:
         member.left_out = True
     return entries
@@ -318,7 +319,7 @@ def _story_entries(draft: Package, pkg: Package, stamper: Stamper, member: Membe
                    carried: Carried) -> dict[str, list[Entry]]:
     """Return the member's changes to each of the draft's headers and footers, by part."""
     out: dict[str, list[Entry]] = {}
-    for theirs, ours in carried[1]:
+    for theirs, ours in carried.pairs:
         entries = _entries(draft, pkg, (ours, theirs), stamper, False, member, carried)
         if entries:
             out[ours] = entries

@@ -128,21 +128,24 @@ def _redline_packages(old: Package, new: Package, stamper: Stamper) -> list[Mess
     old_body = document_body(old)
     new_body = document_body(new)
     use_ids = read_source_map(old) is not None and read_source_map(new) is not None
+    pairs = story_part_pairs(old, new)  # OLD's header or footer part, NEW's
     builder = Builder(stamper, keep_pstyles=style_ids(new), keep_num_ids=numbering_ids(new),
-                      carry=_carrier(old, new))
+                      carry=_carrier(old, new, pairs))
     differ = BodyDiffer(builder, use_ids)
-    _redline_headers_and_footers(old, new, differ)
+    for source, target in pairs:  # each header and footer against its counterpart
+        root = new.xml(target)
+        replace_blocks(root, differ.container(old.xml(source), root))
     replace_body(new.xml(new.main_name), differ.container(old_body, new_body))
     return _messages(stamper, builder, differ, use_ids)
 
 
-def _carrier(old: Package, new: Package) -> Callable[[etree._Element], etree._Element | None]:
+def _carrier(old: Package, new: Package, pairs: list[tuple[str, str]]
+             ) -> Callable[[etree._Element], etree._Element | None]:
     """Return how an element NEW deleted that is bound to OLD's package is carried into NEW:
     a note reference with its note, a picture or link of the body or of a header or footer
-    with what it points at."""
+    (`pairs`: OLD's header and footer parts with NEW's) with what it points at."""
     notes = NoteCarrier(old, new)
     ids = drawing_ids(new)
-    pairs = story_part_pairs(old, new)
     rehomers = {old.xml(source): Rehomer(old, source, new, target, dict(pairs))
                 for source, target in [(old.main_name, new.main_name), *pairs]}
 
@@ -157,16 +160,6 @@ def _carrier(old: Package, new: Package) -> Callable[[etree._Element], etree._El
         return out
 
     return carry
-
-
-def _redline_headers_and_footers(old: Package, new: Package, differ: BodyDiffer) -> None:
-    """Give each of NEW's headers and footers tracked changes against OLD's counterpart."""
-    for source, target in story_part_pairs(old, new):
-        root = new.xml(target)
-        replace_blocks(root, differ.container(old.xml(source), root))
-
-
-
 
 
 def _messages(stamper: Stamper, builder: Builder, differ: BodyDiffer,
