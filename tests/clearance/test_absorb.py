@@ -36,6 +36,25 @@ def remove(p) -> None:
     p._element.getparent().remove(p._element)
 
 
+def remove_between(document, first: str, stop: str) -> None:
+    """Remove the paragraphs from the one starting with `first` up to (not including) the
+    next one starting with `stop`."""
+    ps = document.paragraphs
+    start = next(i for i, p in enumerate(ps) if p.text.startswith(first))
+    end = next(i for i, p in enumerate(ps) if i > start and p.text.startswith(stop))
+    for p in ps[start:end]:
+        remove(p)
+
+
+def reviewed_by(docx_path: Path, reviewers: dict[str, int], dest: Path | None = None) -> Path:
+    """Save `docx_path` (or a copy at `dest`) recording `reviewers` as its source map's."""
+    pkg = Package.open(docx_path)
+    record_reviewers(pkg, reviewers)
+    out = dest or docx_path
+    pkg.save(out)
+    return out
+
+
 def edit_docx(src: Path, dest: Path, fn) -> Path:
     """Save a copy of `src` as `dest` after `fn(document)` changes it (python-docx)."""
     document = docx.Document(str(src))
@@ -417,9 +436,7 @@ def test_an_edit_that_makes_the_briefing_invalid_writes_nothing(built, tmp_path)
 def test_reviewers_recorded_by_accept_become_clearance_entries(built, tmp_path):
     yaml, draft = built
     cleared = edit_docx(draft, tmp_path / "cleared.docx", member_edits)
-    pkg = Package.open(cleared)
-    record_reviewers(pkg, {"Cllr Ann Baker": 3, "Cllr Raj Patel": 0})
-    pkg.save(cleared)
+    reviewed_by(cleared, {"Cllr Ann Baker": 3, "Cllr Raj Patel": 0})
     before = yaml.read_text(encoding="utf-8")
 
     result = absorb_file(cleared, yaml, today=dt.date(2010, 9, 24))
@@ -452,10 +469,7 @@ def test_reviewers_recorded_by_accept_become_clearance_entries(built, tmp_path):
 
 def test_clearance_entries_record_the_version_the_members_cleared(built, tmp_path):
     yaml, draft = built
-    cleared = tmp_path / "cleared.docx"
-    pkg = Package.open(draft)
-    record_reviewers(pkg, {"Cllr Ann Baker": 1})
-    pkg.save(cleared)
+    cleared = reviewed_by(draft, {"Cllr Ann Baker": 1}, tmp_path / "cleared.docx")
     moved_on = yaml.read_text(encoding="utf-8").replace("  version: 2 ", "  version: 3 ")
     yaml.write_text(moved_on, encoding="utf-8")  # the officer raised it after sending the draft
 
@@ -470,10 +484,7 @@ def test_clearance_entries_record_the_version_the_members_cleared(built, tmp_pat
 
 def test_role_option_is_recorded(built, tmp_path):
     yaml, draft = built
-    cleared = tmp_path / "cleared.docx"
-    pkg = Package.open(draft)
-    record_reviewers(pkg, {"Cllr Ann Baker": 1})
-    pkg.save(cleared)
+    cleared = reviewed_by(draft, {"Cllr Ann Baker": 1}, tmp_path / "cleared.docx")
 
     result = invoke("absorb", str(cleared), "--into", str(yaml), "--role", "Board chair")
 
@@ -632,9 +643,7 @@ def test_a_redline_author_with_no_recorded_changes_is_not_mentioned(built, tmp_p
     cleared = edit_docx(redlined, tmp_path / "v3-cleared.docx",
                         lambda d: setattr(para(d, POINT_1).runs[0], "text",
                                           "They know which providers work best."))
-    pkg = Package.open(cleared)  # the member's changes accepted with `briefing accept`
-    record_reviewers(pkg, {"Cllr Ann Baker": 1})
-    pkg.save(cleared)
+    reviewed_by(cleared, {"Cllr Ann Baker": 1})  # the member's changes accepted with `briefing accept`
 
     result = invoke("absorb", str(cleared), "--into", str(yaml))
 

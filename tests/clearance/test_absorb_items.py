@@ -13,7 +13,7 @@ from briefing.document.build import build_file
 from briefing.ooxml.package import Package
 from briefing.ooxml.read.doctext import read_paragraphs
 from briefing.source.load import load_text
-from tests.clearance.test_absorb import diff_lines, edit_docx, invoke, para, remove
+from tests.clearance.test_absorb import diff_lines, edit_docx, invoke, para, remove_between
 
 NEW_HEADLINE = "Councils must keep a say over employment support for their residents."
 NEW_POINT = "Residents look to the council first when a local employer closes."
@@ -259,11 +259,7 @@ def test_a_whole_item_deleted_is_removed_from_the_yaml(built, tmp_path, first, l
     before = yaml.read_text(encoding="utf-8")
 
     def cut(d):
-        ps = d.paragraphs
-        start = next(i for i, p in enumerate(ps) if p.text.startswith(first))
-        end = next(i for i, p in enumerate(ps) if i > start and p.text.startswith(last))
-        for p in ps[start:end]:
-            remove(p)
+        remove_between(d, first, last)
 
     cleared = edit_docx(draft, tmp_path / "cleared.docx", cut)
     result = absorbed(yaml, cleared)
@@ -282,11 +278,7 @@ def test_a_deleted_key_message_others_relate_to_is_reported_not_absorbed(built, 
     before = yaml.read_bytes()
 
     def cut(d):
-        ps = d.paragraphs
-        start = next(i for i, p in enumerate(ps) if p.text.startswith("Councils should help"))
-        end = next(i for i, p in enumerate(ps) if p.text.startswith("What members said"))
-        for p in ps[start:end]:
-            remove(p)
+        remove_between(d, "Councils should help", "What members said")
 
     cleared = edit_docx(draft, tmp_path / "cleared.docx", cut)
     result = absorbed(yaml, cleared)

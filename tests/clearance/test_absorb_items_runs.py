@@ -7,7 +7,7 @@ import pytest
 from briefing.clearance.absorb.items import slug
 from briefing.document.build import build_file
 from briefing.source.load import load_text
-from tests.clearance.test_absorb import edit_docx, para, remove
+from tests.clearance.test_absorb import edit_docx, para, remove_between
 from tests.clearance.test_absorb_items import NEW_HEADING, NEW_HEADLINE, NEW_PARAGRAPHS, absorbed
 
 
@@ -74,11 +74,7 @@ def test_an_item_deleted_and_another_added_in_one_document_are_both_absorbed(bui
     yaml, draft = built
 
     def edit(d):
-        ps = d.paragraphs
-        start = next(i for i, p in enumerate(ps) if p.text.startswith("Government cannot ask"))
-        end = next(i for i, p in enumerate(ps) if p.text.startswith("Case studies"))
-        for p in ps[start:end]:
-            remove(p)
+        remove_between(d, "Government cannot ask", "Case studies")
         anchor = para(d, "Background")
         anchor.insert_paragraph_before("If asked: Will this cost more?", style="Label")
         anchor.insert_paragraph_before("No: the money is committed.", style="Numbered Paragraph")
@@ -163,11 +159,7 @@ def test_an_item_deleted_in_both_the_document_and_the_yaml_stays_deleted(built, 
     yaml, draft = built
 
     def cut(d):
-        ps = d.paragraphs
-        start = next(i for i, p in enumerate(ps) if p.text.startswith("If asked: "))
-        end = next(i for i, p in enumerate(ps) if p.text.startswith("Background"))
-        for p in ps[start:end]:
-            remove(p)
+        remove_between(d, "If asked: ", "Background")
 
     cleared = edit_docx(draft, tmp_path / "cleared.docx", cut)
     text = yaml.read_text(encoding="utf-8")
